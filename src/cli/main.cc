@@ -1,0 +1,11 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sturgeon: farm registry, drone stocktake and caviar traceability"};
+  app.require_subcommand(1);
+  sturgeon::cli::AddSimCommand(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}
