@@ -1,6 +1,6 @@
 // Each command group of the `sturgeon` program registers itself on the CLI11
-// app through one of these functions. A command's callback returns its exit
-// code through CommandExit (thrown as CLI::RuntimeError) so main() stays thin.
+// app through one of these functions, each defined in its own
+// src/cli/<group>_command.cc file.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,5 +9,8 @@ namespace sturgeon::cli {
 
 // `sturgeon sim ...`: synthetic drone footage (src/sim).
 void AddSimCommand(CLI::App& app);
+
+// `sturgeon count ...` and `sturgeon eval ...`: drone counting (src/vision).
+void AddVisionCommands(CLI::App& app);
 
 }  // namespace sturgeon::cli
