@@ -1,11 +1,139 @@
+// `sturgeon count` and `sturgeon eval`: drone stocktake counting (issue 5).
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
+#include "vision/eval/metrics.h"
+#include "vision/io/mot_io.h"
+#include "vision/pipeline.h"
 
 namespace sturgeon::cli {
+namespace {
+
+constexpr int kExitError = 1;
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+[[noreturn]] void Fail(const Status& status) {
+  std::cerr << "error: " << status.ToString() << "\n";
+  throw CLI::RuntimeError(kExitError);
+}
+
+struct CountArgs {
+  vision::CountOptions options;
+  std::string roi;
+  bool json = false;
+};
+
+void RunCountCommand(CountArgs& args) {
+  if (!args.roi.empty()) {
+    auto roi = vision::ParseRoi(args.roi);
+    if (!roi.ok()) Fail(roi.status());
+    args.options.roi = *roi;
+  }
+  auto report = vision::RunCount(args.options);
+  if (!report.ok()) Fail(report.status());
+  nlohmann::json j = vision::ReportToJson(*report);
+  if (args.json) {
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("count: {} (95% interval {}..{})\n", report->result.count, report->result.count_low,
+                           report->result.count_high);
+  std::cout << fmt::format("frames: {} at {:.1f} frames/s\n", report->frames, report->processing_fps);
+  if (report->sizes) {
+    std::cout << fmt::format("mean length: {:.1f} cm, biomass: {:.1f} kg\n", report->sizes->mean_length_cm,
+                             report->sizes->biomass_kg);
+  }
+}
+
+struct EvalArgs {
+  std::string gt;
+  std::string pred;
+  float min_visibility = 0.0f;
+  bool json = false;
+};
+
+Result<int> CountOf(const std::string& path, std::vector<vision::MotRecord>* records) {
+  if (EndsWith(path, ".json")) return vision::ReadCountFromJson(path);
+  STURGEON_ASSIGN_OR_RETURN(*records, vision::ReadMotFile(path));
+  return vision::DistinctIds(*records);
+}
+
+void RunEvalCommand(const EvalArgs& args) {
+  std::vector<vision::MotRecord> gt_rows, pred_rows;
+  auto truth = CountOf(args.gt, &gt_rows);
+  if (!truth.ok()) Fail(truth.status());
+  auto pred = CountOf(args.pred, &pred_rows);
+  if (!pred.ok()) Fail(pred.status());
+  // A gt.txt next to a gt.json lets tracks be scored too.
+  if (gt_rows.empty() && !pred_rows.empty()) {
+    std::filesystem::path txt = std::filesystem::path(args.gt).replace_extension(".txt");
+    if (std::filesystem::exists(txt)) {
+      auto rows = vision::ReadMotFile(txt.string());
+      if (!rows.ok()) Fail(rows.status());
+      gt_rows = *rows;
+    }
+  }
+  nlohmann::json j;
+  j["true_count"] = *truth;
+  j["predicted_count"] = *pred;
+  j["counting_accuracy"] = vision::CountingAccuracy(*pred, *truth);
+  if (!gt_rows.empty() && !pred_rows.empty()) {
+    vision::TrackMetrics m = vision::EvaluateTracks(gt_rows, pred_rows, 0.5f, args.min_visibility);
+    j["mota"] = m.mota;
+    j["idf1"] = m.idf1;
+    j["false_negatives"] = m.false_negatives;
+    j["false_positives"] = m.false_positives;
+    j["id_switches"] = m.id_switches;
+  }
+  if (args.json) {
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("true count: {}\npredicted count: {}\ncounting accuracy: {:.4f}\n", *truth, *pred,
+                           j["counting_accuracy"].get<double>());
+  if (j.contains("mota")) {
+    std::cout << fmt::format("MOTA: {:.4f}\nIDF1: {:.4f}\n", j["mota"].get<double>(), j["idf1"].get<double>());
+  }
+}
+
+}  // namespace
 
 void AddVisionCommands(CLI::App& app) {
-  // Filled in by the vision work (issue 5).
-  app.add_subcommand("count", "Count the fish in a pool from drone footage");
-  app.add_subcommand("eval", "Score counts and tracks against ground truth");
+  auto count_args = std::make_shared<CountArgs>();
+  CLI::App* count = app.add_subcommand("count", "Count the fish in a pool from drone footage");
+  vision::CountOptions& o = count_args->options;
+  count->add_option("VIDEO", o.video_path, "drone footage (optional with --detections)");
+  count->add_option("--srt", o.srt_path, "DJI .SRT telemetry (altitude, focal length)");
+  count->add_option("--altitude", o.altitude_m, "altitude above the water in metres (with --hfov)");
+  count->add_option("--hfov", o.hfov_deg, "horizontal field of view in degrees (with --altitude, or to override the SRT)");
+  count->add_option("--detections", o.detections_path, "MOTChallenge detections made elsewhere; skips detection");
+  count->add_option("--roi", count_args->roi, "pool polygon x1,y1,x2,y2,... in first-frame pixels");
+  count->add_flag("--json", count_args->json, "print one JSON object");
+  count->add_option("--tracks", o.tracks_path, "write MOTChallenge tracks");
+  auto* annotate = count->add_option("--annotate", o.annotate_path, "write an annotated video (.mp4)");
+  count->add_option("--snapshot", o.snapshot_path, "write an annotated PNG")->excludes(annotate);
+  count->add_option("--frames", o.max_frames, "process at most this many frames");
+  count->add_option("--lw-a", o.length_weight.a, "length-weight coefficient a (W = a L^b, g and cm)");
+  count->add_option("--lw-b", o.length_weight.b, "length-weight exponent b");
+  count->add_option("--fish-length-px", o.detector.expected_length_px, "expected fish length in pixels (default: learnt)");
+  count->add_option("--min-hits", o.tracker.min_hits, "detections needed to confirm a track");
+  count->callback([count_args] { RunCountCommand(*count_args); });
+
+  auto eval_args = std::make_shared<EvalArgs>();
+  CLI::App* eval = app.add_subcommand("eval", "Score counts and tracks against ground truth");
+  eval->add_option("--gt", eval_args->gt, "gt.txt (MOTChallenge) or gt.json")->required();
+  eval->add_option("--pred", eval_args->pred, "result.json (from count --json) or tracks.txt")->required();
+  eval->add_option("--min-visibility", eval_args->min_visibility, "ignore ground-truth boxes at or below this visibility");
+  eval->add_flag("--json", eval_args->json, "print one JSON object");
+  eval->callback([eval_args] { RunEvalCommand(*eval_args); });
 }
 
 }  // namespace sturgeon::cli

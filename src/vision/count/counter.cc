@@ -1,0 +1,155 @@
+#include "vision/count/counter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace sturgeon::vision {
+namespace {
+
+cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
+
+float Percentile(std::vector<float> v, float q) {
+  if (v.empty()) return 0.0f;
+  size_t k = static_cast<size_t>(std::clamp(q, 0.0f, 1.0f) * (v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+struct Ends {
+  int first = 0, last = 0;
+  cv::Point2f start, end, end_velocity;
+};
+
+Ends Describe(const Tracklet& t) {
+  Ends e;
+  const auto& obs = t.observations;
+  e.first = obs.front().frame;
+  e.last = obs.back().frame;
+  e.start = Centre(obs.front().box);
+  e.end = Centre(obs.back().box);
+  // End velocity from the last few observations (robust to one noisy box).
+  size_t k = std::min<size_t>(obs.size() - 1, 5);
+  if (k > 0) {
+    const auto& a = obs[obs.size() - 1 - k];
+    int df = obs.back().frame - a.frame;
+    if (df > 0) e.end_velocity = (e.end - Centre(a.box)) * (1.0f / df);
+  }
+  return e;
+}
+
+struct Link {
+  double cost;
+  float gate_used;  // dist / gate, in [0, 1]
+  int from, to;
+};
+
+}  // namespace
+
+CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& params) {
+  CountResult result;
+  std::vector<const Tracklet*> ts;
+  for (const Tracklet& t : all) {
+    if (t.confirmed && !t.observations.empty()) ts.push_back(&t);
+  }
+  std::sort(ts.begin(), ts.end(), [](const Tracklet* a, const Tracklet* b) {
+    return a->FirstFrame() != b->FirstFrame() ? a->FirstFrame() < b->FirstFrame() : a->id < b->id;
+  });
+  const int n = static_cast<int>(ts.size());
+  result.tracklets = n;
+
+  // Measure how fast the fish swim and how big they are.
+  std::vector<float> speeds, sizes;
+  for (const Tracklet* t : ts) {
+    const auto& obs = t->observations;
+    for (size_t i = 0; i < obs.size(); ++i) {
+      sizes.push_back(std::max(obs[i].box.width, obs[i].box.height));
+      if (i == 0 || obs[i].frame != obs[i - 1].frame + 1) continue;
+      cv::Point2f d = Centre(obs[i].box) - Centre(obs[i - 1].box);
+      speeds.push_back(std::hypot(d.x, d.y));
+    }
+  }
+  const float typical_speed = std::max(params.min_speed_px, Percentile(speeds, 0.5f));
+  const float max_speed =
+      std::max(params.min_speed_px, params.speed_factor * Percentile(speeds, params.speed_percentile));
+  const float base_gate = std::max(params.min_base_gate_px, params.base_gate_size_factor * Percentile(sizes, 0.5f));
+  result.max_speed_px = max_speed;
+
+  std::vector<Ends> ends(n);
+  for (int i = 0; i < n; ++i) ends[i] = Describe(*ts[i]);
+
+  // Feasible links, a -> b with b starting after a ends.
+  std::vector<Link> links;
+  std::vector<float> best_in(n, 2.0f);  // best gate use of any feasible predecessor
+  for (int a = 0; a < n; ++a) {
+    for (int b = 0; b < n; ++b) {
+      int gap = ends[b].first - ends[a].last;
+      if (gap <= 0 || gap > params.max_link_gap_frames) continue;
+      float horizon = static_cast<float>(std::min(gap, params.extrapolate_frames));
+      cv::Point2f predicted = ends[a].end + ends[a].end_velocity * horizon;
+      cv::Point2f d = ends[b].start - predicted;
+      float dist = std::hypot(d.x, d.y);
+      float gate = base_gate + max_speed * gap;
+      if (dist > gate) continue;
+      float used = dist / gate;
+      links.push_back(Link{dist + typical_speed * gap, used, a, b});
+      best_in[b] = std::min(best_in[b], used);
+    }
+  }
+  std::sort(links.begin(), links.end(), [](const Link& x, const Link& y) {
+    return x.cost != y.cost ? x.cost < y.cost : std::tie(x.from, x.to) < std::tie(y.from, y.to);
+  });
+  std::vector<int> next(n, -1), prev(n, -1);
+  std::vector<float> link_use(n, 0.0f);  // gate use of the link into b
+  for (const Link& l : links) {
+    if (next[l.from] != -1 || prev[l.to] != -1) continue;
+    next[l.from] = l.to;
+    prev[l.to] = l.from;
+    link_use[l.to] = l.gate_used;
+    result.links++;
+  }
+
+  // Chains are fish.
+  double down_mean = 0, down_var = 0, up_mean = 0, up_var = 0;
+  for (int h = 0; h < n; ++h) {
+    if (prev[h] != -1) continue;
+    CountedFish fish;
+    double link_risk_mean = 0, link_risk_var = 0;
+    for (int t = h; t != -1; t = next[t]) {
+      fish.tracklet_ids.push_back(ts[t]->id);
+      fish.observations.insert(fish.observations.end(), ts[t]->observations.begin(), ts[t]->observations.end());
+      if (t != h) {
+        double q = 0.5 * link_use[t] * link_use[t];
+        link_risk_mean += q;
+        link_risk_var += q * (1 - q);
+      }
+    }
+    int obs = static_cast<int>(fish.observations.size());
+    if (obs < params.min_fish_observations) continue;
+    fish.existence = static_cast<float>(1.0 - std::exp(-obs / params.existence_scale_obs));
+    double spurious = 1.0 - fish.existence;
+    if (best_in[h] <= 1.0f) {
+      // A feasible predecessor went unused: this start may be a fish already counted.
+      spurious = std::max(spurious, 0.5 * (1.0 - best_in[h]));
+    }
+    down_mean += spurious;
+    down_var += spurious * (1 - spurious);
+    up_mean += link_risk_mean;
+    up_var += link_risk_var;
+    result.fish.push_back(std::move(fish));
+  }
+  std::sort(result.fish.begin(), result.fish.end(), [](const CountedFish& a, const CountedFish& b) {
+    return a.observations.front().frame < b.observations.front().frame;
+  });
+  for (size_t i = 0; i < result.fish.size(); ++i) result.fish[i].id = static_cast<int>(i) + 1;
+
+  result.count = static_cast<int>(result.fish.size());
+  double model_var = std::pow(params.model_rel_sd * result.count, 2);
+  int down = static_cast<int>(std::ceil(down_mean + params.z * std::sqrt(down_var + model_var)));
+  int up = static_cast<int>(std::ceil(up_mean + params.z * std::sqrt(up_var + model_var)));
+  result.count_low = std::max(0, result.count - std::max(down, params.min_margin));
+  result.count_high = result.count + std::max(up, params.min_margin);
+  return result;
+}
+
+}  // namespace sturgeon::vision

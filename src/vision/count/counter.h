@@ -1,0 +1,66 @@
+// Counting distinct fish from tracklets, with a 95% interval.
+//
+// The online tracker breaks a fish's track whenever it is lost for long (a
+// dive, an occlusion, leaving the view in a sweep). The counter stitches
+// tracklets offline: tracklet A may continue as tracklet B when B starts
+// after A ends and B's first position lies within the distance a fish can
+// swim in the gap. The swimming speed is not a constant: it is measured from
+// the tracklets themselves (a high percentile of frame-to-frame speed), so
+// the gate scales with the footage's resolution, frame rate and fish. Links
+// are chosen greedily by a space-time cost (distance plus typical speed x
+// gap), which maximises the number of links while preferring short gaps.
+// Each chain of tracklets is one fish; the count is the number of chains
+// with at least `min_fish_observations` observations.
+//
+// The interval: each counted chain may be spurious (existence probability
+// grows with its number of observations), each link may wrongly join two
+// fish (the more of its gate it used, the likelier), and each unlinked start
+// that had a feasible predecessor may be a duplicate. These give independent
+// Bernoulli terms (a Poisson-binomial), whose normal approximation at
+// z = 1.96, widened by a relative model term for fish never detected at all,
+// gives [count_low, count_high].
+#pragma once
+
+#include <vector>
+
+#include "vision/types.h"
+
+namespace sturgeon::vision {
+
+struct CounterParams {
+  int min_fish_observations = 5;
+  int max_link_gap_frames = 100000;  // effectively the whole clip
+  float speed_percentile = 0.95f;
+  float speed_factor = 1.5f;          // max swim speed = factor x percentile speed
+  float min_speed_px = 0.5f;          // per frame, floor for near-motionless scenes
+  float base_gate_size_factor = 1.0f; // x median fish size
+  float min_base_gate_px = 10.0f;
+  int extrapolate_frames = 5;         // predict the end position this far with the end velocity
+  float existence_scale_obs = 4.0f;   // p(exists) = 1 - exp(-n / scale)
+  float z = 1.96f;
+  float model_rel_sd = 0.006f;        // undetected or merged fish, relative to the count
+  int min_margin = 1;                 // the interval is at least count +- this
+};
+
+struct CountedFish {
+  int id = 0;  // 1-based, in order of first appearance
+  std::vector<int> tracklet_ids;
+  std::vector<TrackObservation> observations;  // ordered by frame
+  float existence = 1.0f;
+};
+
+struct CountResult {
+  int count = 0;
+  int count_low = 0;
+  int count_high = 0;
+  int tracklets = 0;  // confirmed tracklets before stitching
+  int links = 0;
+  float max_speed_px = 0;  // the measured swim-speed gate, per frame
+  std::vector<CountedFish> fish;
+};
+
+// Stitches confirmed tracklets into fish and counts them. Unconfirmed
+// tracklets are ignored. Positions must all be in one coordinate frame.
+CountResult CountFish(const std::vector<Tracklet>& tracklets, const CounterParams& params = {});
+
+}  // namespace sturgeon::vision

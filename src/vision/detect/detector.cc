@@ -1,0 +1,219 @@
+#include "vision/detect/detector.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace sturgeon::vision {
+namespace {
+
+constexpr float kSizeMemory = 0.9f;         // running typical size: weight of the past
+constexpr float kClumpAreaFactor = 1.7f;    // a blob this x typical area may be several fish
+constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x threshold become low-score detections
+constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
+constexpr float kMadToSigma = 1.4826f;
+constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish lengths
+
+int MedianOfHistogram(const cv::Mat& img8u) {
+  int hist[256] = {0};
+  for (int r = 0; r < img8u.rows; r += 2) {
+    const uint8_t* p = img8u.ptr<uint8_t>(r);
+    for (int c = 0; c < img8u.cols; c += 2) hist[p[c]]++;
+  }
+  int total = 0;
+  for (int v : hist) total += v;
+  int acc = 0;
+  for (int i = 0; i < 256; ++i) {
+    acc += hist[i];
+    if (acc * 2 >= total) return i;
+  }
+  return 0;
+}
+
+struct Blob {
+  cv::Point2f centre;
+  float length = 0, width = 0, area = 0, fill = 0, max_contrast = 0, mean_grey = 0;
+  cv::Rect box;
+  int label = 0;
+};
+
+}  // namespace
+
+Detector::Detector(DetectorParams params) : params_(params) {}
+
+std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
+  std::vector<Detection> out;
+  if (frame.empty()) return out;
+  scale_ = std::min(1.0f, static_cast<float>(params_.work_width) / frame.cols);
+  if (scale_ < 1.0f) {
+    cv::resize(frame, work_, cv::Size(), scale_, scale_, cv::INTER_AREA);
+  } else {
+    work_ = frame;
+  }
+  if (typical_length_work_ <= 0 && params_.expected_length_px > 0) {
+    typical_length_work_ = params_.expected_length_px * scale_;
+    typical_area_work_ = typical_length_work_ * typical_length_work_ * 0.12f;
+  }
+
+  // 1. Water model: a median over a window a few fish long.
+  int factor = params_.background_factor;
+  if (typical_length_work_ > 0) {
+    factor = std::clamp(static_cast<int>(std::lround(kBackgroundWindowLengths * typical_length_work_ /
+                                                     params_.background_median)),
+                        2, 32);
+  }
+  cv::resize(work_, small_, cv::Size(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor)), 0, 0,
+             cv::INTER_AREA);
+  cv::medianBlur(small_, small_, params_.background_median);
+  cv::resize(small_, background_, work_.size(), 0, 0, cv::INTER_LINEAR);
+
+  // 2. Contrast in noise units, either polarity, strongest channel.
+  cv::Mat absdiff;
+  cv::absdiff(work_, background_, absdiff);
+  cv::Mat ch[3];
+  cv::split(absdiff, ch);
+  cv::max(ch[0], ch[1], diff_);
+  cv::max(diff_, ch[2], diff_);
+  const float sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_));
+  const float high = std::max(params_.min_contrast, params_.threshold_sigma * sigma);
+  const float low = high * 0.5f;
+  cv::Mat binary;
+  cv::threshold(diff_, binary, low, 255, cv::THRESH_BINARY);
+  cv::morphologyEx(binary, binary, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+
+  // 3. Blobs and their oriented shape.
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
+  cv::Mat grey;
+  cv::cvtColor(work_, grey, cv::COLOR_BGR2GRAY);
+  std::vector<Blob> blobs;
+  for (int i = 1; i < n; ++i) {
+    int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    if (area < params_.min_area_work_px) continue;
+    cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                 stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    Blob b;
+    b.label = i;
+    b.box = box;
+    b.area = static_cast<float>(area);
+    b.centre = cv::Point2f(static_cast<float>(centroids.at<double>(i, 0)), static_cast<float>(centroids.at<double>(i, 1)));
+    double sxx = 0, syy = 0, sxy = 0, grey_sum = 0;
+    int maxc = 0;
+    for (int y = box.y; y < box.y + box.height; ++y) {
+      const int* lp = labels.ptr<int>(y);
+      const uint8_t* dp = diff_.ptr<uint8_t>(y);
+      const uint8_t* gp = grey.ptr<uint8_t>(y);
+      for (int x = box.x; x < box.x + box.width; ++x) {
+        if (lp[x] != i) continue;
+        double dx = x - b.centre.x, dy = y - b.centre.y;
+        sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
+        maxc = std::max<int>(maxc, dp[x]);
+        grey_sum += gp[x];
+      }
+    }
+    b.max_contrast = static_cast<float>(maxc);
+    b.mean_grey = static_cast<float>(grey_sum / area);
+    if (b.max_contrast < kLowScoreFraction * high) continue;
+    sxx /= area; syy /= area; sxy /= area;
+    double theta = 0.5 * std::atan2(2 * sxy, sxx - syy);
+    double c = std::cos(theta), s = std::sin(theta);
+    float lo_major = 1e9f, hi_major = -1e9f, lo_minor = 1e9f, hi_minor = -1e9f;
+    for (int y = box.y; y < box.y + box.height; ++y) {
+      const int* lp = labels.ptr<int>(y);
+      for (int x = box.x; x < box.x + box.width; ++x) {
+        if (lp[x] != i) continue;
+        float dx = x - b.centre.x, dy = y - b.centre.y;
+        float u = static_cast<float>(dx * c + dy * s), v = static_cast<float>(-dx * s + dy * c);
+        lo_major = std::min(lo_major, u); hi_major = std::max(hi_major, u);
+        lo_minor = std::min(lo_minor, v); hi_minor = std::max(hi_minor, v);
+      }
+    }
+    b.length = hi_major - lo_major + 1;
+    b.width = hi_minor - lo_minor + 1;
+    b.fill = b.area / (b.length * b.width);
+    blobs.push_back(b);
+  }
+
+  // 4. Shape: the typical fish is the median of this frame's fish-like blobs.
+  auto fish_like = [&](const Blob& b) {
+    return b.length / b.width >= params_.min_elongation && b.fill >= params_.min_solidity &&
+           b.mean_grey < kSaturatedGrey;
+  };
+  std::vector<float> lengths, areas;
+  for (const Blob& b : blobs) {
+    if (fish_like(b) && b.max_contrast >= high) {
+      lengths.push_back(b.length);
+      areas.push_back(b.area);
+    }
+  }
+  if (!lengths.empty() && params_.expected_length_px <= 0) {
+    auto mid = [](std::vector<float>& v) {
+      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+      return v[v.size() / 2];
+    };
+    float l = mid(lengths), a = mid(areas);
+    if (typical_length_work_ <= 0) {
+      typical_length_work_ = l;
+      typical_area_work_ = a;
+    } else {
+      typical_length_work_ = kSizeMemory * typical_length_work_ + (1 - kSizeMemory) * l;
+      typical_area_work_ = kSizeMemory * typical_area_work_ + (1 - kSizeMemory) * a;
+    }
+  } else if (!areas.empty() && typical_area_work_ <= 0) {
+    std::nth_element(areas.begin(), areas.begin() + areas.size() / 2, areas.end());
+    typical_area_work_ = areas[areas.size() / 2];
+  }
+
+  const float inv = 1.0f / scale_;
+  auto in_mask = [&](cv::Point2f p) {
+    if (mask.empty()) return true;
+    int mx = std::clamp(static_cast<int>(p.x * mask.cols / work_.cols), 0, mask.cols - 1);
+    int my = std::clamp(static_cast<int>(p.y * mask.rows / work_.rows), 0, mask.rows - 1);
+    return mask.at<uint8_t>(my, mx) != 0;
+  };
+  for (const Blob& b : blobs) {
+    if (b.mean_grey >= kSaturatedGrey) continue;
+    float score = std::clamp(0.5f * b.max_contrast / high, 0.0f, 1.0f);
+    float typical = typical_length_work_;
+    if (typical > 0) {
+      if (b.length < params_.min_length_factor * typical) continue;
+      if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
+        continue;  // long and thin: a rope or a wall edge
+    }
+    // 5. A clump of touching fish: split into as many fish as its area holds.
+    int k = 1;
+    if (typical_area_work_ > 0 && b.area > kClumpAreaFactor * typical_area_work_) {
+      k = static_cast<int>(std::lround(b.area / typical_area_work_));
+    }
+    if (k <= 1) {
+      if (!fish_like(b)) continue;
+      if (!in_mask(b.centre)) continue;
+      cv::Rect2f box(b.box.x * inv, b.box.y * inv, b.box.width * inv, b.box.height * inv);
+      out.push_back(Detection{box, score, b.length * inv});
+      continue;
+    }
+    std::vector<cv::Point2f> pts;
+    for (int y = b.box.y; y < b.box.y + b.box.height; ++y) {
+      const int* lp = labels.ptr<int>(y);
+      for (int x = b.box.x; x < b.box.x + b.box.width; ++x) {
+        if (lp[x] == b.label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
+      }
+    }
+    k = std::min<int>(k, static_cast<int>(pts.size()));
+    cv::Mat centres, assignment;
+    cv::kmeans(pts, k, assignment, cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 10, 0.5), 1,
+               cv::KMEANS_PP_CENTERS, centres);
+    float half = 0.5f * std::sqrt(typical_area_work_);
+    for (int j = 0; j < k; ++j) {
+      cv::Point2f p(centres.at<float>(j, 0), centres.at<float>(j, 1));
+      if (!in_mask(p)) continue;
+      cv::Rect2f box((p.x - half) * inv, (p.y - half) * inv, 2 * half * inv, 2 * half * inv);
+      out.push_back(Detection{box, score, 0.0f});
+    }
+  }
+  return out;
+}
+
+}  // namespace sturgeon::vision

@@ -1,0 +1,146 @@
+#include "vision/eval/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "vision/track/assignment.h"
+
+namespace sturgeon::vision {
+namespace {
+
+float Iou(const cv::Rect2f& a, const cv::Rect2f& b) {
+  float inter = (a & b).area();
+  float uni = a.area() + b.area() - inter;
+  return uni > 0 ? inter / uni : 0.0f;
+}
+
+std::map<int, std::vector<const MotRecord*>> ByFrame(const std::vector<MotRecord>& rs) {
+  std::map<int, std::vector<const MotRecord*>> out;
+  for (const MotRecord& r : rs) out[r.frame].push_back(&r);
+  return out;
+}
+
+}  // namespace
+
+double CountingAccuracy(int predicted, int truth) {
+  if (truth == 0) return predicted == 0 ? 1.0 : 0.0;
+  return 1.0 - std::abs(predicted - truth) / static_cast<double>(truth);
+}
+
+int DistinctIds(const std::vector<MotRecord>& records) {
+  std::set<int> ids;
+  for (const MotRecord& r : records) ids.insert(r.id);
+  return static_cast<int>(ids.size());
+}
+
+TrackMetrics EvaluateTracks(const std::vector<MotRecord>& gt_all, const std::vector<MotRecord>& pred,
+                            float iou_threshold, float min_visibility) {
+  std::vector<MotRecord> gt;
+  for (const MotRecord& r : gt_all) {
+    if (r.score > min_visibility) gt.push_back(r);
+  }
+  TrackMetrics m;
+  m.gt_boxes = static_cast<int>(gt.size());
+  m.pred_boxes = static_cast<int>(pred.size());
+  auto gt_frames = ByFrame(gt);
+  auto pred_frames = ByFrame(pred);
+  std::set<int> frames;
+  for (auto& [f, _] : gt_frames) frames.insert(f);
+  for (auto& [f, _] : pred_frames) frames.insert(f);
+
+  std::unordered_map<int, int> last_match;  // gt id -> pred id, CLEAR MOT
+  std::map<std::pair<int, int>, int> co;    // (gt id, pred id) -> frames matched, IDF1
+  static const std::vector<const MotRecord*> kNone;
+  const double gate = 1.0 - iou_threshold;
+  for (int f : frames) {
+    const auto& g = gt_frames.count(f) ? gt_frames[f] : kNone;
+    const auto& p = pred_frames.count(f) ? pred_frames[f] : kNone;
+    const int ng = static_cast<int>(g.size()), np = static_cast<int>(p.size());
+    std::vector<double> cost(static_cast<size_t>(ng) * np, 2.0);
+    for (int i = 0; i < ng; ++i) {
+      for (int j = 0; j < np; ++j) {
+        float iou = Iou(g[i]->box, p[j]->box);
+        if (iou >= iou_threshold) {
+          cost[static_cast<size_t>(i) * np + j] = 1.0 - iou;
+          co[{g[i]->id, p[j]->id}]++;
+        }
+      }
+    }
+    // Keep last frame's correspondences that still qualify.
+    std::vector<char> g_used(ng, 0), p_used(np, 0);
+    int matches = 0;
+    for (int i = 0; i < ng; ++i) {
+      auto it = last_match.find(g[i]->id);
+      if (it == last_match.end()) continue;
+      for (int j = 0; j < np; ++j) {
+        if (!p_used[j] && p[j]->id == it->second && cost[static_cast<size_t>(i) * np + j] <= gate) {
+          g_used[i] = p_used[j] = 1;
+          matches++;
+          break;
+        }
+      }
+    }
+    std::vector<int> gi, pj;
+    for (int i = 0; i < ng; ++i) if (!g_used[i]) gi.push_back(i);
+    for (int j = 0; j < np; ++j) if (!p_used[j]) pj.push_back(j);
+    std::vector<double> sub(gi.size() * pj.size());
+    for (size_t a = 0; a < gi.size(); ++a) {
+      for (size_t b = 0; b < pj.size(); ++b) sub[a * pj.size() + b] = cost[static_cast<size_t>(gi[a]) * np + pj[b]];
+    }
+    for (auto [a, b] : SolveAssignment(sub, static_cast<int>(gi.size()), static_cast<int>(pj.size()), gate)) {
+      int gid = g[gi[a]]->id, pid = p[pj[b]]->id;
+      auto it = last_match.find(gid);
+      if (it != last_match.end() && it->second != pid) m.id_switches++;
+      last_match[gid] = pid;
+      matches++;
+    }
+    m.false_negatives += ng - matches;
+    m.false_positives += np - matches;
+  }
+  m.mota = m.gt_boxes > 0
+               ? 1.0 - static_cast<double>(m.false_negatives + m.false_positives + m.id_switches) / m.gt_boxes
+               : 0.0;
+
+  // IDF1: global one-to-one identity assignment maximising IDTP.
+  std::map<int, int> gid_index, pid_index;
+  for (auto& [key, _] : co) {
+    gid_index.emplace(key.first, static_cast<int>(gid_index.size()));
+    pid_index.emplace(key.second, static_cast<int>(pid_index.size()));
+  }
+  const int rows = static_cast<int>(gid_index.size()), cols = static_cast<int>(pid_index.size());
+  std::vector<double> cost(static_cast<size_t>(rows) * cols, 1.0);
+  for (auto& [key, n] : co) {
+    cost[static_cast<size_t>(gid_index[key.first]) * cols + pid_index[key.second]] = -static_cast<double>(n);
+  }
+  for (auto [r, c] : SolveAssignment(cost, rows, cols, -0.5)) {
+    m.idtp += static_cast<int>(-cost[static_cast<size_t>(r) * cols + c]);
+  }
+  int denom = m.gt_boxes + m.pred_boxes;
+  m.idf1 = denom > 0 ? 2.0 * m.idtp / denom : 0.0;
+  return m;
+}
+
+Result<int> ReadCountFromJson(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(fmt::format("cannot open '{}'", path));
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::InvalidArgument(fmt::format("{}: not a JSON object", path));
+  }
+  for (const char* key : {"count", "true_count", "fish_count", "num_fish"}) {
+    if (j.contains(key) && j[key].is_number_integer()) return j[key].get<int>();
+  }
+  if (j.contains("fish") && j["fish"].is_array()) return static_cast<int>(j["fish"].size());
+  return Status::InvalidArgument(
+      fmt::format("{}: no count found (expected 'count', 'true_count', 'fish_count', 'num_fish' or a 'fish' array)",
+                  path));
+}
+
+}  // namespace sturgeon::vision

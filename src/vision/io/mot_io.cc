@@ -1,0 +1,112 @@
+#include "vision/io/mot_io.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace sturgeon::vision {
+namespace {
+
+constexpr int kMinFields = 6;
+constexpr const char* kFieldNames[] = {"frame", "id", "left", "top", "width", "height", "conf"};
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+bool ParseDouble(const std::string& field, double* out) {
+  std::string t = Trim(field);
+  if (t.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  *out = std::strtod(t.c_str(), &end);
+  return errno == 0 && end == t.c_str() + t.size() && std::isfinite(*out);
+}
+
+}  // namespace
+
+Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::string& source_name) {
+  std::vector<MotRecord> records;
+  std::istringstream in(text);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::stringstream ss(t);
+    std::string f;
+    while (std::getline(ss, f, ',')) fields.push_back(f);
+    auto where = [&] { return fmt::format("{}:{}", source_name, line_no); };
+    if (static_cast<int>(fields.size()) < kMinFields) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: expected at least {} comma-separated fields (frame,id,left,top,width,height,...), got {}",
+          where(), kMinFields, fields.size()));
+    }
+    double v[7] = {0, 0, 0, 0, 0, 0, 1};
+    size_t n = std::min<size_t>(fields.size(), 7);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ParseDouble(fields[i], &v[i])) {
+        return Status::InvalidArgument(fmt::format("{}: field '{}' is not a number: '{}'", where(),
+                                                   kFieldNames[i], Trim(fields[i])));
+      }
+    }
+    if (v[0] < 1 || v[0] != std::floor(v[0])) {
+      return Status::InvalidArgument(
+          fmt::format("{}: field 'frame' must be a positive integer (frames are 1-based), got {}", where(),
+                      Trim(fields[0])));
+    }
+    if (v[4] < 0 || v[5] < 0) {
+      return Status::InvalidArgument(fmt::format("{}: width and height must not be negative", where()));
+    }
+    MotRecord r;
+    r.frame = static_cast<int>(v[0]);
+    r.id = static_cast<int>(v[1]);
+    r.box = cv::Rect2f(static_cast<float>(v[2]), static_cast<float>(v[3]), static_cast<float>(v[4]),
+                       static_cast<float>(v[5]));
+    r.score = v[6] < 0 ? 1.0f : static_cast<float>(v[6]);
+    records.push_back(r);
+  }
+  return records;
+}
+
+Result<std::vector<MotRecord>> ReadMotFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(fmt::format("cannot open MOTChallenge file '{}'", path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseMot(buf.str(), path);
+}
+
+std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records) {
+  std::map<int, std::vector<Detection>> frames;
+  for (const MotRecord& r : records) frames[r.frame].push_back(Detection{r.box, r.score, 0.0f});
+  return frames;
+}
+
+std::string FormatMot(const std::vector<MotRecord>& records) {
+  std::string out;
+  for (const MotRecord& r : records) {
+    out += fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.3f},-1,-1,-1\n", r.frame, r.id, r.box.x, r.box.y,
+                       r.box.width, r.box.height, r.score);
+  }
+  return out;
+}
+
+Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& records) {
+  std::ofstream out(path);
+  if (!out) return Status::IOError(fmt::format("cannot write '{}'", path));
+  out << FormatMot(records);
+  if (!out) return Status::IOError(fmt::format("write to '{}' failed", path));
+  return Status::Ok();
+}
+
+}  // namespace sturgeon::vision

@@ -1,0 +1,37 @@
+// Reading and writing MOTChallenge text files.
+//
+// Every line is `frame,id,left,top,width,height,conf,x,y,z`, frames 1-based.
+// Detection files carry id -1 and the detector's score in `conf`;
+// ground-truth files carry the visibility there; track files the track's
+// confidence. Blank lines and lines starting with '#' are skipped.
+//
+// Errors: a missing file is NotFound; a malformed line is InvalidArgument
+// whose message names `path:line` and the offending field.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "vision/types.h"
+
+namespace sturgeon::vision {
+
+// Parses MOTChallenge text. `source_name` is used in error messages.
+// A negative score ("unknown") reads as 1.
+Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::string& source_name);
+
+// Reads a MOTChallenge file.
+Result<std::vector<MotRecord>> ReadMotFile(const std::string& path);
+
+// Groups records by frame, converted to detections.
+std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records);
+
+// Writes records as MOTChallenge track lines (`conf` = score, x,y,z = -1).
+Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& records);
+
+// Formats records as MOTChallenge text.
+std::string FormatMot(const std::vector<MotRecord>& records);
+
+}  // namespace sturgeon::vision

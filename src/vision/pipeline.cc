@@ -1,0 +1,290 @@
+#include "vision/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "vision/detect/scene.h"
+#include "vision/io/mot_io.h"
+#include "vision/source/video_source.h"
+
+namespace sturgeon::vision {
+namespace {
+
+constexpr int kPoolRefreshFrames = 30;  // re-find the pool this often (sweeps move it)
+constexpr int kMotionWidth = 480;       // camera motion is estimated at this width
+
+cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
+
+cv::Rect2f MoveBox(const cv::Rect2f& r, cv::Point2f centre) {
+  return {centre.x - r.width / 2, centre.y - r.height / 2, r.width, r.height};
+}
+
+cv::Point2f Apply(const cv::Matx33d& m, cv::Point2f p) {
+  cv::Vec3d v = m * cv::Vec3d(p.x, p.y, 1);
+  return {static_cast<float>(v[0]), static_cast<float>(v[1])};
+}
+
+// Per-frame observation of a counted fish, in image coordinates.
+struct Mark {
+  int fish = 0;
+  cv::Rect2f box;
+};
+
+void DrawMarks(cv::Mat& img, const std::vector<Mark>& marks) {
+  const double font = std::max(0.4, img.cols / 2400.0);
+  const int thick = std::max(1, img.cols / 960);
+  for (const Mark& m : marks) {
+    cv::Rect r(cvRound(m.box.x), cvRound(m.box.y), std::max(4, cvRound(m.box.width)), std::max(4, cvRound(m.box.height)));
+    cv::rectangle(img, r, cv::Scalar(0, 255, 255), thick);
+    cv::putText(img, std::to_string(m.fish), {r.x, std::max(10, r.y - 3)}, cv::FONT_HERSHEY_SIMPLEX, font,
+                cv::Scalar(0, 255, 255), thick);
+  }
+}
+
+std::map<int, std::vector<Mark>> MarksByFrame(const CountResult& result, const std::vector<cv::Matx33d>& image_from_world) {
+  std::map<int, std::vector<Mark>> marks;
+  for (const CountedFish& fish : result.fish) {
+    for (const TrackObservation& o : fish.observations) {
+      cv::Rect2f box = o.box;
+      if (o.frame - 1 < static_cast<int>(image_from_world.size())) {
+        box = MoveBox(o.box, Apply(image_from_world[o.frame - 1], Centre(o.box)));
+      }
+      marks[o.frame].push_back(Mark{fish.id, box});
+    }
+  }
+  return marks;
+}
+
+Status WriteAnnotations(const CountOptions& opt, const CountReport& report,
+                        const std::vector<cv::Matx33d>& image_from_world) {
+  auto marks = MarksByFrame(report.result, image_from_world);
+  STURGEON_ASSIGN_OR_RETURN(auto source, VideoSource::Open(opt.video_path, report.frames));
+  cv::VideoWriter writer;
+  if (!opt.annotate_path.empty()) {
+    double fps = source->fps() > 0 ? source->fps() : 30.0;
+    writer.open(opt.annotate_path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps,
+                cv::Size(source->width(), source->height()));
+    if (!writer.isOpened()) return Status::IOError(fmt::format("cannot write video '{}'", opt.annotate_path));
+  }
+  // The snapshot shows the frame with the most counted fish in view.
+  int best_frame = 1;
+  size_t best = 0;
+  for (auto& [f, m] : marks) {
+    if (m.size() > best) { best = m.size(); best_frame = f; }
+  }
+  cv::Mat frame;
+  int f = 0;
+  while (source->Next(&frame)) {
+    ++f;
+    auto it = marks.find(f);
+    if (it != marks.end()) DrawMarks(frame, it->second);
+    cv::putText(frame, fmt::format("count {} [{}, {}]", report.result.count, report.result.count_low, report.result.count_high),
+                {10, 30}, cv::FONT_HERSHEY_SIMPLEX, std::max(0.6, frame.cols / 1600.0), cv::Scalar(255, 255, 255), 2);
+    if (writer.isOpened()) writer.write(frame);
+    if (f == best_frame && !opt.snapshot_path.empty()) {
+      if (!cv::imwrite(opt.snapshot_path, frame)) {
+        return Status::IOError(fmt::format("cannot write snapshot '{}'", opt.snapshot_path));
+      }
+      if (!writer.isOpened()) break;
+    }
+  }
+  return Status::Ok();
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text) {
+  std::vector<cv::Point2f> pts;
+  std::vector<float> vals;
+  std::stringstream ss(text);
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    try {
+      size_t used = 0;
+      vals.push_back(std::stof(tok, &used));
+      if (used != tok.size() && tok.find_first_not_of(" ", used) != std::string::npos) throw std::invalid_argument(tok);
+    } catch (const std::exception&) {
+      return Status::InvalidArgument(fmt::format("--roi: '{}' is not a number", tok));
+    }
+  }
+  if (vals.size() < 6 || vals.size() % 2 != 0) {
+    return Status::InvalidArgument("--roi needs x1,y1,x2,y2,x3,y3,... (at least three points)");
+  }
+  for (size_t i = 0; i < vals.size(); i += 2) pts.emplace_back(vals[i], vals[i + 1]);
+  return pts;
+}
+
+Result<CountReport> RunCount(const CountOptions& opt) {
+  if (opt.video_path.empty() && opt.detections_path.empty()) {
+    return Status::InvalidArgument("give a VIDEO or --detections");
+  }
+  if ((opt.altitude_m > 0) != (opt.hfov_deg > 0)) {
+    return Status::InvalidArgument("--altitude and --hfov go together");
+  }
+  if (opt.video_path.empty() && (!opt.annotate_path.empty() || !opt.snapshot_path.empty())) {
+    return Status::InvalidArgument("--annotate and --snapshot need the VIDEO");
+  }
+  std::optional<Telemetry> telemetry;
+  if (!opt.srt_path.empty()) {
+    STURGEON_ASSIGN_OR_RETURN(Telemetry t, ReadSrtFile(opt.srt_path));
+    telemetry = std::move(t);
+  }
+
+  CountReport report;
+  Tracker tracker(opt.tracker);
+  std::vector<cv::Matx33d> image_from_world;
+  const auto start = std::chrono::steady_clock::now();
+
+  if (!opt.detections_path.empty()) {
+    STURGEON_ASSIGN_OR_RETURN(auto records, ReadMotFile(opt.detections_path));
+    auto frames = GroupDetectionsByFrame(records);
+    int last = frames.empty() ? 0 : frames.rbegin()->first;
+    if (opt.max_frames > 0) last = std::min(last, opt.max_frames);
+    for (int f = 1; f <= last; ++f) {
+      auto it = frames.find(f);
+      std::vector<Detection> dets;
+      if (it != frames.end()) dets = it->second;
+      if (!opt.roi.empty()) {
+        std::erase_if(dets, [&](const Detection& d) { return cv::pointPolygonTest(opt.roi, Centre(d.box), false) < 0; });
+      }
+      tracker.Update(f, dets);
+    }
+    report.frames = last;
+    report.roi = opt.roi;
+  }
+
+  double mean_length_px_to_m = 0;
+  std::vector<double> frame_gsd;
+  if (opt.detections_path.empty()) {
+    STURGEON_ASSIGN_OR_RETURN(auto source, VideoSource::Open(opt.video_path, opt.max_frames));
+    report.width = source->width();
+    report.height = source->height();
+    DetectorParams dp = opt.detector;
+    auto gsd_at = [&](int frame) -> double {
+      if (telemetry) {
+        const auto& alt = telemetry->altitude_m;
+        double a = alt[std::min<size_t>(alt.size() - 1, static_cast<size_t>(std::max(0, frame - 1)))];
+        double hfov = opt.hfov_deg > 0 ? opt.hfov_deg
+                      : telemetry->focal_len_mm > 0 ? HfovFromFocalLength(telemetry->focal_len_mm) : 0;
+        return hfov > 0 ? GroundSamplingDistance(a, hfov, report.width) : 0;
+      }
+      return opt.altitude_m > 0 ? GroundSamplingDistance(opt.altitude_m, opt.hfov_deg, report.width) : 0;
+    };
+    Detector detector(dp);
+    CameraMotion motion;
+    cv::Mat frame, pool_mask, grey, small;
+    std::vector<cv::Rect2f> last_boxes;
+    int f = 0;
+    while (source->Next(&frame)) {
+      ++f;
+      if (opt.roi.empty() && (f == 1 || f % kPoolRefreshFrames == 0)) pool_mask = FindPoolMask(frame);
+      std::vector<Detection> dets = detector.Detect(frame, pool_mask);
+      const float motion_scale = static_cast<float>(frame.cols) / kMotionWidth;
+      cv::resize(frame, small, cv::Size(kMotionWidth, cvRound(frame.rows / motion_scale)), 0, 0, cv::INTER_AREA);
+      cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
+      motion.Update(grey, motion_scale, last_boxes);
+      last_boxes.clear();
+      for (Detection& d : dets) {
+        last_boxes.push_back(d.box);
+        d.box = MoveBox(d.box, motion.ToWorld(Centre(d.box)));
+      }
+      if (!opt.roi.empty()) {
+        std::erase_if(dets, [&](const Detection& d) { return cv::pointPolygonTest(opt.roi, Centre(d.box), false) < 0; });
+      }
+      frame_gsd.push_back(gsd_at(f));
+      tracker.Update(f, dets);
+      image_from_world.push_back(motion.WorldFromImage().inv());
+    }
+    STURGEON_RETURN_IF_ERROR(source->Finish());
+    report.frames = f;
+    report.camera_motion_compensated = motion.moved();
+    report.roi = opt.roi;
+  }
+
+  report.result = CountFish(tracker.Tracklets(), opt.counter);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.processing_fps = report.seconds > 0 ? report.frames / report.seconds : 0;
+
+  // Sizes: each fish's length is the median of its measured lengths, in cm.
+  bool have_scale = !frame_gsd.empty() && frame_gsd.front() > 0;
+  if (have_scale) {
+    std::vector<double> lengths_cm;
+    std::vector<double> gsds;
+    for (const CountedFish& fish : report.result.fish) {
+      std::vector<double> cm;
+      for (const TrackObservation& o : fish.observations) {
+        if (o.length_px > 0) cm.push_back(o.length_px * frame_gsd[o.frame - 1] * 100.0);
+      }
+      lengths_cm.push_back(Median(cm));
+    }
+    mean_length_px_to_m = Median(frame_gsd);
+    report.sizes = SummariseSizes(lengths_cm, report.result.count, opt.length_weight, mean_length_px_to_m);
+  }
+
+  if (!opt.tracks_path.empty()) {
+    std::vector<MotRecord> rows;
+    for (const CountedFish& fish : report.result.fish) {
+      for (const TrackObservation& o : fish.observations) {
+        cv::Rect2f box = o.box;
+        if (o.frame - 1 < static_cast<int>(image_from_world.size())) {
+          box = MoveBox(o.box, Apply(image_from_world[o.frame - 1], Centre(o.box)));
+        }
+        rows.push_back(MotRecord{o.frame, fish.id, box, o.score});
+      }
+    }
+    std::sort(rows.begin(), rows.end(), [](const MotRecord& a, const MotRecord& b) {
+      return std::tie(a.frame, a.id) < std::tie(b.frame, b.id);
+    });
+    STURGEON_RETURN_IF_ERROR(WriteMotFile(opt.tracks_path, rows));
+  }
+  if (!opt.annotate_path.empty() || !opt.snapshot_path.empty()) {
+    STURGEON_RETURN_IF_ERROR(WriteAnnotations(opt, report, image_from_world));
+  }
+  return report;
+}
+
+nlohmann::json ReportToJson(const CountReport& r) {
+  nlohmann::json j;
+  j["count"] = r.result.count;
+  j["count_low"] = r.result.count_low;
+  j["count_high"] = r.result.count_high;
+  j["frames"] = r.frames;
+  j["processing_fps"] = std::round(r.processing_fps * 10) / 10;
+  j["tracklets"] = r.result.tracklets;
+  j["links"] = r.result.links;
+  if (r.width > 0) {
+    j["width"] = r.width;
+    j["height"] = r.height;
+    j["camera_motion_compensated"] = r.camera_motion_compensated;
+  }
+  if (r.sizes) {
+    const SizeReport& s = *r.sizes;
+    j["gsd_cm_per_px"] = s.gsd_m * 100;
+    j["mean_length_cm"] = std::round(s.mean_length_cm * 10) / 10;
+    j["median_length_cm"] = std::round(s.median_length_cm * 10) / 10;
+    j["biomass_kg"] = std::round(s.biomass_kg * 10) / 10;
+    nlohmann::json hist = nlohmann::json::array();
+    for (size_t i = 0; i < s.bin_count.size(); ++i) {
+      hist.push_back({{"from_cm", s.bin_lower_cm[i]}, {"to_cm", s.bin_lower_cm[i] + s.bin_cm}, {"fish", s.bin_count[i]}});
+    }
+    j["length_histogram"] = hist;
+  }
+  return j;
+}
+
+}  // namespace sturgeon::vision

@@ -1,0 +1,82 @@
+#include "vision/source/video_source.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace sturgeon::vision {
+namespace {
+constexpr size_t kQueueFrames = 6;
+constexpr double kTruncatedShare = 0.98;  // fewer frames than this x declared: truncated
+}  // namespace
+
+Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, int max_frames) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::NotFound(fmt::format("video '{}' does not exist", path));
+  }
+  std::unique_ptr<VideoSource> s(new VideoSource());
+  s->path_ = path;
+  s->max_frames_ = max_frames;
+  if (!s->capture_.open(path, cv::CAP_FFMPEG) || !s->capture_.isOpened()) {
+    return Status::Corruption(fmt::format("video '{}' cannot be opened: not a video or corrupt", path));
+  }
+  s->width_ = static_cast<int>(s->capture_.get(cv::CAP_PROP_FRAME_WIDTH));
+  s->height_ = static_cast<int>(s->capture_.get(cv::CAP_PROP_FRAME_HEIGHT));
+  s->fps_ = s->capture_.get(cv::CAP_PROP_FPS);
+  s->declared_frames_ = static_cast<int>(s->capture_.get(cv::CAP_PROP_FRAME_COUNT));
+  if (s->width_ <= 0 || s->height_ <= 0) {
+    return Status::Corruption(fmt::format("video '{}' has no readable video stream", path));
+  }
+  s->thread_ = std::thread(&VideoSource::Run, s.get());
+  return s;
+}
+
+VideoSource::~VideoSource() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void VideoSource::Run() {
+  while (true) {
+    cv::Mat frame;
+    bool ok = (max_frames_ <= 0 || decoded_ < max_frames_) && capture_.read(frame) && !frame.empty();
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!ok || stop_) {
+      done_ = true;
+      cv_.notify_all();
+      return;
+    }
+    decoded_++;
+    cv_.wait(lock, [&] { return queue_.size() < kQueueFrames || stop_; });
+    queue_.push_back(std::move(frame));
+    cv_.notify_all();
+  }
+}
+
+bool VideoSource::Next(cv::Mat* frame) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+  if (queue_.empty()) return false;
+  *frame = std::move(queue_.front());
+  queue_.pop_front();
+  cv_.notify_all();
+  return true;
+}
+
+Status VideoSource::Finish() {
+  if (thread_.joinable()) thread_.join();
+  if (decoded_ == 0) return Status::Corruption(fmt::format("video '{}': no frame could be decoded", path_));
+  bool capped = max_frames_ > 0 && decoded_ >= max_frames_;
+  if (!capped && declared_frames_ > 0 && decoded_ < kTruncatedShare * declared_frames_) {
+    return Status::Corruption(fmt::format("video '{}' is truncated or corrupt: decoded {} of {} frames", path_,
+                                          decoded_, declared_frames_));
+  }
+  return Status::Ok();
+}
+
+}  // namespace sturgeon::vision

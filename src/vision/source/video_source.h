@@ -1,0 +1,59 @@
+// Decoding drone footage. Frames are decoded on a background thread into a
+// small bounded queue, so decoding overlaps with detection on a second core.
+//
+// Errors: a missing file is NotFound; a file that cannot be opened as video,
+// decodes no frame, or ends well before the frame count its container
+// declares (a truncated download) is Corruption, naming the file.
+// Not thread-safe: one consumer.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <opencv2/core.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "core/status.h"
+
+namespace sturgeon::vision {
+
+class VideoSource {
+ public:
+  static Result<std::unique_ptr<VideoSource>> Open(const std::string& path, int max_frames = 0);
+  ~VideoSource();
+  VideoSource(const VideoSource&) = delete;
+  VideoSource& operator=(const VideoSource&) = delete;
+
+  // The next frame (BGR), or false at the end of the stream.
+  bool Next(cv::Mat* frame);
+  // After Next returned false: OK, or Corruption when the stream was
+  // truncated or yielded no frame.
+  Status Finish();
+
+  int width() const { return width_; }
+  int height() const { return height_; }
+  double fps() const { return fps_; }
+  int declared_frames() const { return declared_frames_; }
+  int decoded_frames() const { return decoded_; }
+
+ private:
+  VideoSource() = default;
+  void Run();
+
+  std::string path_;
+  cv::VideoCapture capture_;
+  int width_ = 0, height_ = 0, declared_frames_ = 0, max_frames_ = 0, decoded_ = 0;
+  double fps_ = 0;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<cv::Mat> queue_;
+  bool done_ = false;
+  bool stop_ = false;
+};
+
+}  // namespace sturgeon::vision

@@ -1,0 +1,201 @@
+#include "vision/track/tracker.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "vision/track/assignment.h"
+
+namespace sturgeon::vision {
+namespace {
+
+constexpr float kUnmatchable = 1e9f;
+constexpr float kSizeSmoothing = 0.3f;  // weight of a new box size
+
+cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
+
+}  // namespace
+
+Tracker::Tracker(TrackerParams params) : params_(params) {}
+
+void Tracker::Predict(State& s) const {
+  const float q = params_.process_accel_px * params_.process_accel_px;
+  for (Axis* a : {&s.x, &s.y}) {
+    if (s.misses > 0) a->v *= params_.lost_velocity_damping;
+    a->p += a->v;
+    // P = F P F' + Q with F = [1 1; 0 1], Q = q [1/4 1/2; 1/2 1].
+    float pp = a->pp + 2 * a->pv + a->vv + q / 4;
+    float pv = a->pv + a->vv + q / 2;
+    float vv = a->vv + q;
+    a->pp = pp;
+    a->pv = pv;
+    a->vv = vv;
+  }
+}
+
+void Tracker::Correct(State& s, const Detection& d, int frame) {
+  const float r = params_.measurement_px * params_.measurement_px;
+  cv::Point2f c = Centre(d.box);
+  float z[2] = {c.x, c.y};
+  Axis* axes[2] = {&s.x, &s.y};
+  for (int i = 0; i < 2; ++i) {
+    Axis* a = axes[i];
+    float innov = z[i] - a->p;
+    float sden = a->pp + r;
+    float kp = a->pp / sden, kv = a->pv / sden;
+    a->p += kp * innov;
+    a->v += kv * innov;
+    float pp = (1 - kp) * a->pp;
+    float pv = (1 - kp) * a->pv;
+    float vv = a->vv - kv * a->pv;
+    a->pp = pp;
+    a->pv = pv;
+    a->vv = vv;
+  }
+  s.w = (1 - kSizeSmoothing) * s.w + kSizeSmoothing * d.box.width;
+  s.h = (1 - kSizeSmoothing) * s.h + kSizeSmoothing * d.box.height;
+  s.hits++;
+  s.misses = 0;
+  s.last_frame = frame;
+  s.score_sum += d.score;
+  s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px});
+  if (s.state == TrackState::kNew && s.hits >= params_.min_hits) {
+    s.state = TrackState::kTracked;
+    s.tracklet.confirmed = true;
+  } else if (s.state == TrackState::kLost) {
+    s.state = TrackState::kTracked;
+  }
+}
+
+float Tracker::Gate(const State& s) const {
+  float base = std::max(params_.min_gate_px, params_.gate_size_factor * std::max(s.w, s.h));
+  if (s.misses <= 1) return base;
+  float speed = std::hypot(s.x.v, s.y.v);
+  float grown = base + (s.misses - 1) * (params_.lost_gate_growth_px + speed);
+  return std::min(grown, base * params_.max_lost_gate_factor);
+}
+
+float Tracker::Cost(const State& s, const Detection& d) const {
+  cv::Point2f c = Centre(d.box);
+  float dist = std::hypot(c.x - s.x.p, c.y - s.y.p);
+  float gate = Gate(s);
+  if (dist > gate) return kUnmatchable;
+  // Prefer tracks seen recently over long-lost ones at equal distance.
+  return dist / gate + 0.02f * std::min(s.misses, 10);
+}
+
+Tracker::State Tracker::Start(const Detection& d, int frame) {
+  State s;
+  s.id = next_id_++;
+  cv::Point2f c = Centre(d.box);
+  const float r = params_.measurement_px * params_.measurement_px;
+  const float v0 = std::max(params_.min_gate_px, std::max(d.box.width, d.box.height)) / 4;
+  s.x = Axis{c.x, 0, r, 0, v0 * v0};
+  s.y = Axis{c.y, 0, r, 0, v0 * v0};
+  s.w = d.box.width;
+  s.h = d.box.height;
+  s.hits = 1;
+  s.last_frame = frame;
+  s.score_sum = d.score;
+  s.tracklet.id = s.id;
+  s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px});
+  if (params_.min_hits <= 1) {
+    s.state = TrackState::kTracked;
+    s.tracklet.confirmed = true;
+  }
+  return s;
+}
+
+std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detections) {
+  // Advance every track by the frames elapsed (frames may be skipped).
+  int steps = last_frame_ == 0 ? 1 : std::max(1, frame - last_frame_);
+  last_frame_ = frame;
+  for (State& s : active_) {
+    for (int k = 0; k < steps; ++k) Predict(s);
+  }
+
+  std::vector<int> high, low;
+  for (int i = 0; i < static_cast<int>(detections.size()); ++i) {
+    if (detections[i].score >= params_.high_score) high.push_back(i);
+    else if (detections[i].score >= params_.low_score) low.push_back(i);
+  }
+
+  std::vector<char> track_matched(active_.size(), 0);
+  std::vector<char> det_used(detections.size(), 0);
+
+  auto match = [&](const std::vector<int>& track_idx, const std::vector<int>& det_idx) {
+    if (track_idx.empty() || det_idx.empty()) return;
+    std::vector<double> cost(track_idx.size() * det_idx.size());
+    for (size_t t = 0; t < track_idx.size(); ++t) {
+      for (size_t k = 0; k < det_idx.size(); ++k) {
+        cost[t * det_idx.size() + k] = Cost(active_[track_idx[t]], detections[det_idx[k]]);
+      }
+    }
+    for (auto [t, k] : SolveAssignment(cost, static_cast<int>(track_idx.size()),
+                                       static_cast<int>(det_idx.size()), kUnmatchable / 2)) {
+      Correct(active_[track_idx[t]], detections[det_idx[k]], frame);
+      track_matched[track_idx[t]] = 1;
+      det_used[det_idx[k]] = 1;
+    }
+  };
+
+  // Stage 1: confident detections against every live track, confirmed first
+  // so that a tentative track cannot steal a confirmed fish's detection.
+  std::vector<int> confirmed, tentative;
+  for (int t = 0; t < static_cast<int>(active_.size()); ++t) {
+    (active_[t].state == TrackState::kNew ? tentative : confirmed).push_back(t);
+  }
+  match(confirmed, high);
+  std::vector<int> high_left;
+  for (int i : high) if (!det_used[i]) high_left.push_back(i);
+  match(tentative, high_left);
+
+  // Stage 2: weak detections keep recently tracked fish alive (ByteTrack).
+  std::vector<int> recent;
+  for (int t : confirmed) {
+    if (!track_matched[t] && active_[t].misses == 0) recent.push_back(t);
+  }
+  match(recent, low);
+
+  // Unmatched tracks age; stale ones leave the active set.
+  std::vector<State> kept;
+  kept.reserve(active_.size());
+  for (size_t t = 0; t < active_.size(); ++t) {
+    State& s = active_[t];
+    if (!track_matched[t]) {
+      s.misses += steps;
+      if (s.state == TrackState::kTracked) s.state = TrackState::kLost;
+    }
+    bool drop = (s.state == TrackState::kNew && s.misses > params_.max_tentative_misses) ||
+                (s.state == TrackState::kLost && s.misses > params_.max_lost_frames);
+    if (drop) {
+      s.state = TrackState::kRemoved;
+      finished_.push_back(std::move(s.tracklet));
+    } else {
+      kept.push_back(std::move(s));
+    }
+  }
+  active_ = std::move(kept);
+
+  for (int i : high) {
+    if (!det_used[i] && detections[i].score >= params_.new_track_score) {
+      active_.push_back(Start(detections[i], frame));
+    }
+  }
+
+  std::vector<Track> out;
+  for (const State& s : active_) {
+    if (s.state != TrackState::kTracked || s.misses != 0) continue;
+    cv::Rect2f box(s.x.p - s.w / 2, s.y.p - s.h / 2, s.w, s.h);
+    out.push_back(Track{s.id, s.state, box, s.score_sum / std::max(1, s.hits), s.hits});
+  }
+  return out;
+}
+
+std::vector<Tracklet> Tracker::Tracklets() const {
+  std::vector<Tracklet> all = finished_;
+  for (const State& s : active_) all.push_back(s.tracklet);
+  std::sort(all.begin(), all.end(), [](const Tracklet& a, const Tracklet& b) { return a.id < b.id; });
+  return all;
+}
+
+}  // namespace sturgeon::vision

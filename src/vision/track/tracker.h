@@ -1,0 +1,92 @@
+// Multi-object tracker for fish seen from above: ByteTrack-style two-stage
+// association with a constant-velocity Kalman filter per track.
+//
+// The tracker needs no images: it consumes detections (in whatever
+// coordinate frame the caller chooses; the pipeline passes camera-motion
+// compensated world coordinates so a fish keeps its position when the drone
+// drifts) and returns tracks.
+//
+// Association uses centre distance normalised by a gate, not IoU, so that
+// tiny boxes (detectors that give only centre points) and fast fish still
+// match. The gate is the larger of `min_gate_px` and `gate_size_factor`
+// times the track's box size, and widens while a track is lost.
+//
+// Life cycle (TrackState): a track is born kNew from a confident unmatched
+// detection, becomes kTracked after `min_hits` hits (so single-frame false
+// positives never become tracks), turns kLost when unmatched, is
+// re-identified from kLost within `max_lost_frames`, and then is kRemoved.
+// A kNew track that misses more than `max_tentative_misses` frames is
+// dropped. Longer gaps (dives, leaving the view) are bridged offline by the
+// counter's stitching, which sees every tracklet.
+//
+// Not thread-safe; one tracker per video.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "vision/types.h"
+
+namespace sturgeon::vision {
+
+struct TrackerParams {
+  float high_score = 0.5f;       // first-stage detections
+  float low_score = 0.1f;        // second stage: low..high, matched to tracked tracks only
+  float new_track_score = 0.5f;  // an unmatched detection this confident starts a track
+  float min_gate_px = 12.0f;
+  float gate_size_factor = 0.6f;   // x max(width, height) of the track's box
+  float lost_gate_growth_px = 1.5f;  // per missed frame, plus the track's speed
+  float max_lost_gate_factor = 4.0f;  // the lost gate is capped at this x the base gate
+  int min_hits = 3;
+  int max_tentative_misses = 1;
+  int max_lost_frames = 30;
+  float process_accel_px = 0.6f;   // Kalman process noise (px / frame^2)
+  float measurement_px = 1.5f;     // Kalman measurement noise (px)
+  float lost_velocity_damping = 0.9f;  // velocity kept per missed frame
+};
+
+class Tracker {
+ public:
+  explicit Tracker(TrackerParams params = {});
+
+  // Feeds the detections of frame `frame` (frames must increase). Returns
+  // the confirmed tracks matched in this frame (state kTracked).
+  std::vector<Track> Update(int frame, std::span<const Detection> detections);
+
+  // Every track that was ever started, in order of creation, including
+  // unconfirmed ones (confirmed = false). Call after the last Update.
+  std::vector<Tracklet> Tracklets() const;
+
+  const TrackerParams& params() const { return params_; }
+
+ private:
+  struct Axis {
+    float p = 0, v = 0;
+    float pp = 0, pv = 0, vv = 0;  // covariance
+  };
+  struct State {
+    int id = 0;
+    TrackState state = TrackState::kNew;
+    Axis x, y;
+    float w = 0, h = 0;
+    int hits = 0;
+    int last_frame = 0;
+    int misses = 0;  // consecutive frames without a match
+    float score_sum = 0;
+    Tracklet tracklet;
+  };
+
+  void Predict(State& s) const;
+  void Correct(State& s, const Detection& d, int frame);
+  float Gate(const State& s) const;
+  float Cost(const State& s, const Detection& d) const;
+  State Start(const Detection& d, int frame);
+
+  TrackerParams params_;
+  std::vector<State> active_;
+  std::vector<Tracklet> finished_;
+  int next_id_ = 1;
+  int last_frame_ = 0;
+};
+
+}  // namespace sturgeon::vision

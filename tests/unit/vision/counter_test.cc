@@ -1,0 +1,49 @@
+#include "vision/count/counter.h"
+
+#include <gtest/gtest.h>
+
+namespace sturgeon::vision {
+namespace {
+
+Tracklet Line(int id, int first, int last, float x0, float y, float vx) {
+  Tracklet t;
+  t.id = id;
+  t.confirmed = true;
+  for (int f = first; f <= last; ++f) {
+    t.observations.push_back({f, cv::Rect2f(x0 + vx * (f - first), y, 40, 14), 0.9f, 40});
+  }
+  return t;
+}
+
+TEST(CountFish, UnconfirmedTrackletsAreNotCounted) {
+  Tracklet t = Line(1, 1, 50, 0, 0, 1);
+  Tracklet fp = Line(2, 10, 11, 500, 500, 0);
+  fp.confirmed = false;
+  EXPECT_EQ(CountFish({t, fp}).count, 1);
+}
+
+TEST(CountFish, DoesNotStitchTrackletsFarApartInSpaceTime) {
+  // Two fish, each seen once, a whole pool apart in a few frames.
+  auto r = CountFish({Line(1, 1, 40, 0, 0, 1), Line(2, 45, 90, 1800, 900, 1)});
+  EXPECT_EQ(r.count, 2);
+  EXPECT_EQ(r.links, 0);
+}
+
+TEST(CountFish, StitchesTrackletsAFishCouldSwimBetween) {
+  auto r = CountFish({Line(1, 1, 40, 0, 0, 1), Line(2, 60, 90, 60, 0, 1)});
+  EXPECT_EQ(r.count, 1);
+  ASSERT_EQ(r.fish.size(), 1u);
+  EXPECT_EQ(r.fish[0].tracklet_ids, (std::vector<int>{1, 2}));
+}
+
+TEST(CountFish, IntervalContainsTheCount) {
+  std::vector<Tracklet> ts;
+  for (int i = 0; i < 100; ++i) ts.push_back(Line(i + 1, 1, 100, 0, i * 30.0f, 1));
+  auto r = CountFish(ts);
+  EXPECT_EQ(r.count, 100);
+  EXPECT_LE(r.count_low, 99);
+  EXPECT_GE(r.count_high, 101);
+}
+
+}  // namespace
+}  // namespace sturgeon::vision

@@ -1,0 +1,47 @@
+#include "vision/measure/measure.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace sturgeon::vision {
+namespace {
+
+TEST(Measure, GsdFromAltitudeAndFocalLength) {
+  double hfov = HfovFromFocalLength(24);  // DJI wide lens
+  EXPECT_NEAR(hfov, 73.74, 0.01);
+  // 2 * 30 * tan(36.87 deg) / 1920 = 45 / 1920 m.
+  EXPECT_NEAR(GroundSamplingDistance(30, hfov, 1920), 45.0 / 1920, 1e-6);
+}
+
+TEST(Measure, ParsesDjiSrtBlocks) {
+  const char* srt =
+      "1\n00:00:00,000 --> 00:00:00,033\n<font size=\"28\">FrameCnt: 1, DiffTime: 33ms\n"
+      "[iso: 100] [focal_len: 24.00] [latitude: 29.1] [longitude: 119.6] [rel_alt: 30.000 abs_alt: 95.2]</font>\n\n"
+      "2\n00:00:00,033 --> 00:00:00,066\n[focal_len: 24.00] [rel_alt: 30.200 abs_alt: 95.4]\n";
+  auto t = ParseSrt(srt, "t.srt");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->altitude_m.size(), 2u);
+  EXPECT_DOUBLE_EQ(t->altitude_m[1], 30.2);
+  EXPECT_DOUBLE_EQ(t->focal_len_mm, 24.0);
+}
+
+TEST(Measure, SrtWithoutAltitudeIsAnError) {
+  auto t = ParseSrt("1\n00:00:00,000 --> 00:00:00,033\nhello\n", "t.srt");
+  EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(t.status().message().find("t.srt"), std::string::npos);
+}
+
+TEST(Measure, BiomassCoversUnmeasuredFishAtTheMeanWeight) {
+  LengthWeight lw;
+  auto r = SummariseSizes({100, 100, 0}, 3, lw, 0.01);
+  double w100 = 0.0035 * std::pow(100.0, 3.1);
+  EXPECT_NEAR(r.mean_length_cm, 100, 1e-9);
+  EXPECT_NEAR(r.biomass_kg, 3 * w100 / 1000, 1e-6);
+  int total = 0;
+  for (int c : r.bin_count) total += c;
+  EXPECT_EQ(total, 2);
+}
+
+}  // namespace
+}  // namespace sturgeon::vision

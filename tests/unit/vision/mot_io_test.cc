@@ -1,0 +1,50 @@
+#include "vision/io/mot_io.h"
+
+#include <gtest/gtest.h>
+
+namespace sturgeon::vision {
+namespace {
+
+TEST(MotIo, ReadsDetectionsWithUnknownScoreAsOne) {
+  auto r = ParseMot("1,-1,10,20,30,40,0.8,-1,-1,-1\n\n# note\n2,-1,1.5,2,3,4,-1\n", "det.txt");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].frame, 1);
+  EXPECT_FLOAT_EQ((*r)[0].box.width, 30);
+  EXPECT_FLOAT_EQ((*r)[0].score, 0.8f);
+  EXPECT_FLOAT_EQ((*r)[1].score, 1.0f);
+}
+
+TEST(MotIo, MalformedLinesNameFileAndLine) {
+  struct Case { const char* text; const char* expect; };
+  const Case cases[] = {
+      {"1,-1,10,20,30,40,0.9\n1,-1,10,x,30,40,0.9\n", "det.txt:2: field 'top' is not a number"},
+      {"1,-1,10,20\n", "det.txt:1: expected at least 6"},
+      {"0,-1,10,20,30,40,1\n", "det.txt:1: field 'frame' must be a positive integer"},
+      {"1,-1,10,20,-3,40,1\n", "det.txt:1: width and height must not be negative"},
+      {"1.5,-1,10,20,3,40,1\n", "det.txt:1: field 'frame'"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseMot(c.text, "det.txt");
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(MotIo, MissingFileIsNotFound) {
+  auto r = ReadMotFile("/nonexistent/det.txt");
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+TEST(MotIo, FormatThenParseRoundTrips) {
+  std::vector<MotRecord> rows = {{3, 7, cv::Rect2f(1.25f, 2.5f, 30, 40), 0.5f}};
+  auto back = ParseMot(FormatMot(rows), "x");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ((*back)[0].frame, 3);
+  EXPECT_EQ((*back)[0].id, 7);
+  EXPECT_FLOAT_EQ((*back)[0].box.x, 1.25f);
+}
+
+}  // namespace
+}  // namespace sturgeon::vision

@@ -1,0 +1,142 @@
+#include "vision/track/tracker.h"
+
+#include <gtest/gtest.h>
+
+#include "fish_scenes.h"
+#include "vision/count/counter.h"
+
+namespace sturgeon::vision {
+namespace {
+
+using testing::MakeScene;
+using testing::SceneSpec;
+
+CountResult TrackAndCount(const std::map<int, std::vector<Detection>>& scene, int frames) {
+  Tracker tracker;
+  for (int f = 1; f <= frames; ++f) {
+    auto it = scene.find(f);
+    std::vector<Detection> none;
+    tracker.Update(f, it == scene.end() ? none : it->second);
+  }
+  return CountFish(tracker.Tracklets());
+}
+
+TEST(Tracker, SingleFrameFalsePositiveNeverBecomesATrack) {
+  Tracker tracker;
+  std::vector<Detection> one = {{cv::Rect2f(100, 100, 40, 40), 0.9f, 0}};
+  std::vector<Detection> none;
+  EXPECT_TRUE(tracker.Update(1, one).empty());
+  for (int f = 2; f < 10; ++f) EXPECT_TRUE(tracker.Update(f, none).empty());
+  auto tracklets = tracker.Tracklets();
+  ASSERT_EQ(tracklets.size(), 1u);
+  EXPECT_FALSE(tracklets[0].confirmed);
+}
+
+TEST(Tracker, ConfirmsAfterMinHitsAndKeepsId) {
+  Tracker tracker;
+  std::vector<Track> out;
+  for (int f = 1; f <= 5; ++f) {
+    std::vector<Detection> d = {{cv::Rect2f(100.0f + 3 * f, 100, 40, 40), 0.9f, 0}};
+    out = tracker.Update(f, d);
+    if (f < 3) EXPECT_TRUE(out.empty()) << f;
+  }
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].state, TrackState::kTracked);
+  EXPECT_EQ(out[0].id, 1);
+}
+
+TEST(Tracker, TinyCentrePointBoxesStillAssociate) {
+  SceneSpec s;
+  s.box = 4;
+  s.fish = 15;
+  s.jitter_px = 1.5f;
+  auto r = TrackAndCount(MakeScene(s), s.frames);
+  EXPECT_EQ(r.count, 15);
+}
+
+TEST(Tracker, LowScoreDetectionsKeepAFadingFishTracked) {
+  Tracker tracker;
+  for (int f = 1; f <= 20; ++f) {
+    float score = f < 10 ? 0.9f : 0.2f;  // fish goes deeper: weak detections
+    std::vector<Detection> d = {{cv::Rect2f(100.0f + 2 * f, 100, 40, 40), score, 0}};
+    tracker.Update(f, d);
+  }
+  auto t = tracker.Tracklets();
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].observations.size(), 20u);
+}
+
+// The hard cases, each fed as detections only. The count must be exact.
+TEST(Counter, CountsEachFishOnceAcrossNuisances) {
+  struct Case { const char* name; SceneSpec spec; };
+  std::vector<Case> cases;
+  SceneSpec base;
+  cases.push_back({"clean", base});
+  SceneSpec misses = base; misses.miss_rate = 0.2f; cases.push_back({"misses", misses});
+  SceneSpec jitter = base; jitter.jitter_px = 4; cases.push_back({"jitter", jitter});
+  SceneSpec fps = base; fps.false_positives_per_frame = 1.5f; cases.push_back({"false positives", fps});
+  SceneSpec dives = base; dives.dive_share = 0.5f; cases.push_back({"dive and resurface", dives});
+  SceneSpec dense = base; dense.fish = 60; dense.width = 900; dense.height = 600; dense.box = 30;
+  cases.push_back({"dense overlaps", dense});
+  SceneSpec all = base; all.fish = 40; all.miss_rate = 0.1f; all.jitter_px = 2; all.false_positives_per_frame = 0.5f;
+  all.dive_share = 0.3f; cases.push_back({"everything", all});
+  for (const Case& c : cases) {
+    for (unsigned seed = 1; seed <= 3; ++seed) {
+      SceneSpec s = c.spec;
+      s.seed = seed;
+      auto r = TrackAndCount(MakeScene(s), s.frames);
+      EXPECT_EQ(r.count, s.fish) << c.name << " seed " << seed;
+      EXPECT_LE(r.count_low, s.fish) << c.name;
+      EXPECT_GE(r.count_high, s.fish) << c.name;
+    }
+  }
+}
+
+TEST(Counter, FishOccludedWhileCrossingStaysOneEach) {
+  // Two fish cross; at the crossing only one detection is seen for 8 frames.
+  Tracker tracker;
+  for (int f = 1; f <= 80; ++f) {
+    float ax = 100.0f + 5 * f, bx = 500.0f - 5 * f;
+    std::vector<Detection> d;
+    if (std::abs(ax - bx) < 40) {
+      d.push_back({cv::Rect2f((ax + bx) / 2 - 20, 200, 40, 40), 0.9f, 0});
+    } else {
+      d.push_back({cv::Rect2f(ax - 20, 200, 40, 40), 0.9f, 0});
+      d.push_back({cv::Rect2f(bx - 20, 200, 40, 40), 0.9f, 0});
+    }
+    tracker.Update(f, d);
+  }
+  EXPECT_EQ(CountFish(tracker.Tracklets()).count, 2);
+}
+
+TEST(Counter, FishThatDivesAndResurfacesElsewhereIsOneFish) {
+  Tracker tracker;
+  std::vector<Detection> none;
+  for (int f = 1; f <= 200; ++f) {
+    bool under = f > 50 && f <= 150;  // 100 frames under water, drifting 150 px
+    std::vector<Detection> d;
+    if (!under) d.push_back({cv::Rect2f(300.0f + 1.5f * f, 300, 60, 20), 0.9f, 0});
+    d.push_back({cv::Rect2f(1200, 700, 60, 20), 0.9f, 0});  // a resting fish
+    tracker.Update(f, d);
+  }
+  auto r = CountFish(tracker.Tracklets());
+  EXPECT_EQ(r.count, 2);
+  EXPECT_EQ(r.links, 1);
+}
+
+TEST(Counter, IntervalWidensWithUncertainty) {
+  SceneSpec clean;
+  clean.fish = 30;
+  SceneSpec noisy = clean;
+  noisy.miss_rate = 0.3f;
+  noisy.dive_share = 0.6f;
+  noisy.false_positives_per_frame = 2;
+  auto a = TrackAndCount(MakeScene(clean), clean.frames);
+  auto b = TrackAndCount(MakeScene(noisy), noisy.frames);
+  EXPECT_LE(a.count_high - a.count_low, b.count_high - b.count_low);
+  EXPECT_LT(a.count_low, a.count + 1);
+  EXPECT_GT(a.count_high, a.count - 1);
+}
+
+}  // namespace
+}  // namespace sturgeon::vision
