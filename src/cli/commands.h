@@ -7,6 +7,9 @@
 
 namespace sturgeon::cli {
 
+// `sturgeon farm|pool|species|cohort|fish|move|import|inventory|demo`.
+void AddRegistryCommands(CLI::App& app);
+
 // `sturgeon sim ...`: synthetic drone footage (src/sim).
 void AddSimCommand(CLI::App& app);
 

@@ -1,12 +1,20 @@
 #include <CLI/CLI.hpp>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"sturgeon: farm registry, drone stocktake and caviar traceability"};
   app.require_subcommand(1);
+  sturgeon::cli::AddRegistryCommands(app);
   sturgeon::cli::AddSimCommand(app);
   sturgeon::cli::AddVisionCommands(app);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const sturgeon::cli::CommandExit& e) {
+    return e.code;
+  }
   return 0;
 }

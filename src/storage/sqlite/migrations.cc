@@ -1,0 +1,185 @@
+#include "storage/sqlite/migrations.h"
+
+#include <array>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace sturgeon::sqlite {
+namespace {
+
+// Times are ISO 8601 text in UTC ("2025-03-01T08:30:00Z"), dates "2025-03-01":
+// both sort as text.
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE farms (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  province TEXT NOT NULL,
+  city TEXT NOT NULL,
+  latitude REAL NOT NULL,
+  longitude REAL NOT NULL,
+  time_zone TEXT NOT NULL
+);
+CREATE TABLE pools (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  farm_id INTEGER NOT NULL REFERENCES farms(id),
+  kind TEXT NOT NULL,
+  length_m REAL NOT NULL,
+  width_m REAL NOT NULL,
+  diameter_m REAL NOT NULL,
+  depth_m REAL NOT NULL,
+  volume_m3 REAL NOT NULL CHECK (volume_m3 > 0),
+  max_density_kg_m3 REAL NOT NULL CHECK (max_density_kg_m3 > 0)
+);
+CREATE INDEX pools_farm ON pools(farm_id);
+CREATE TABLE species (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  scientific_name TEXT NOT NULL,
+  male_parent_id INTEGER REFERENCES species(id),
+  female_parent_id INTEGER REFERENCES species(id)
+);
+CREATE TABLE cohorts (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  year_class INTEGER NOT NULL,
+  species_id INTEGER NOT NULL REFERENCES species(id),
+  origin TEXT NOT NULL
+);
+CREATE TABLE fish (
+  id INTEGER PRIMARY KEY,
+  pit_tag TEXT UNIQUE,
+  species_id INTEGER NOT NULL REFERENCES species(id),
+  sex TEXT NOT NULL,
+  sex_method TEXT NOT NULL,
+  birth_date TEXT,
+  dam_id INTEGER REFERENCES fish(id),
+  sire_id INTEGER REFERENCES fish(id),
+  cohort_id INTEGER REFERENCES cohorts(id)
+);
+CREATE INDEX fish_dam ON fish(dam_id);
+CREATE INDEX fish_sire ON fish(sire_id);
+CREATE INDEX fish_cohort ON fish(cohort_id);
+CREATE TABLE moves (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  count INTEGER NOT NULL CHECK (count > 0),
+  fish_id INTEGER REFERENCES fish(id),
+  cohort_id INTEGER REFERENCES cohorts(id),
+  from_pool_id INTEGER REFERENCES pools(id),
+  to_pool_id INTEGER REFERENCES pools(id),
+  reason TEXT NOT NULL
+);
+CREATE INDEX moves_fish ON moves(fish_id, at) WHERE fish_id IS NOT NULL;
+CREATE INDEX moves_from ON moves(from_pool_id, at, count, cohort_id, fish_id);
+CREATE INDEX moves_to ON moves(to_pool_id, at, count, cohort_id, fish_id);
+CREATE TABLE removals (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  at TEXT NOT NULL,
+  pool_id INTEGER NOT NULL REFERENCES pools(id),
+  count INTEGER NOT NULL CHECK (count > 0),
+  fish_id INTEGER REFERENCES fish(id),
+  cohort_id INTEGER REFERENCES cohorts(id),
+  cause TEXT NOT NULL
+);
+CREATE INDEX removals_pool ON removals(pool_id, at, count, cohort_id, fish_id);
+CREATE INDEX removals_fish ON removals(fish_id) WHERE fish_id IS NOT NULL;
+CREATE TABLE stocktakes (
+  id INTEGER PRIMARY KEY,
+  pool_id INTEGER NOT NULL REFERENCES pools(id),
+  at TEXT NOT NULL,
+  count INTEGER NOT NULL CHECK (count >= 0),
+  count_low INTEGER,
+  count_high INTEGER,
+  mean_weight_g REAL,
+  method TEXT NOT NULL,
+  notes TEXT NOT NULL
+);
+CREATE INDEX stocktakes_pool ON stocktakes(pool_id, at);
+CREATE TABLE daily_status (
+  id INTEGER PRIMARY KEY,
+  day TEXT NOT NULL,
+  fish_id INTEGER REFERENCES fish(id),
+  cohort_id INTEGER REFERENCES cohorts(id),
+  pool_id INTEGER REFERENCES pools(id),
+  weight_g REAL CHECK (weight_g >= 0),
+  length_cm REAL CHECK (length_cm >= 0),
+  health TEXT NOT NULL,
+  feeding TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  CHECK (fish_id IS NOT NULL OR (cohort_id IS NOT NULL AND pool_id IS NOT NULL))
+);
+CREATE UNIQUE INDEX daily_status_fish ON daily_status(fish_id, day) WHERE fish_id IS NOT NULL;
+CREATE UNIQUE INDEX daily_status_cohort ON daily_status(cohort_id, pool_id, day) WHERE fish_id IS NULL;
+CREATE INDEX daily_status_pool ON daily_status(pool_id, day);
+CREATE TABLE feedings (
+  id INTEGER PRIMARY KEY,
+  pool_id INTEGER NOT NULL REFERENCES pools(id),
+  at TEXT NOT NULL,
+  feed_type TEXT NOT NULL,
+  kg REAL NOT NULL CHECK (kg >= 0)
+);
+CREATE INDEX feedings_pool ON feedings(pool_id, at);
+CREATE TABLE water_quality (
+  id INTEGER PRIMARY KEY,
+  pool_id INTEGER NOT NULL REFERENCES pools(id),
+  at TEXT NOT NULL,
+  temperature_c REAL,
+  oxygen_mg_l REAL,
+  ph REAL,
+  ammonia_mg_l REAL,
+  nitrite_mg_l REAL
+);
+CREATE INDEX water_quality_pool ON water_quality(pool_id, at);
+CREATE TABLE sexings (
+  id INTEGER PRIMARY KEY,
+  fish_id INTEGER NOT NULL REFERENCES fish(id),
+  day TEXT NOT NULL,
+  sex TEXT NOT NULL,
+  gonad_stage INTEGER NOT NULL CHECK (gonad_stage BETWEEN 0 AND 6),
+  notes TEXT NOT NULL
+);
+CREATE INDEX sexings_fish ON sexings(fish_id, day);
+CREATE TABLE biopsies (
+  id INTEGER PRIMARY KEY,
+  fish_id INTEGER NOT NULL REFERENCES fish(id),
+  day TEXT NOT NULL,
+  egg_diameter_mm REAL NOT NULL,
+  polarization_index REAL NOT NULL,
+  notes TEXT NOT NULL
+);
+CREATE INDEX biopsies_fish ON biopsies(fish_id, day);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+
+}  // namespace
+
+int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status Migrate(Connection& db) {
+  STURGEON_ASSIGN_OR_RETURN(Statement version_query, db.Prepare("PRAGMA user_version"));
+  STURGEON_ASSIGN_OR_RETURN(bool has_row, version_query.Step("reading schema version"));
+  const int current = has_row ? static_cast<int>(version_query.Int(0)) : 0;
+  if (current > SchemaVersion()) {
+    return Status::FailedPrecondition(fmt::format(
+        "database schema version {} is newer than this program's {}; upgrade sturgeon", current, SchemaVersion()));
+  }
+  for (int v = current; v < SchemaVersion(); ++v) {
+    STURGEON_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status st = db.Exec(kMigrations[static_cast<size_t>(v)]);
+    if (st.ok()) st = db.Exec(fmt::format("PRAGMA user_version = {}", v + 1));
+    if (!st.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return st.WithContext(fmt::format("migration {}", v + 1));
+    }
+    STURGEON_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace sturgeon::sqlite

@@ -1,0 +1,144 @@
+// The registry's storage interface. Every backend (SQLite now, PostgreSQL
+// for multi-process deployments) implements it; callers never see SQL.
+//
+// Contracts that hold for every backend:
+// - Errors are Status values: NotFound for an unknown id or code,
+//   AlreadyExists for a duplicate unique key (PIT tag, pool code, ...),
+//   InvalidArgument for a record that breaks a domain rule or names a
+//   missing parent, Unavailable/IOError/Internal for the backend itself.
+// - Write(batch) is atomic: either every record in the batch is stored, or
+//   none is and the store is unchanged.
+// - List queries return rows in ascending id order, at most `limit` rows
+//   after `after_id` (a cursor), so callers can page.
+// - A Store object is NOT thread-safe; open one per thread. Several Store
+//   objects (and several processes, for PostgreSQL) may share a database.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/dates.h"
+#include "core/status.h"
+#include "domain/inventory.h"
+#include "domain/model.h"
+
+namespace sturgeon {
+
+// A new individual fish, optionally stocked into a pool when created, with
+// parents named by PIT tag (resolved inside the batch, so a file may name a
+// parent on an earlier line).
+struct NewFish {
+  Fish fish;
+  std::optional<std::string> dam_tag;
+  std::optional<std::string> sire_tag;
+  std::optional<Id> stock_pool_id;
+  Timestamp stocked_at;
+};
+
+// Records written together, atomically, in this order: fish, moves,
+// removals, stocktakes, daily statuses, feedings, water, sexings, biopsies.
+// A sexing also updates its fish's sex (method: ultrasound).
+struct WriteBatch {
+  std::vector<NewFish> fish;
+  std::vector<Move> moves;
+  std::vector<Removal> removals;
+  std::vector<Stocktake> stocktakes;
+  std::vector<DailyStatus> statuses;
+  std::vector<Feeding> feedings;
+  std::vector<WaterQuality> water;
+  std::vector<Sexing> sexings;
+  std::vector<Biopsy> biopsies;
+
+  size_t size() const {
+    return fish.size() + moves.size() + removals.size() + stocktakes.size() + statuses.size() + feedings.size() +
+           water.size() + sexings.size() + biopsies.size();
+  }
+};
+
+// Filters shared by the record lists. Unset fields do not filter. A farm
+// filter matches records of that farm's pools (for fish: fish now in them).
+struct RecordQuery {
+  std::optional<Id> farm_id;
+  std::optional<Id> pool_id;
+  std::optional<Id> fish_id;
+  std::optional<Id> cohort_id;
+  std::optional<Date> from;  // inclusive
+  std::optional<Date> to;    // inclusive
+  Id after_id = 0;
+  int limit = 1000;
+};
+
+// Everything the inventory rules need to know about one pool at one time.
+struct PoolLedger {
+  Pool pool;
+  std::vector<LedgerEntry> entries;      // at or before the time asked
+  std::optional<Stocktake> last_reset;   // latest stocktake at or before it
+  std::vector<PopulationWeight> weights; // latest weighing per population in the pool
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Farms, pools, species, cohorts: created one at a time. ----
+  // Each Add* validates the record, assigns its id and returns it stored.
+  virtual Result<Farm> AddFarm(const Farm& farm) = 0;
+  virtual Result<Farm> GetFarm(Id id) = 0;
+  virtual Result<Farm> FindFarm(const std::string& code) = 0;
+  virtual Result<std::vector<Farm>> ListFarms() = 0;
+
+  virtual Result<Pool> AddPool(const Pool& pool) = 0;
+  virtual Result<Pool> GetPool(Id id) = 0;
+  virtual Result<Pool> FindPool(const std::string& code) = 0;
+  virtual Result<std::vector<Pool>> ListPools(std::optional<Id> farm_id) = 0;
+
+  virtual Result<Species> AddSpecies(const Species& species) = 0;
+  virtual Result<Species> GetSpecies(Id id) = 0;
+  virtual Result<Species> FindSpecies(const std::string& code) = 0;
+  virtual Result<std::vector<Species>> ListSpecies() = 0;
+
+  virtual Result<Cohort> AddCohort(const Cohort& cohort) = 0;
+  virtual Result<Cohort> GetCohort(Id id) = 0;
+  virtual Result<Cohort> FindCohort(const std::string& code) = 0;
+  virtual Result<std::vector<Cohort>> ListCohorts() = 0;
+
+  // ---- Fish and daily records: written in atomic batches. ----
+  virtual Status Write(const WriteBatch& batch) = 0;
+
+  virtual Result<Fish> GetFish(Id id) = 0;
+  virtual Result<Fish> FindFishByTag(const std::string& pit_tag) = 0;
+  // For each tag in `tags` that is stored, its fish id. Unknown tags are
+  // simply absent from the result.
+  virtual Result<std::unordered_map<std::string, Id>> ResolveTags(const std::vector<std::string>& tags) = 0;
+  // The pool an individual fish is in now (its latest move's destination),
+  // or nullopt if it is in none.
+  virtual Result<std::optional<Id>> CurrentPoolOfFish(Id fish_id) = 0;
+
+  // RecordQuery's pool/farm filters match fish whose latest move put them there.
+  virtual Result<std::vector<Fish>> ListFish(const RecordQuery& q) = 0;
+  virtual Result<std::vector<Move>> ListMoves(const RecordQuery& q) = 0;
+  virtual Result<std::vector<Removal>> ListRemovals(const RecordQuery& q) = 0;
+  virtual Result<std::vector<Stocktake>> ListStocktakes(const RecordQuery& q) = 0;
+  virtual Result<std::vector<DailyStatus>> ListDailyStatus(const RecordQuery& q) = 0;
+  virtual Result<std::vector<Feeding>> ListFeedings(const RecordQuery& q) = 0;
+  virtual Result<std::vector<WaterQuality>> ListWater(const RecordQuery& q) = 0;
+  virtual Result<std::vector<Sexing>> ListSexings(const RecordQuery& q) = 0;
+  virtual Result<std::vector<Biopsy>> ListBiopsies(const RecordQuery& q) = 0;
+
+  // ---- Inventory. ----
+  // NotFound if no pool has `pool_id`.
+  virtual Result<PoolLedger> LoadPoolLedger(Id pool_id, Timestamp at) = 0;
+
+  // Refreshes the query planner's statistics after a bulk load.
+  virtual Status Optimize() = 0;
+};
+
+// Opens the store named by `url`: a file path (or "sqlite:PATH") opens the
+// embedded SQLite backend, creating the file if needed. Migrations are
+// applied at open. InvalidArgument for an unknown scheme.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace sturgeon
