@@ -75,14 +75,40 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   const float base_gate = std::max(params.min_base_gate_px, params.base_gate_size_factor * Percentile(sizes, 0.5f));
   result.max_speed_px = max_speed;
 
-  std::vector<Ends> ends(n);
-  for (int i = 0; i < n; ++i) ends[i] = Describe(*ts[i]);
+  // Duplicates: a tracklet that, in most of its frames, sits on top of a
+  // longer tracklet seen in the same frame is the same fish detected twice
+  // (a clump split wrongly, a fish seen as head and tail).
+  {
+    std::map<int, std::vector<std::pair<int, cv::Point2f>>> by_frame;
+    for (int i = 0; i < n; ++i) {
+      for (const auto& o : ts[i]->observations) by_frame[o.frame].emplace_back(i, Centre(o.box));
+    }
+    const float near = params.duplicate_distance_factor * std::max(params.min_base_gate_px * 0.5f, Percentile(sizes, 0.5f));
+    std::vector<const Tracklet*> kept;
+    for (int i = 0; i < n; ++i) {
+      const auto& obs = ts[i]->observations;
+      int shadowed = 0;
+      for (const auto& o : obs) {
+        cv::Point2f c = Centre(o.box);
+        for (const auto& [j, p] : by_frame[o.frame]) {
+          if (j == i || ts[j]->observations.size() <= obs.size()) continue;
+          if (std::hypot(p.x - c.x, p.y - c.y) < near) { ++shadowed; break; }
+        }
+      }
+      if (shadowed < params.duplicate_share * obs.size()) kept.push_back(ts[i]);
+    }
+    result.duplicates = n - static_cast<int>(kept.size());
+    ts = std::move(kept);
+  }
+  const int n_kept = static_cast<int>(ts.size());
+  std::vector<Ends> ends(n_kept);
+  for (int i = 0; i < n_kept; ++i) ends[i] = Describe(*ts[i]);
 
   // Feasible links, a -> b with b starting after a ends.
   std::vector<Link> links;
-  std::vector<float> best_in(n, 2.0f);  // best gate use of any feasible predecessor
-  for (int a = 0; a < n; ++a) {
-    for (int b = 0; b < n; ++b) {
+  std::vector<float> best_in(n_kept, 2.0f);  // best gate use of any feasible predecessor
+  for (int a = 0; a < n_kept; ++a) {
+    for (int b = 0; b < n_kept; ++b) {
       int gap = ends[b].first - ends[a].last;
       if (gap <= 0 || gap > params.max_link_gap_frames) continue;
       float horizon = static_cast<float>(std::min(gap, params.extrapolate_frames));
@@ -99,8 +125,8 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   std::sort(links.begin(), links.end(), [](const Link& x, const Link& y) {
     return x.cost != y.cost ? x.cost < y.cost : std::tie(x.from, x.to) < std::tie(y.from, y.to);
   });
-  std::vector<int> next(n, -1), prev(n, -1);
-  std::vector<float> link_use(n, 0.0f);  // gate use of the link into b
+  std::vector<int> next(n_kept, -1), prev(n_kept, -1);
+  std::vector<float> link_use(n_kept, 0.0f);  // gate use of the link into b
   for (const Link& l : links) {
     if (next[l.from] != -1 || prev[l.to] != -1) continue;
     next[l.from] = l.to;
@@ -111,7 +137,7 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
 
   // Chains are fish.
   double down_mean = 0, down_var = 0, up_mean = 0, up_var = 0;
-  for (int h = 0; h < n; ++h) {
+  for (int h = 0; h < n_kept; ++h) {
     if (prev[h] != -1) continue;
     CountedFish fish;
     double link_risk_mean = 0, link_risk_var = 0;

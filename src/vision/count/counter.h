@@ -9,7 +9,8 @@
 // the gate scales with the footage's resolution, frame rate and fish. Links
 // are chosen greedily by a space-time cost (distance plus typical speed x
 // gap), which maximises the number of links while preferring short gaps.
-// Each chain of tracklets is one fish; the count is the number of chains
+// A tracklet that mostly sits on top of a longer one in the same frames is
+// the same fish detected twice and is dropped. Each chain of tracklets is one fish; the count is the number of chains
 // with at least `min_fish_observations` observations.
 //
 // The interval: each counted chain may be spurious (existence probability
@@ -37,6 +38,8 @@ struct CounterParams {
   float min_base_gate_px = 10.0f;
   int extrapolate_frames = 5;         // predict the end position this far with the end velocity
   float existence_scale_obs = 4.0f;   // p(exists) = 1 - exp(-n / scale)
+  float duplicate_distance_factor = 0.5f;  // x median fish size
+  float duplicate_share = 0.7f;  // of a tracklet's frames on top of a longer one
   float z = 1.96f;
   float model_rel_sd = 0.006f;        // undetected or merged fish, relative to the count
   int min_margin = 1;                 // the interval is at least count +- this
@@ -55,6 +58,7 @@ struct CountResult {
   int count_high = 0;
   int tracklets = 0;  // confirmed tracklets before stitching
   int links = 0;
+  int duplicates = 0;  // tracklets dropped as the same fish seen twice
   float max_speed_px = 0;  // the measured swim-speed gate, per frame
   std::vector<CountedFish> fish;
 };

@@ -11,16 +11,21 @@ namespace {
 
 constexpr float kSizeMemory = 0.9f;         // running typical size: weight of the past
 constexpr float kClumpAreaFactor = 1.7f;    // a blob this x typical area may be several fish
+constexpr float kClumpSpanFactor = 1.5f;      // clump length <= (1 + this sqrt(k)) x typical
 constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x threshold become low-score detections
 constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
 constexpr float kMadToSigma = 1.4826f;
 constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish lengths
 
-int MedianOfHistogram(const cv::Mat& img8u) {
+// Median of an 8-bit image over `mask` (all pixels when empty), sampled.
+int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
   int hist[256] = {0};
   for (int r = 0; r < img8u.rows; r += 2) {
     const uint8_t* p = img8u.ptr<uint8_t>(r);
-    for (int c = 0; c < img8u.cols; c += 2) hist[p[c]]++;
+    const uint8_t* m = mask.empty() ? nullptr : mask.ptr<uint8_t>(r);
+    for (int c = 0; c < img8u.cols; c += 2) {
+      if (!m || m[c]) hist[p[c]]++;
+    }
   }
   int total = 0;
   for (int v : hist) total += v;
@@ -57,6 +62,18 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     typical_area_work_ = typical_length_work_ * typical_length_work_ * 0.12f;
   }
 
+  // Outside the pool there is no water to model: paint it the pool's mean
+  // colour, so walls and walkways leave no edge in the water model.
+  cv::Mat source = work_;
+  if (!mask.empty()) {
+    cv::resize(mask, mask_work_, work_.size(), 0, 0, cv::INTER_NEAREST);
+    if (cv::countNonZero(mask_work_) < static_cast<int>(mask_work_.total())) {
+      cv::Scalar water = cv::mean(work_, mask_work_);
+      source = work_.clone();
+      source.setTo(water, 255 - mask_work_);
+    }
+  }
+
   // 1. Water model: a median over a window a few fish long.
   int factor = params_.background_factor;
   if (typical_length_work_ > 0) {
@@ -64,30 +81,37 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
                                                      params_.background_median)),
                         2, 32);
   }
-  cv::resize(work_, small_, cv::Size(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor)), 0, 0,
+  cv::resize(source, small_, cv::Size(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor)), 0, 0,
              cv::INTER_AREA);
   cv::medianBlur(small_, small_, params_.background_median);
   cv::resize(small_, background_, work_.size(), 0, 0, cv::INTER_LINEAR);
 
   // 2. Contrast in noise units, either polarity, strongest channel.
   cv::Mat absdiff;
-  cv::absdiff(work_, background_, absdiff);
+  cv::absdiff(source, background_, absdiff);
   cv::Mat ch[3];
   cv::split(absdiff, ch);
   cv::max(ch[0], ch[1], diff_);
   cv::max(diff_, ch[2], diff_);
-  const float sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_));
+  const float sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_, source.data == work_.data ? cv::Mat() : mask_work_));
   const float high = std::max(params_.min_contrast, params_.threshold_sigma * sigma);
   const float low = high * 0.5f;
   cv::Mat binary;
   cv::threshold(diff_, binary, low, 255, cv::THRESH_BINARY);
+  // Saturated pixels (sun glare, foam) and their halo carry no fish.
+  cv::Mat grey;
+  cv::cvtColor(work_, grey, cv::COLOR_BGR2GRAY);
+  cv::Mat saturated;
+  cv::threshold(grey, saturated, kSaturatedGrey, 255, cv::THRESH_BINARY);
+  if (cv::countNonZero(saturated) > 0) {
+    cv::dilate(saturated, saturated, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
+    binary.setTo(0, saturated);
+  }
   cv::morphologyEx(binary, binary, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
 
   // 3. Blobs and their oriented shape.
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
-  cv::Mat grey;
-  cv::cvtColor(work_, grey, cv::COLOR_BGR2GRAY);
   std::vector<Blob> blobs;
   for (int i = 1; i < n; ++i) {
     int area = stats.at<int>(i, cv::CC_STAT_AREA);
@@ -186,6 +210,11 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     int k = 1;
     if (typical_area_work_ > 0 && b.area > kClumpAreaFactor * typical_area_work_) {
       k = static_cast<int>(std::lround(b.area / typical_area_work_));
+      // A clump is compact: k fish side by side span at most about sqrt(k)
+      // fish lengths. Rings and edges (pool walls, cage frames) are not.
+      bool compact = b.fill >= 0.5f * params_.min_solidity &&
+                     b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
+      if (!compact) continue;
     }
     if (k <= 1) {
       if (!fish_like(b)) continue;

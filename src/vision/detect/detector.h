@@ -65,7 +65,7 @@ class Detector {
   float scale_ = 1.0f;  // work / full
   float typical_length_work_ = 0;
   float typical_area_work_ = 0;
-  cv::Mat work_, background_, small_, diff_;
+  cv::Mat work_, mask_work_, background_, small_, diff_;
 };
 
 }  // namespace sturgeon::vision

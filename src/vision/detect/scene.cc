@@ -12,6 +12,10 @@ namespace {
 constexpr int kMaxCorners = 200;
 constexpr int kMinInliers = 12;
 constexpr double kRansacPx = 1.0;
+// Sub-pixel estimates this small are noise and ripples, not the drone: they
+// would add up to a false drift over a long clip.
+constexpr double kStillPx = 0.3;
+constexpr double kStillRotation = 1e-3;
 constexpr double kFloodTolerance = 5.0;   // neighbour colour step allowed inside the water
 constexpr double kMinPoolShare = 0.04;    // of the frame
 
@@ -43,7 +47,9 @@ void CameraMotion::Update(const cv::Mat& grey, float scale, const std::vector<cv
       std::vector<uchar> inliers;
       cv::Mat m = cv::estimateAffinePartial2D(a, b, inliers, cv::RANSAC, kRansacPx);
       int count = static_cast<int>(std::count(inliers.begin(), inliers.end(), 1));
-      if (!m.empty() && count >= kMinInliers && count * 3 >= static_cast<int>(a.size())) {
+      bool still = !m.empty() && std::abs(m.at<double>(0, 2)) < kStillPx && std::abs(m.at<double>(1, 2)) < kStillPx &&
+                   std::abs(m.at<double>(0, 1)) < kStillRotation;
+      if (!m.empty() && !still && count >= kMinInliers && count * 3 >= static_cast<int>(a.size())) {
         // m maps current small pixels to previous small pixels; lift to full res.
         cv::Matx33d s(scale, 0, 0, 0, scale, 0, 0, 0, 1), si(1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1);
         cv::Matx33d mm(m.at<double>(0, 0), m.at<double>(0, 1), m.at<double>(0, 2), m.at<double>(1, 0),
@@ -79,7 +85,7 @@ cv::Mat FindPoolMask(const cv::Mat& bgr) {
   cv::Mat region = flood(cv::Rect(1, 1, small.cols, small.rows));
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(region.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  cv::Mat out(bgr.size(), CV_8U, cv::Scalar(255));
+  cv::Mat out(small.size(), CV_8U, cv::Scalar(255));
   if (contours.empty()) return out;
   auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
     return cv::contourArea(a) < cv::contourArea(b);
@@ -87,11 +93,10 @@ cv::Mat FindPoolMask(const cv::Mat& bgr) {
   std::vector<cv::Point> hull;
   cv::convexHull(*largest, hull);
   if (cv::contourArea(hull) < kMinPoolShare * small.total()) return out;
-  for (cv::Point& p : hull) p = cv::Point(static_cast<int>(p.x / f), static_cast<int>(p.y / f));
   out.setTo(0);
   cv::fillConvexPoly(out, hull, cv::Scalar(255));
-  // A margin of a few pixels, so fish at the wall stay inside.
-  cv::dilate(out, out, cv::getStructuringElement(cv::MORPH_ELLIPSE, {9, 9}));
+  // One pixel in from the wall, so no concrete is taken for water.
+  cv::erode(out, out, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
   return out;
 }
 
