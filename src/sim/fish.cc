@@ -162,9 +162,15 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
   cv::Mat l2;
   cv::GaussianBlur(lo, l2, cv::Size(0, 0), 1.8, 1.5);
   sp.levels[2] = l2;
+  for (int l = 0; l < 3; ++l) {
+    float m = 0.f;
+    for (int y = 0; y < sp.levels[l].rows; ++y)
+      for (int x = 0; x < sp.levels[l].cols; ++x) m = std::max(m, sp.levels[l].at<cv::Vec4f>(y, x)[3]);
+    sp.alpha_max[l] = std::max(m, 1e-3f);
+  }
   int area = 0;
   for (int y = 0; y < lo.rows; ++y)
-    for (int x = 0; x < lo.cols; ++x) area += lo.at<cv::Vec4f>(y, x)[3] > kBodyAlphaThreshold;
+    for (int x = 0; x < lo.cols; ++x) area += lo.at<cv::Vec4f>(y, x)[3] > kBodyAlphaThreshold * sp.alpha_max[0];
   sp.area_px = static_cast<float>(std::max(area, 1));
   return sp;
 }
@@ -363,6 +369,7 @@ FishFrameStats DrawFish(const FishSprite& sprite, const FishPose& pose, cv::Mat&
   }
   const float T = pose.transmit;
   const float op = pose.opacity;
+  const float body_threshold = kBodyAlphaThreshold * sprite.alpha_max[std::clamp(pose.level, 0, 2)] * op;
   st.min_x = frame.cols;
   st.min_y = frame.rows;
   for (int y = y0; y <= y1; ++y) {
@@ -390,7 +397,7 @@ FishFrameStats DrawFish(const FishSprite& sprite, const FishPose& pose, cv::Mat&
         const float c = (v[k] * T + pose.water_bgr[k] * v[3] * (1.f - T)) * op;
         o[k] = cv::saturate_cast<uchar>(o[k] * (1.f - a) + c);
       }
-      if (a > kBodyAlphaThreshold) {
+      if (a > body_threshold) {
         idr[x] = id_value;
         ++st.body_pixels;
         st.min_x = std::min(st.min_x, x);

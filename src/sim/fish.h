@@ -24,7 +24,10 @@ struct FishSprite {
   float length_px = 0.f;
   float pad = 0.f;
   float half_height = 0.f;
-  float area_px = 0.f;  // pixels with alpha > 0.5 (level 0)
+  float area_px = 0.f;  // body pixels of level 0
+  // Largest alpha of each level; a pixel belongs to the body where alpha is
+  // over half of it (so fish of a pixel or two in width still count).
+  std::array<float, 3> alpha_max{1.f, 1.f, 1.f};
 };
 
 struct Fish {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "sim/fish.h"
@@ -431,13 +432,14 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
         glare_small.at<float>(y, x) = static_cast<float>(255.0 * s.glare * (0.85 * std::exp(-gd2) + 0.15 * std::exp(-gd2 * 0.15)));
       }
     cv::resize(gain_small, gain_full, cv::Size(small.width * kGainCell, small.height * kGainCell), 0, 0, cv::INTER_LINEAR);
-    cv::resize(glare_small, glare_full, cv::Size(small.width * kGainCell, small.height * kGainCell), 0, 0, cv::INTER_LINEAR);
+    if (s.glare > 0.0 || glare_full.empty()) cv::resize(glare_small, glare_full, cv::Size(small.width * kGainCell, small.height * kGainCell), 0, 0, cv::INTER_LINEAR);
     const int ox1 = static_cast<int>(time * 9.0), oy1 = static_cast<int>(time * 6.0);
     const int ox2 = static_cast<int>(-time * 7.0) + 4096, oy2 = static_cast<int>(time * 10.0);
     const int ox3 = static_cast<int>(time * 23.0), oy3 = static_cast<int>(-time * 17.0) + 4096;
     const int nox = fx_rng.Int(kNoiseTile), noy = fx_rng.Int(kNoiseTile);
     const float caust = static_cast<float>(s.caustics * (s.night ? 0.0 : 1.0) * (1.0 - 0.6 * s.clouds));
     const float ripple = static_cast<float>(s.ripples);
+    const float exposure = static_cast<float>(s.exposure);
     cv::parallel_for_(cv::Range(0, size.height), [&](const cv::Range& r) {
       for (int y = r.start; y < r.end; ++y) {
         cv::Vec3b* f = frame.ptr<cv::Vec3b>(y);
@@ -449,18 +451,29 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
         const uchar* gt = glitter.ptr<uchar>((y + oy3) & (kTile - 1));
         const cv::Vec3s* nz = noise_tile.ptr<cv::Vec3s>((y + noy) & (kNoiseTile - 1));
         for (int x = 0; x < size.width; ++x) {
-          const float w = wm[x] * (1.f / 255.f);
-          const float cpat = ca[(x + ox1) & (kTile - 1)] * cb[(x + ox2) & (kTile - 1)] * (1.f / 65025.f);
-          const float light = gn[x] * (1.f / 128.f) * (1.f + caust * w * (1.6f * cpat - 0.15f));
-          const float sparkle = gt[(x + ox3) & (kTile - 1)] * (1.f / 255.f);
-          const float water = w > 0.f ? 1.f : 0.f;
-          const float glare = gl[x] * (1.f / 255.f) * (0.25f + 0.75f * water);
-          const float sheen = water * ripple * sparkle * 40.f * s.exposure + glare * sparkle * 255.f * ripple;
+          float light = gn[x] * (1.f / 128.f);
+          float add = 0.f;
+          float glare = gl[x] * (1.f / 255.f);
+          if (wm[x] != 0) {
+            const float w = wm[x] * (1.f / 255.f);
+            if (caust > 0.f) {
+              const float cpat = ca[(x + ox1) & (kTile - 1)] * cb[(x + ox2) & (kTile - 1)] * (1.f / 65025.f);
+              light *= 1.f + caust * w * (1.6f * cpat - 0.15f);
+            }
+            if (ripple > 0.f) {
+              const float sparkle = gt[(x + ox3) & (kTile - 1)] * (1.f / 255.f);
+              add = ripple * sparkle * (40.f * exposure + glare * 255.f);
+            }
+          } else {
+            glare *= 0.25f;
+          }
+          const float keep = 1.f - 0.8f * glare;
+          add += glare * 0.8f * 245.f;
           const cv::Vec3s& n = nz[(x + nox) & (kNoiseTile - 1)];
+          uchar* px = f[x].val;
           for (int k = 0; k < 3; ++k) {
-            float v = f[x][k] * light * tint[k];
-            v += glare * (245.f - v) * 0.8f + sheen;
-            f[x][k] = cv::saturate_cast<uchar>(v + n[k] * 0.125f);
+            const float v = px[k] * light * tint[k] * keep + add + n[k] * 0.125f;
+            px[k] = static_cast<uchar>(std::clamp(v + 0.5f, 0.f, 255.f));
           }
         }
       }
@@ -499,6 +512,10 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
         s.night ? 3800 : 5500);
 
     if (options.keep_frame_hashes) summary.frame_hashes.push_back(HashFrame(frame));
+    if (std::find(options.png_frames.begin(), options.png_frames.end(), fi + 1) != options.png_frames.end()) {
+      const std::string png = (out / fmt::format("frame_{:05}.png", fi + 1)).string();
+      if (!cv::imwrite(png, frame)) return Status::IOError(fmt::format("cannot write '{}'", png));
+    }
     render_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_frame).count();
     STURGEON_RETURN_IF_ERROR(encoder->Write(frame));
   }

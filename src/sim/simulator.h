@@ -47,6 +47,8 @@ struct SimOptions {
   std::optional<int> height;  // default: the scenario's; even, 64..4320
   EncoderKind encoder = EncoderKind::kAuto;
   bool keep_frame_hashes = true;
+  // 1-based frames also written as out_dir/frame_NNNNN.png (lossless).
+  std::vector<int> png_frames;
 };
 
 struct SimSummary {

@@ -113,7 +113,7 @@ Result<std::unique_ptr<VideoEncoder>> OpenFfmpeg(const std::string& ffmpeg, cons
                                    "-f", "rawvideo", "-pix_fmt", "bgr24",
                                    "-s", fmt::format("{}x{}", size.width, size.height),
                                    "-r", fmt::format("{}", fps), "-i", "pipe:0",
-                                   "-c:v", "libx264", "-preset", "veryfast", "-crf", "21",
+                                   "-c:v", "libx264", "-preset", "superfast", "-crf", "21",
                                    "-threads", "2", "-pix_fmt", "yuv420p",
                                    "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
                                    "-movflags", "+faststart", path};

@@ -1,7 +1,7 @@
 // H.264 writers for the simulator. Internal to src/sim.
 //
 // FfmpegEncoder pipes raw BGR frames to the `ffmpeg` program (libx264,
-// preset veryfast, 2 threads: fast and reproducible); OpenCvEncoder uses
+// preset superfast, 2 threads: fast and reproducible); OpenCvEncoder uses
 // cv::VideoWriter with the FFmpeg backend and fourcc avc1 (slower preset).
 // Not thread-safe.
 #pragma once
