@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -18,6 +19,7 @@ struct SimArgs {
   int frames = 0;
   std::string size;
   bool list = false;
+  std::vector<int> png_frames;
 };
 
 void PrintScenarios() {
@@ -42,6 +44,7 @@ void RunSim(const SimArgs& args, const CLI::App& cmd) {
   options.out_dir = args.out_dir;
   options.seed = args.seed;
   options.keep_frame_hashes = false;
+  options.png_frames = args.png_frames;
   if (cmd.count("--frames") > 0) options.frames = args.frames;
   if (!args.size.empty()) {
     auto size = sim::ParseFrameSize(args.size);
@@ -67,6 +70,7 @@ void AddSimCommand(CLI::App& app) {
   cmd->add_option("--seed", args->seed, "Random seed (default 1)");
   cmd->add_option("--frames", args->frames, "Number of frames (default: the scenario's)");
   cmd->add_option("--size", args->size, "Frame size WxH, e.g. 1920x1080 (default: the scenario's)");
+  cmd->add_option("--png", args->png_frames, "Also write these 1-based frames as frame_NNNNN.png")->delimiter(',');
   cmd->add_flag("--list", args->list, "List the scenario suite and exit");
   cmd->callback([args, cmd] { RunSim(*args, *cmd); });
 }

@@ -20,8 +20,9 @@ double SmoothStep(double e0, double e1, double x) {
 // snout tip, 1 at the tail tip: long pointed snout, broad shoulders at the
 // pectoral fins, slim caudal peduncle.
 double Profile(double t) {
-  static constexpr std::array<std::array<double, 2>, 11> kKeys = {{{0.0, 0.0}, {0.04, 0.16}, {0.10, 0.38},
-    {0.16, 0.62}, {0.24, 0.88}, {0.32, 1.0}, {0.48, 0.93}, {0.64, 0.66}, {0.78, 0.34}, {0.86, 0.2}, {0.9, 0.0}}};
+  static constexpr std::array<std::array<double, 2>, 13> kKeys = {{{0.0, 0.0}, {0.03, 0.22}, {0.08, 0.44},
+    {0.14, 0.62}, {0.20, 0.78}, {0.28, 0.95}, {0.36, 1.0}, {0.50, 0.95}, {0.62, 0.8}, {0.72, 0.55}, {0.80, 0.32},
+    {0.86, 0.2}, {0.9, 0.0}}};
   if (t <= 0.0 || t >= 0.9) return 0.0;
   for (size_t i = 1; i < kKeys.size(); ++i) {
     if (t <= kKeys[i][0]) {
@@ -52,7 +53,7 @@ struct Palette {
 
 Palette PickPalette(Rng& rng) {
   // Grey-brown, slate, olive, pale (Kaluga hybrids) and the odd albino.
-  static const std::array<cv::Vec3f, 5> kDorsal = {cv::Vec3f{0.22f, 0.25f, 0.27f}, cv::Vec3f{0.30f, 0.28f, 0.26f},
+  static const std::array<cv::Vec3f, 5> kDorsal = {cv::Vec3f{0.22f, 0.25f, 0.27f}, cv::Vec3f{0.30f, 0.29f, 0.27f},
     cv::Vec3f{0.18f, 0.26f, 0.26f}, cv::Vec3f{0.38f, 0.40f, 0.40f}, cv::Vec3f{0.62f, 0.72f, 0.80f}};
   const double pick = rng.Uniform();
   const int idx = pick < 0.3 ? 0 : pick < 0.55 ? 1 : pick < 0.78 ? 2 : pick < 0.98 ? 3 : 4;
@@ -77,10 +78,10 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
   const int height = static_cast<int>(2 * sp.half_height + 1);
   const int ss = length_px < 60 ? 4 : 2;
   const Palette pal = PickPalette(rng);
-  const double wmax = rng.Uniform(0.058, 0.072);
+  const double wmax = rng.Uniform(0.074, 0.088);
   const int side = rng.Chance(0.5) ? 1 : -1;
   const int scutes = 11 + rng.Int(4);
-  const double fin_span = rng.Uniform(0.12, 0.16);
+  const double fin_span = rng.Uniform(0.15, 0.19);
   cv::Mat mottle = FractalNoise(cv::Size(width * ss, height * ss), 6.0, 3, 0.6, rng);
 
   cv::Mat hi(height * ss, width * ss, CV_32FC4);
@@ -100,7 +101,7 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
       if (an < hw) {
         const double nn = n / hw;
         const double nz = std::sqrt(std::max(0.0, 1.0 - nn * nn));
-        c = Mix(pal.flank, pal.dorsal, std::exp(-(nn * nn) / 0.3));
+        c = Mix(pal.flank, pal.dorsal * 0.85f, std::exp(-(nn * nn) / 0.25));
         c = Mix(c, pal.belly, SmoothStep(0.75, 1.0, std::abs(nn)) * 0.55);
         if (t < 0.13) c = Mix(c, pal.snout, 0.6 * (1.0 - t / 0.13));
         double light = 0.62 + 0.38 * std::pow(nz, 0.6);
@@ -109,8 +110,8 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
         // Dorsal scutes along the midline, lateral scutes along the flanks.
         for (int k = 0; k < scutes; ++k) {
           const double tk = 0.25 + k * (0.47 / (scutes - 1));
-          const double r = std::pow((t - tk) / 0.0105, 2) + std::pow(n / 0.0085, 2);
-          if (r < 1.0) c = Mix(c, pal.scute, 0.75 * (1.0 - r * r));
+          const double r = std::pow((t - tk) / 0.013, 2) + std::pow(n / 0.0105, 2);
+          if (r < 1.0) c = Mix(c, pal.scute * 1.1f, 0.9 * (1.0 - r * r));
         }
         const double lat_n = 0.74 * hw;
         for (int k = 0; k < 22; ++k) {
@@ -133,15 +134,15 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
         }
         if (t >= 0.85 && t <= 0.95) {
           const double f = (t - 0.85) / 0.10;
-          const double centre = -side * 0.045 * f;
+          const double centre = -side * 0.028 * f;
           const double lw = 0.012 * (1.0 - f) + 0.002;
           if (std::abs(n - centre) < lw) { c = pal.fin * 0.9f; a = 0.75; }
         }
         // Pectoral and pelvic fins.
         const double s = n >= 0 ? 1.0 : -1.0;
-        if (InTriangle(t, an, 0.225, wmax * 0.75, 0.30, wmax * 0.8, 0.36, fin_span * 0.9)) {
-          c = pal.fin * static_cast<float>(0.85 + 0.2 * (an / fin_span)) * static_cast<float>(mottle_f);
-          a = 0.8;
+        if (InTriangle(t, an, 0.21, wmax * 0.7, 0.31, wmax * 0.8, 0.40, fin_span)) {
+          c = Mix(pal.fin, pal.belly, 0.5 * an / fin_span) * static_cast<float>(mottle_f);
+          a = 0.85;
         } else if (InTriangle(t, an, 0.56, wmax * 0.6, 0.60, wmax * 0.6, 0.645, 0.085)) {
           c = pal.fin * static_cast<float>(mottle_f);
           a = 0.7;
@@ -252,7 +253,7 @@ std::vector<Fish> MakeFish(const Scenario& s, const PoolGeometry& pool, double g
     f.heading = f.rng.Uniform(-kPi, kPi);
     if (pool.kind == PoolKind::kRaceway) f.heading = kPi + f.rng.Normal(0, 0.3);
     const double bottom = pool.Depth(f.pos);
-    f.target_depth = bottom * f.rng.Uniform(0.15, 0.7);
+    f.target_depth = std::min(bottom, 2.0) * f.rng.Uniform(0.1, 0.6);
     if (f.behaviour == Behaviour::kRest) f.target_depth = bottom - 0.08;
     f.depth = f.target_depth;
     f.dive_period = f.rng.Uniform(6.0, 16.0);
@@ -337,7 +338,7 @@ void StepFish(const Scenario& s, const PoolGeometry& pool, double dt, SceneState
     if (f.behaviour == Behaviour::kDive) {
       f.dive_clock += dt;
       const double cycle = std::fmod(f.dive_clock, f.dive_period) / f.dive_period;
-      f.target_depth = cycle < 0.5 ? 0.15 : bottom - 0.15;
+      f.target_depth = cycle < 0.5 ? 0.15 : std::min(bottom - 0.15, 2.5);
     } else if (f.behaviour == Behaviour::kRest) {
       f.target_depth = bottom - 0.08;
     }

@@ -76,8 +76,8 @@ std::vector<Scenario> BuildSuite() {
     s.share_wander = 0.5;
     s.share_dive = 0.2;
     s.altitude_m = 21.0;
-    s.water_colour = {0.18f, 0.38f, 0.30f};
-    s.turbidity_per_m = 0.8;
+    s.water_colour = {0.18f, 0.40f, 0.30f};
+    s.turbidity_per_m = 1.2;
     s.caustics = 0.1;
     s.clouds = 0.3;
     suite.push_back(s);
@@ -260,8 +260,8 @@ std::vector<Scenario> BuildSuite() {
     s.clump_count = 3;
     s.share_dive = 0.3;
     s.altitude_m = 17.0;
-    s.water_colour = {0.26f, 0.27f, 0.16f};
-    s.turbidity_per_m = 0.9;
+    s.water_colour = {0.26f, 0.29f, 0.18f};
+    s.turbidity_per_m = 0.6;
     s.ripples = 0.7;
     s.clouds = 0.4;
     s.foam = 0.2;

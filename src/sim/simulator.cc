@@ -99,6 +99,30 @@ cv::Mat WaveTile(Rng& rng, int waves, int min_freq, int max_freq, double sharpne
   return tile;
 }
 
+// A tileable cellular network (Worley F2 - F1), the look of caustics.
+cv::Mat CausticTile(Rng& rng, int cells, double sharpness) {
+  std::vector<cv::Point2d> pts;
+  for (int i = 0; i < cells; ++i) pts.emplace_back(rng.Uniform(0, kTile), rng.Uniform(0, kTile));
+  const double cell = kTile / std::sqrt(static_cast<double>(cells));
+  cv::Mat tile(kTile, kTile, CV_8UC1);
+  for (int y = 0; y < kTile; ++y)
+    for (int x = 0; x < kTile; ++x) {
+      double f1 = 1e9, f2 = 1e9;
+      for (const cv::Point2d& p : pts) {
+        double dx = std::abs(x - p.x), dy = std::abs(y - p.y);
+        dx = std::min(dx, kTile - dx);
+        dy = std::min(dy, kTile - dy);
+        const double d = std::sqrt(dx * dx + dy * dy);
+        if (d < f1) { f2 = f1; f1 = d; } else if (d < f2) { f2 = d; }
+      }
+      const double v = std::pow(std::max(0.0, 1.0 - (f2 - f1) / (0.35 * cell)), sharpness);
+      tile.at<uchar>(y, x) = cv::saturate_cast<uchar>(v * 255.0);
+    }
+  cv::Mat blurred;
+  cv::GaussianBlur(tile, blurred, cv::Size(5, 5), 1.0, 1.0, cv::BORDER_REFLECT);
+  return blurred;
+}
+
 cv::Mat FoamSprite(double size_px, Rng& rng) {
   const int n = std::max(4, static_cast<int>(size_px));
   cv::Mat noise = FractalNoise(cv::Size(n, n), 5.0, 3, 0.6, rng);
@@ -108,7 +132,7 @@ cv::Mat FoamSprite(double size_px, Rng& rng) {
       const double dx = (x + 0.5) / n - 0.5, dy = (y + 0.5) / n - 0.5;
       const double r = std::sqrt(dx * dx + dy * dy) * 2.0;
       const double v = noise.at<float>(y, x) - 0.35 - 0.4 * r;
-      out.at<uchar>(y, x) = cv::saturate_cast<uchar>(std::clamp(v * 6.0, 0.0, 1.0) * 230.0);
+      out.at<uchar>(y, x) = cv::saturate_cast<uchar>(std::clamp(v * 3.0, 0.0, 1.0) * 180.0);
     }
   return out;
 }
@@ -233,7 +257,7 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
   std::vector<Fish> fish = MakeFish(s, pool, gsd, fish_rng, state);
 
   // Dynamic-effect textures.
-  const cv::Mat caustic_a = WaveTile(fx_rng, 5, 3, 7, 5.0), caustic_b = WaveTile(fx_rng, 5, 3, 7, 5.0);
+  const cv::Mat caustic_a = CausticTile(fx_rng, 24, 2.5), caustic_b = CausticTile(fx_rng, 40, 1.5);
   const cv::Mat glitter = WaveTile(fx_rng, 7, 9, 21, 14.0);
   const double noise_sigma = s.noise_sigma;
   cv::Mat noise_tile(kNoiseTile, kNoiseTile, CV_16SC3);
@@ -248,8 +272,11 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
                             std::max(8, static_cast<int>((hi.y - lo.y) / 1.0) + 40));
   const cv::Mat clouds = FractalNoise(cloud_size, cloud_size.width / 12.0, 3, 0.5, fx_rng);
   const cv::Point2d cloud_wind = cv::Point2d(fx_rng.Normal(0, 1), fx_rng.Normal(0, 1)) * 0.7;
-  const cv::Point2d glare_centre(size.width * fx_rng.Uniform(0.25, 0.75), size.height * fx_rng.Uniform(0.25, 0.75));
-  const double glare_sigma = size.width * fx_rng.Uniform(0.12, 0.2);
+  const cv::Point2d pool_px = MakeProjector(poses.front(), gsd, size).ToFrame(pool.centre);
+  const double glare_reach = 0.3 * std::min(size.width, size.height);
+  const cv::Point2d glare_centre(std::clamp(pool_px.x + fx_rng.Uniform(-glare_reach, glare_reach), 0.0, size.width - 1.0),
+                                 std::clamp(pool_px.y + fx_rng.Uniform(-glare_reach, glare_reach), 0.0, size.height - 1.0));
+  const double glare_sigma = size.width * fx_rng.Uniform(0.07, 0.12);
   const cv::Point2d lamp(size.width * fx_rng.Uniform(0.2, 0.8), size.height * fx_rng.Uniform(0.2, 0.8));
   const cv::Vec3f tint = s.night ? cv::Vec3f(1.1f, 1.0f, 0.85f) : cv::Vec3f(1.f, 1.f, 1.f);
   const cv::Vec3f water_bgr = s.water_colour * 255.f;
@@ -345,7 +372,7 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
       p.transmit = static_cast<float>(T);
       p.water_bgr = water_bgr;
       const double blur = f.depth * (0.4 + 1.2 * s.turbidity_per_m) + swim * 0.5 + s.ripples * 0.3;
-      p.level = blur < 0.7 ? 0 : blur < 1.5 ? 1 : 2;
+      p.level = blur < 1.0 ? 0 : blur < 2.0 ? 1 : 2;
       const double bottom = pool.Depth(f.pos);
       const double shadow = sun_strength * std::exp(-s.turbidity_per_m * bottom) * (1.0 - 0.5 * (bottom - f.depth) / bottom);
       if (shadow > 0.03 && s.caustics > 0.0) {
@@ -462,13 +489,13 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
             }
             if (ripple > 0.f) {
               const float sparkle = gt[(x + ox3) & (kTile - 1)] * (1.f / 255.f);
-              add = ripple * sparkle * (40.f * exposure + glare * 255.f);
+              add = ripple * sparkle * sparkle * (14.f * exposure + glare * 255.f);
             }
           } else {
             glare *= 0.25f;
           }
-          const float keep = 1.f - 0.8f * glare;
-          add += glare * 0.8f * 245.f;
+          const float keep = 1.f - 0.9f * glare;
+          add += glare * 0.9f * 250.f;
           const cv::Vec3s& n = nz[(x + nox) & (kNoiseTile - 1)];
           uchar* px = f[x].val;
           for (int k = 0; k < 3; ++k) {

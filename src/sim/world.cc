@@ -23,7 +23,7 @@ cv::Vec3f Mix(const cv::Vec3f& a, const cv::Vec3f& b, double t) {
 
 cv::Vec3f Jitter(cv::Vec3f c, double amount, Rng& rng) {
   const double shade = rng.Normal(1.0, amount);
-  for (int k = 0; k < 3; ++k) c[k] = static_cast<float>(std::clamp(c[k] * shade * rng.Normal(1.0, amount * 0.5), 0.0, 1.0));
+  for (int k = 0; k < 3; ++k) c[k] = static_cast<float>(std::clamp(c[k] * shade * rng.Normal(1.0, amount * 0.2), 0.0, 1.0));
   return c;
 }
 
@@ -161,7 +161,7 @@ Looks PickLooks(const Scenario& s, Rng& rng) {
   l.ground = Jitter(l.ground, 0.08, rng);
   l.ground2 = Jitter(l.ground2, 0.08, rng);
   l.rim = Jitter({0.66f, 0.67f, 0.68f}, 0.06, rng);
-  l.bottom = s.pool == PoolKind::kPond ? Jitter({0.28f, 0.38f, 0.45f}, 0.1, rng) : Jitter({0.52f, 0.56f, 0.55f}, 0.08, rng);
+  l.bottom = s.pool == PoolKind::kPond ? Jitter({0.22f, 0.32f, 0.36f}, 0.1, rng) : Jitter({0.52f, 0.56f, 0.55f}, 0.08, rng);
   l.algae = Jitter({0.20f, 0.38f, 0.33f}, 0.12, rng);
   l.water = Jitter(s.water_colour, 0.06, rng);
   l.wood = Jitter({0.42f, 0.50f, 0.56f}, 0.1, rng);
@@ -264,7 +264,7 @@ World BuildWorld(const Scenario& s, const PoolGeometry& pool, cv::Point2d min_m,
         uchar water_level = 0;
         if (sd < 0.0) {
           const double depth = near->Depth(p);
-          cv::Vec3f bottom = Mix(looks.bottom, looks.algae, SmoothStep(0.45, 0.75, na[x]) * 0.8);
+          cv::Vec3f bottom = Mix(looks.bottom, looks.algae, SmoothStep(0.45, 0.8, na[x]) * 0.55);
           bottom *= static_cast<float>(0.85 + 0.3 * nm[x]) * static_cast<float>(grain);
           const cv::Point2d rel = p - near->centre;
           if (s.pool == PoolKind::kRoundTank && std::hypot(rel.x, rel.y) < 0.18) {
@@ -306,16 +306,16 @@ World BuildWorld(const Scenario& s, const PoolGeometry& pool, cv::Point2d min_m,
           } else if (sd < kWalkwayWidthM + 0.12) {
             c *= 0.7f;  // shadow of the walkway on the lake
           }
-        } else if (sd < kRimWidthM) {
+        } else if (sd < kRimWidthM && !is_pond) {
           c = looks.rim * static_cast<float>(grain * (0.92 + 0.16 * nm[x]));
-          if (is_pond) c = Mix(looks.ground2 * 0.8f, cv::Vec3f(0.25f, 0.33f, 0.40f), 0.6);
         } else if (sd < kRimWidthM + 0.15 && !is_pond) {
           c *= 0.75f;  // the rim's shadow
         }
         if (is_pond && sd > -0.6 && sd < 1.2) {
           const double bank = SmoothStep(-0.6, 1.2, sd) * (1.0 - SmoothStep(0.6, 1.2, sd));
           c = Mix(c, cv::Vec3f(0.22f, 0.32f, 0.40f) * static_cast<float>(0.8 + 0.4 * nm[x]), 0.7 * bank);
-          if (na[x] > 0.62 && sd > -0.3) c = Mix(c, cv::Vec3f(0.12f, 0.36f, 0.24f), 0.8);
+          c = Mix(c, cv::Vec3f(0.12f, 0.36f, 0.24f) * static_cast<float>(0.8 + 0.4 * nf[x]),
+                  0.75 * SmoothStep(0.58, 0.72, na[x]) * SmoothStep(-0.4, 0.0, sd));
         }
         out[x] = cv::Vec3b(cv::saturate_cast<uchar>(c[0] * 255), cv::saturate_cast<uchar>(c[1] * 255),
                            cv::saturate_cast<uchar>(c[2] * 255));
