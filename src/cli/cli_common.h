@@ -39,6 +39,30 @@ void AddDbOption(CLI::App* cmd, std::string* db);
 // Opens the store or fails the command.
 std::unique_ptr<Store> OpenStoreOrFail(const std::string& db);
 
+// Looks up a pool or farm by code, or fails the command (NotFound).
+Id PoolIdOrFail(Store& store, const std::string& code);
+Id FarmIdOrFail(Store& store, const std::string& code);
+// "" means no pool.
+std::optional<Id> OptionalPool(Store& store, const std::string& code);
+// "" means now; otherwise a timestamp (see Timestamp::Parse).
+Timestamp TimeOrNow(const std::string& text);
+
+// Options shared by every `... list` command.
+struct ListOptions {
+  std::string db;
+  bool json = false;
+  std::string farm, pool, tag, cohort, from, to;
+  int limit = 1000;
+  int64_t after = 0;
+};
+
+// The store query for `o`, resolving codes (fails the command on unknown ones).
+RecordQuery BuildQuery(Store& store, const ListOptions& o);
+
+// Adds a `list` subcommand with --db and --json, and with `filters` the
+// --farm/--pool/--tag/--cohort/--from/--to/--limit/--after filters.
+CLI::App* AddList(CLI::App* parent, const std::string& help, ListOptions& o, bool filters);
+
 void PrintJson(const nlohmann::json& value);
 // Prints rows under a header as aligned columns.
 void PrintTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);

@@ -27,58 +27,11 @@ std::optional<T> OptionalParsed(const std::string& text, Parser parse) {
   return OrFail(parse(text));
 }
 
-Id PoolIdOrFail(Store& store, const std::string& code) { return OrFail(store.FindPool(code)).id; }
-Id FarmIdOrFail(Store& store, const std::string& code) { return OrFail(store.FindFarm(code)).id; }
-
-std::optional<Id> OptionalPool(Store& store, const std::string& code) {
-  if (code.empty()) return std::nullopt;
-  return PoolIdOrFail(store, code);
-}
 
 // The end of the given day, or now.
 Timestamp InventoryTime(const std::string& date) {
   if (date.empty()) return Timestamp::Now();
   return Timestamp::EndOfDay(OrFail(Date::Parse(date)));
-}
-
-struct ListOptions {
-  std::string db;
-  bool json = false;
-  std::string farm, pool, tag, cohort, from, to;
-  int limit = 1000;
-  int64_t after = 0;
-};
-
-RecordQuery BuildQuery(Store& store, const ListOptions& o) {
-  RecordQuery q;
-  if (!o.farm.empty()) q.farm_id = FarmIdOrFail(store, o.farm);
-  if (!o.pool.empty()) q.pool_id = PoolIdOrFail(store, o.pool);
-  if (!o.tag.empty()) q.fish_id = OrFail(store.FindFishByTag(o.tag)).id;
-  if (!o.cohort.empty()) q.cohort_id = OrFail(store.FindCohort(o.cohort)).id;
-  if (!o.from.empty()) q.from = OrFail(Date::Parse(o.from));
-  if (!o.to.empty()) q.to = OrFail(Date::Parse(o.to));
-  if (o.limit < 1) Fail(Status::InvalidArgument("--limit: must be at least 1"));
-  q.limit = o.limit;
-  q.after_id = o.after;
-  return q;
-}
-
-// Adds the shared list options; `filters` picks which filters apply.
-CLI::App* AddList(CLI::App* parent, const std::string& help, ListOptions& o, bool filters) {
-  CLI::App* cmd = parent->add_subcommand("list", help);
-  AddDbOption(cmd, &o.db);
-  cmd->add_flag("--json", o.json, "Print a JSON array");
-  if (filters) {
-    cmd->add_option("--farm", o.farm, "Only this farm (code)");
-    cmd->add_option("--pool", o.pool, "Only this pool (id such as ZJ-QZ1-P017)");
-    cmd->add_option("--tag", o.tag, "Only this fish (PIT tag)");
-    cmd->add_option("--cohort", o.cohort, "Only this cohort (code)");
-    cmd->add_option("--from", o.from, "From this date (YYYY-MM-DD, inclusive)");
-    cmd->add_option("--to", o.to, "To this date (YYYY-MM-DD, inclusive)");
-    cmd->add_option("--limit", o.limit, "At most this many rows (default 1000)");
-    cmd->add_option("--after", o.after, "Only rows with an id above this (paging cursor)");
-  }
-  return cmd;
 }
 
 void AddFarmCommands(CLI::App& app) {
@@ -268,7 +221,7 @@ void AddFishCommands(CLI::App& app) {
       if (!a->sire.empty()) nf.sire_tag = a->sire;
       if (!a->cohort.empty()) nf.fish.cohort_id = OrFail(store->FindCohort(a->cohort)).id;
       nf.stock_pool_id = OptionalPool(*store, a->pool);
-      nf.stocked_at = a->at.empty() ? Timestamp::Now() : OrFail(Timestamp::Parse(a->at));
+      nf.stocked_at = TimeOrNow(a->at);
       WriteBatch batch;
       batch.fish.push_back(nf);
       OrFail(store->Write(batch));
@@ -337,7 +290,7 @@ void AddMoveCommands(CLI::App& app) {
     add->callback([a] {
       auto store = OpenStoreOrFail(a->db);
       Move m;
-      m.at = a->at.empty() ? Timestamp::Now() : OrFail(Timestamp::Parse(a->at));
+      m.at = TimeOrNow(a->at);
       if (!a->tag.empty()) m.fish_id = OrFail(store->FindFishByTag(a->tag)).id;
       if (!a->cohort.empty()) m.cohort_id = OrFail(store->FindCohort(a->cohort)).id;
       m.count = a->count > 0 ? a->count : (m.fish_id ? 1 : 0);
