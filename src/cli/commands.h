@@ -10,10 +10,19 @@ namespace sturgeon::cli {
 // `sturgeon farm|pool|species|cohort|fish|move|import|inventory|demo`.
 void AddRegistryCommands(CLI::App& app);
 
+// `sturgeon status|death|feeding|water|sexing|biopsy add|list`.
+void AddRecordCommands(CLI::App& app);
+
 // `sturgeon sim ...`: synthetic drone footage (src/sim).
 void AddSimCommand(CLI::App& app);
 
 // `sturgeon count ...` and `sturgeon eval ...`: drone counting (src/vision).
 void AddVisionCommands(CLI::App& app);
+
+// `sturgeon serve`: the HTTP API (src/api).
+void AddServeCommand(CLI::App& app);
+
+// `sturgeon user add|list` and `sturgeon token create`: API users and tokens.
+void AddUserCommands(CLI::App& app);
 
 }  // namespace sturgeon::cli

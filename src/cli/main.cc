@@ -7,8 +7,11 @@ int main(int argc, char** argv) {
   CLI::App app{"sturgeon: farm registry, drone stocktake and caviar traceability"};
   app.require_subcommand(1);
   sturgeon::cli::AddRegistryCommands(app);
+  sturgeon::cli::AddRecordCommands(app);
   sturgeon::cli::AddSimCommand(app);
   sturgeon::cli::AddVisionCommands(app);
+  sturgeon::cli::AddServeCommand(app);
+  sturgeon::cli::AddUserCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,6 +14,7 @@
 //   objects (and several processes, for PostgreSQL) may share a database.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 #include "core/status.h"
 #include "domain/inventory.h"
 #include "domain/model.h"
+#include "storage/audit.h"
 
 namespace sturgeon {
 
@@ -134,6 +136,27 @@ class Store {
 
   // Refreshes the query planner's statistics after a bulk load.
   virtual Status Optimize() = 0;
+
+  // ---- Transactions and the audit trail. ----
+  // Runs `fn` inside one transaction. Every write `fn` makes through this
+  // same Store object (Add*, Write, AppendAudit) commits together when `fn`
+  // returns OK and is rolled back, with nothing stored, otherwise. `fn` must
+  // not call Transaction itself. The default refuses: a backend without
+  // transactions cannot keep the audit trail.
+  virtual Status Transaction(const std::function<Status()>& fn) {
+    return Status::Internal("this storage backend does not support transactions");
+  }
+  // Appends one entry to the audit trail and returns its id. The trail is
+  // append-only: no method changes or removes an entry (the SQLite backend
+  // also refuses UPDATE and DELETE with triggers). Call it inside
+  // Transaction() together with the change it describes.
+  virtual Result<Id> AppendAudit(const AuditEntry& entry) {
+    return Status::Internal("this storage backend has no audit trail");
+  }
+  // Entries in ascending id order, at most `q.limit` after `q.after_id`.
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) {
+    return Status::Internal("this storage backend has no audit trail");
+  }
 };
 
 // Opens the store named by `url`: a file path (or "sqlite:PATH") opens the

@@ -155,7 +155,47 @@ CREATE TABLE biopsies (
 CREATE INDEX biopsies_fish ON biopsies(fish_id, day);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// Users, roles per farm, API token hashes and the append-only audit trail.
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE user_roles (
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  farm_id INTEGER REFERENCES farms(id),
+  role TEXT NOT NULL
+);
+CREATE UNIQUE INDEX user_roles_user_farm ON user_roles(user_id, IFNULL(farm_id, 0));
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user_id INTEGER,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  resource_key TEXT NOT NULL,
+  farm_id INTEGER,
+  request TEXT NOT NULL,
+  before TEXT,
+  after TEXT
+);
+CREATE INDEX audit_log_farm ON audit_log(farm_id, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include "domain/validation.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_audit.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace sturgeon {
@@ -350,6 +351,8 @@ class SqliteStore final : public Store {
   // ---- Batches ----
   Status Write(const WriteBatch& batch) override {
     if (batch.size() == 0) return Status::Ok();
+    // Inside Transaction(): join it; the caller commits or rolls back.
+    if (!sqlite3_get_autocommit(db_.handle())) return WriteInTransaction(batch);
     STURGEON_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
     Status st = WriteInTransaction(batch);
     if (!st.ok()) {
@@ -527,6 +530,11 @@ class SqliteStore final : public Store {
   // A sampled ANALYZE: enough statistics for the planner to prefer the
   // covering indexes, in milliseconds even on tens of millions of rows.
   Status Optimize() override { return db_.Exec("PRAGMA analysis_limit = 2000; ANALYZE;"); }
+
+  // ---- Transactions and the audit trail (SQL in sqlite_audit.cc). ----
+  Status Transaction(const std::function<Status()>& fn) override { return sqlite::RunInTransaction(db_, fn); }
+  Result<Id> AppendAudit(const AuditEntry& entry) override { return sqlite::AppendAudit(db_, entry); }
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) override { return sqlite::ListAudit(db_, q); }
 
  private:
   static constexpr std::string_view kLedgerSql =

@@ -1,0 +1,61 @@
+// The Sturgeon HTTP API server: the route table (routes.cc) served by
+// HttpServer, with bearer-token authentication, problem+json errors,
+// metrics and one structured log line per request.
+//
+// Storage: SQLite connections are not thread-safe, so the server keeps a
+// pool of Store objects, one per request in flight (at most one per I/O
+// thread); SQLite's WAL mode lets them read concurrently while one writes.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "api/auth.h"
+#include "api/http_server.h"
+#include "api/metrics.h"
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace sturgeon::api {
+
+struct ApiOptions {
+  std::string db;  // database path or URL, as for OpenStore
+  ServerOptions server;
+  std::chrono::seconds token_cache_ttl{10};
+  bool log_requests = true;  // one info line per request
+};
+
+// Parses "HOST:PORT" (e.g. "127.0.0.1:8080", "[::1]:0").
+Status ParseListen(const std::string& text, ServerOptions* out);
+
+class ApiServer {
+ public:
+  // Opens the database (migrating it), binds and starts serving.
+  static Result<std::unique_ptr<ApiServer>> Start(const ApiOptions& options);
+  ~ApiServer();
+
+  uint16_t port() const { return http_->port(); }
+  // Graceful: see HttpServer::Shutdown.
+  void Shutdown() { http_->Shutdown(); }
+  void Wait() { http_->Wait(); }
+
+ private:
+  explicit ApiServer(const ApiOptions& options);
+  HttpResponse Handle(HttpRequest&& request);
+
+  // A Store from the pool; returned by StoreLease's destructor.
+  class StoreLease;
+  Result<std::unique_ptr<Store>> AcquireStore();
+  void ReleaseStore(std::unique_ptr<Store> store);
+
+  ApiOptions options_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<Metrics> metrics_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Store>> pool_;  // idle stores; guarded by pool_mu_
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace sturgeon::api

@@ -1,0 +1,56 @@
+// The API's handlers, one per route (the table is in routes.cc). Each is
+// thin: it parses the request, checks access, calls the registry or store,
+// and returns a Reply or a Status that becomes a problem+json answer.
+#pragma once
+
+#include "api/router.h"
+
+namespace sturgeon::api {
+
+// Operations (ops_handlers.cc).
+Result<Reply> HealthCheck(RequestContext& c);
+Result<Reply> GetMetrics(RequestContext& c);
+Result<Reply> GetOpenApi(RequestContext& c);
+Result<Reply> GetMe(RequestContext& c);
+Result<Reply> ListAuditTrail(RequestContext& c);
+
+// Farms, pools, species, cohorts and inventory (registry_handlers.cc).
+Result<Reply> ListFarms(RequestContext& c);
+Result<Reply> CreateFarm(RequestContext& c);
+Result<Reply> GetFarm(RequestContext& c);
+Result<Reply> GetFarmInventory(RequestContext& c);
+Result<Reply> ListPools(RequestContext& c);
+Result<Reply> CreatePool(RequestContext& c);
+Result<Reply> GetPool(RequestContext& c);
+Result<Reply> GetPoolInventory(RequestContext& c);
+Result<Reply> GetCompanyInventory(RequestContext& c);
+Result<Reply> ListSpecies(RequestContext& c);
+Result<Reply> CreateSpecies(RequestContext& c);
+Result<Reply> GetSpecies(RequestContext& c);
+Result<Reply> ListCohorts(RequestContext& c);
+Result<Reply> CreateCohort(RequestContext& c);
+Result<Reply> GetCohort(RequestContext& c);
+
+// Fish and the records kept about them (record_handlers.cc).
+Result<Reply> ListFish(RequestContext& c);
+Result<Reply> CreateFish(RequestContext& c);
+Result<Reply> GetFish(RequestContext& c);
+Result<Reply> ListMoves(RequestContext& c);
+Result<Reply> CreateMove(RequestContext& c);
+Result<Reply> ListStatus(RequestContext& c);
+Result<Reply> CreateStatus(RequestContext& c);
+Result<Reply> BulkStatus(RequestContext& c);
+Result<Reply> ListFeedings(RequestContext& c);
+Result<Reply> CreateFeeding(RequestContext& c);
+Result<Reply> ListWater(RequestContext& c);
+Result<Reply> CreateWater(RequestContext& c);
+Result<Reply> ListDeaths(RequestContext& c);
+Result<Reply> CreateDeath(RequestContext& c);
+Result<Reply> ListStocktakes(RequestContext& c);
+Result<Reply> CreateStocktake(RequestContext& c);
+Result<Reply> ListSexings(RequestContext& c);
+Result<Reply> CreateSexing(RequestContext& c);
+Result<Reply> ListBiopsies(RequestContext& c);
+Result<Reply> CreateBiopsy(RequestContext& c);
+
+}  // namespace sturgeon::api

@@ -1,0 +1,233 @@
+// The OpenAPI 3 document, generated from the route table (routes.cc): every
+// route becomes an operation; its query parameters come from the catalogue
+// below; response schemas are derived from the JSON the registry's
+// ToJson() writes, so they cannot drift from what the API returns.
+#include <map>
+
+#include "api/router.h"
+#include "registry/json_mapping.h"
+
+namespace sturgeon::api {
+namespace {
+
+using nlohmann::json;
+
+struct ParamDoc {
+  const char* description;
+  const char* type;
+  const char* format;
+};
+
+const std::map<std::string_view, ParamDoc>& ParamCatalogue() {
+  static const std::map<std::string_view, ParamDoc> kParams = {
+      {"farm", {"Only this farm (code, e.g. ZJ-QZ1)", "string", ""}},
+      {"pool", {"Only this pool (code, e.g. ZJ-QZ1-P017)", "string", ""}},
+      {"fish", {"Only this fish (15-digit PIT tag or id)", "string", ""}},
+      {"cohort", {"Only this cohort (code)", "string", ""}},
+      {"from", {"From this date, inclusive", "string", "date"}},
+      {"to", {"To this date, inclusive", "string", "date"}},
+      {"date", {"On this date (end of day, UTC); default now", "string", "date"}},
+      {"limit", {"Page size, 1-1000 (default 100)", "integer", ""}},
+      {"cursor", {"The next_cursor of the previous page (rows with a higher id)", "integer", ""}},
+      {"actor", {"Only entries by this user", "string", ""}},
+      {"resource", {"Only entries about this resource kind (farm, pool, daily_status, ...)", "string", ""}},
+  };
+  return kParams;
+}
+
+// A schema describing `example`: nulls become nullable values.
+json SchemaOf(const json& example) {
+  if (example.is_object()) {
+    json props = json::object();
+    for (const auto& [k, v] : example.items()) props[k] = SchemaOf(v);
+    return {{"type", "object"}, {"properties", props}};
+  }
+  if (example.is_array()) return {{"type", "array"}, {"items", json::object()}};
+  if (example.is_string()) return {{"type", "string"}};
+  if (example.is_boolean()) return {{"type", "boolean"}};
+  if (example.is_number_integer()) return {{"type", "integer"}};
+  if (example.is_number()) return {{"type", "number"}};
+  return {{"nullable", true}};
+}
+
+json PageOf(const std::string& item) {
+  return {{"type", "object"},
+          {"properties",
+           {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/" + item}}}}},
+            {"next_cursor", {{"type", "integer"}, {"nullable", true}}}}}};
+}
+
+// Request bodies: field name -> type. Codes name related records.
+json InputSchema(std::initializer_list<std::pair<const char*, const char*>> fields,
+                 std::initializer_list<const char*> required) {
+  json props = json::object();
+  for (const auto& [name, type] : fields) props[name] = {{"type", type}};
+  json s = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
+  if (required.size()) s["required"] = required;
+  return s;
+}
+
+json Components() {
+  json s = json::object();
+  s["Farm"] = SchemaOf(ToJson(Farm{}));
+  s["Pool"] = SchemaOf(ToJson(Pool{}));
+  s["Species"] = SchemaOf(ToJson(Species{}));
+  s["Cohort"] = SchemaOf(ToJson(Cohort{}));
+  s["Fish"] = SchemaOf(ToJson(Fish{}));
+  s["Move"] = SchemaOf(ToJson(Move{}));
+  s["Removal"] = SchemaOf(ToJson(Removal{}));
+  s["Stocktake"] = SchemaOf(ToJson(Stocktake{}));
+  s["DailyStatus"] = SchemaOf(ToJson(DailyStatus{}));
+  s["Feeding"] = SchemaOf(ToJson(Feeding{}));
+  s["WaterQuality"] = SchemaOf(ToJson(WaterQuality{}));
+  s["Sexing"] = SchemaOf(ToJson(Sexing{}));
+  s["Biopsy"] = SchemaOf(ToJson(Biopsy{}));
+  s["Inventory"] = SchemaOf(ToJson(Inventory{}));
+  for (const char* t : {"Farm", "Pool", "Species", "Cohort", "Fish", "Move", "Removal", "Stocktake", "DailyStatus",
+                        "Feeding", "WaterQuality", "Sexing", "Biopsy"}) {
+    s[std::string(t) + "Page"] = PageOf(t);
+  }
+  s["AuditEntry"] = SchemaOf(json{{"id", 1},         {"time", ""},          {"user_id", 1},      {"actor", ""},
+                                  {"action", ""},    {"resource", ""},      {"resource_key", ""}, {"farm_id", 1},
+                                  {"request", ""},   {"before", nullptr},   {"after", nullptr}});
+  s["AuditPage"] = PageOf("AuditEntry");
+  s["Health"] = SchemaOf(json{{"status", "ok"}});
+  s["Text"] = {{"type", "string"}};
+  s["Object"] = {{"type", "object"}};
+  s["Me"] = SchemaOf(json{{"id", 1}, {"name", ""}, {"grants", json::array()}});
+  s["BulkResult"] = SchemaOf(json{{"rows", 1}});
+  s["BulkStatus"] = {{"type", "string"},
+                     {"description", "CSV with a header line (date, pit_tag, cohort, pool, weight_g, length_cm, "
+                                     "health, feeding, notes), or NDJSON objects with those keys"}};
+  s["Problem"] = SchemaOf(json{{"type", ""}, {"title", ""}, {"status", 400}, {"detail", ""}, {"instance", ""},
+                               {"field", ""}, {"errors", json::array()}});
+  s["NewFarm"] = InputSchema({{"code", "string"}, {"name", "string"}, {"province", "string"}, {"city", "string"},
+                              {"latitude", "number"}, {"longitude", "number"}, {"time_zone", "string"}},
+                             {"code", "name", "latitude", "longitude"});
+  s["NewPool"] = InputSchema({{"code", "string"}, {"farm", "string"}, {"farm_id", "integer"}, {"kind", "string"},
+                              {"length_m", "number"}, {"width_m", "number"}, {"diameter_m", "number"},
+                              {"depth_m", "number"}, {"volume_m3", "number"}, {"max_density_kg_m3", "number"}},
+                             {"code", "kind", "volume_m3", "max_density_kg_m3"});
+  s["NewSpecies"] = InputSchema({{"code", "string"}, {"name", "string"}, {"scientific_name", "string"},
+                                 {"male_parent", "string"}, {"female_parent", "string"},
+                                 {"male_parent_id", "integer"}, {"female_parent_id", "integer"}},
+                                {"code", "name"});
+  s["NewCohort"] = InputSchema({{"code", "string"}, {"year_class", "integer"}, {"species", "string"},
+                                {"species_id", "integer"}, {"origin", "string"}},
+                               {"code", "year_class"});
+  s["NewFish"] = InputSchema({{"pit_tag", "string"}, {"species", "string"}, {"species_id", "integer"},
+                              {"sex", "string"}, {"sex_method", "string"}, {"birth_date", "string"},
+                              {"dam_tag", "string"}, {"sire_tag", "string"}, {"cohort", "string"},
+                              {"cohort_id", "integer"}, {"pool", "string"}, {"pool_id", "integer"},
+                              {"stocked_at", "string"}},
+                             {});
+  s["NewMove"] = InputSchema({{"time", "string"}, {"count", "integer"}, {"pit_tag", "string"}, {"fish_id", "integer"},
+                              {"cohort", "string"}, {"cohort_id", "integer"}, {"from_pool", "string"},
+                              {"from_pool_id", "integer"}, {"to_pool", "string"}, {"to_pool_id", "integer"},
+                              {"reason", "string"}},
+                             {});
+  s["NewDailyStatus"] = InputSchema({{"date", "string"}, {"pit_tag", "string"}, {"fish_id", "integer"},
+                                     {"cohort", "string"}, {"cohort_id", "integer"}, {"pool", "string"},
+                                     {"pool_id", "integer"}, {"weight_g", "number"}, {"length_cm", "number"},
+                                     {"health", "string"}, {"feeding", "string"}, {"notes", "string"}},
+                                    {"date"});
+  s["NewFeeding"] = InputSchema({{"pool", "string"}, {"pool_id", "integer"}, {"time", "string"},
+                                 {"feed_type", "string"}, {"kg", "number"}},
+                                {"feed_type", "kg"});
+  s["NewWaterQuality"] = InputSchema({{"pool", "string"}, {"pool_id", "integer"}, {"time", "string"},
+                                      {"temperature_c", "number"}, {"oxygen_mg_l", "number"}, {"ph", "number"},
+                                      {"ammonia_mg_l", "number"}, {"nitrite_mg_l", "number"}},
+                                     {});
+  s["NewDeath"] = InputSchema({{"time", "string"}, {"pool", "string"}, {"pool_id", "integer"}, {"count", "integer"},
+                               {"pit_tag", "string"}, {"fish_id", "integer"}, {"cohort", "string"},
+                               {"cohort_id", "integer"}, {"cause", "string"}},
+                              {});
+  s["NewStocktake"] = InputSchema({{"pool", "string"}, {"pool_id", "integer"}, {"time", "string"},
+                                   {"count", "integer"}, {"count_low", "integer"}, {"count_high", "integer"},
+                                   {"mean_weight_g", "number"}, {"method", "string"}, {"notes", "string"}},
+                                  {"count"});
+  s["NewSexing"] = InputSchema({{"pit_tag", "string"}, {"fish_id", "integer"}, {"date", "string"}, {"sex", "string"},
+                                {"gonad_stage", "string"}, {"notes", "string"}},
+                               {"date"});
+  s["NewBiopsy"] = InputSchema({{"pit_tag", "string"}, {"fish_id", "integer"}, {"date", "string"},
+                                {"egg_diameter_mm", "number"}, {"polarization_index", "number"}, {"notes", "string"}},
+                               {"date", "egg_diameter_mm", "polarization_index"});
+  return s;
+}
+
+json ProblemResponse(const char* description) {
+  return {{"description", description},
+          {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+}
+
+}  // namespace
+
+json OpenApiDocument() {
+  json paths = json::object();
+  for (const Route& r : Routes()) {
+    json op;
+    op["summary"] = r.summary;
+    op["tags"] = {r.tag};
+    op["operationId"] = RouteName(r);
+    json params = json::array();
+    std::string_view path = r.path;
+    for (size_t open = path.find('{'); open != std::string_view::npos; open = path.find('{', open + 1)) {
+      const size_t close = path.find('}', open);
+      params.push_back({{"name", std::string(path.substr(open + 1, close - open - 1))},
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}}}});
+    }
+    for (std::string_view q : r.query) {
+      const ParamDoc& d = ParamCatalogue().at(q);
+      json schema = {{"type", d.type}};
+      if (*d.format) schema["format"] = d.format;
+      params.push_back({{"name", std::string(q)}, {"in", "query"}, {"description", d.description}, {"schema", schema}});
+    }
+    if (!params.empty()) op["parameters"] = params;
+    const bool bulk = r.request_schema == "BulkStatus";
+    if (!r.request_schema.empty()) {
+      const json ref = {{"$ref", "#/components/schemas/" + std::string(r.request_schema)}};
+      op["requestBody"] = {{"required", true},
+                           {"content", bulk ? json{{"text/csv", {{"schema", ref}}},
+                                                   {"application/x-ndjson", {{"schema", ref}}}}
+                                            : json{{"application/json", {{"schema", ref}}}}}};
+    }
+    const std::string ok_code = r.method == boost::beast::http::verb::post ? "201" : "200";
+    const bool text = r.response_schema == "Text";
+    json responses = {{ok_code,
+                       {{"description", "Success"},
+                        {"content", {{text ? "text/plain" : "application/json",
+                                      {{"schema", {{"$ref", "#/components/schemas/" + std::string(r.response_schema)}}}}}}}}}};
+    if (r.access == Access::kAuthenticated) {
+      responses["401"] = ProblemResponse("No or unknown bearer token");
+      responses["403"] = ProblemResponse("The user's roles do not allow this");
+    }
+    if (!params.empty() || !r.request_schema.empty()) responses["400"] = ProblemResponse("Malformed or invalid input");
+    if (r.path.find('{') != std::string_view::npos || !r.query.empty()) responses["404"] = ProblemResponse("Not found");
+    if (!r.request_schema.empty()) {
+      responses["409"] = ProblemResponse("Conflict, such as a duplicate code or PIT tag");
+      responses["413"] = ProblemResponse("Body too large");
+      responses["422"] = ProblemResponse("A business rule is broken");
+    }
+    op["responses"] = responses;
+    if (r.access == Access::kPublic) op["security"] = json::array();
+    auto verb = boost::beast::http::to_string(r.method);
+    std::string method(verb.data(), verb.size());
+    for (auto& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    paths[std::string(r.path)][method] = op;
+  }
+  return {{"openapi", "3.0.3"},
+          {"info",
+           {{"title", "Sturgeon API"},
+            {"version", "1"},
+            {"description", "The farm registry of the Sturgeon system. Errors are application/problem+json."}}},
+          {"servers", json::array({{{"url", "/"}}})},
+          {"security", json::array({{{"bearerAuth", json::array()}}})},
+          {"paths", paths},
+          {"components",
+           {{"schemas", Components()},
+            {"securitySchemes", {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+}
+
+}  // namespace sturgeon::api

@@ -1,0 +1,98 @@
+// THE route table of the Sturgeon HTTP API: every route, in one place.
+// The OpenAPI document (GET /api/openapi.json) is generated from it, and the
+// router matches against it. Query parameter names refer to the catalogue
+// in openapi.cc.
+#include "api/handlers.h"
+#include "api/router.h"
+
+namespace sturgeon::api {
+
+const std::vector<Route>& Routes() {
+  using enum boost::beast::http::verb;
+  using A = Access;
+  static const std::vector<std::string_view> kList = {"farm", "pool", "fish", "cohort", "from", "to", "limit", "cursor"};
+  static const std::vector<std::string_view> kPage = {"limit", "cursor"};
+  static const std::vector<std::string_view> kDate = {"date"};
+  static const std::vector<Route> kRoutes = {
+      // method, path, handler, access, tag, summary, query, request schema, response schema[, body limit]
+      {get, "/healthz", HealthCheck, A::kPublic, "operations", "Liveness check (no token needed)", {}, "", "Health"},
+      {get, "/metrics", GetMetrics, A::kAuthenticated, "operations", "Prometheus metrics", {}, "", "Text"},
+      {get, "/api/openapi.json", GetOpenApi, A::kAuthenticated, "operations", "This OpenAPI document", {}, "", "Object"},
+      {get, "/api/me", GetMe, A::kAuthenticated, "operations", "The calling user and their roles", {}, "", "Me"},
+      {get, "/api/audit", ListAuditTrail, A::kAuthenticated, "audit", "The audit trail (auditors and admins)",
+       {"actor", "resource", "farm", "from", "to", "limit", "cursor"}, "", "AuditPage"},
+
+      {get, "/api/farms", ListFarms, A::kAuthenticated, "farms", "Farms the user may see", kPage, "", "FarmPage"},
+      {post, "/api/farms", CreateFarm, A::kAuthenticated, "farms", "Create a farm (admin)", {}, "NewFarm", "Farm"},
+      {get, "/api/farms/{code}", GetFarm, A::kAuthenticated, "farms", "One farm", {}, "", "Farm"},
+      {get, "/api/farms/{code}/inventory", GetFarmInventory, A::kAuthenticated, "inventory",
+       "A farm's inventory on a date, pool by pool", kDate, "", "Inventory"},
+      {get, "/api/inventory", GetCompanyInventory, A::kAuthenticated, "inventory",
+       "The company's inventory on a date, over the farms the user may see", kDate, "", "Inventory"},
+
+      {get, "/api/pools", ListPools, A::kAuthenticated, "pools", "Pools the user may see",
+       {"farm", "limit", "cursor"}, "", "PoolPage"},
+      {post, "/api/pools", CreatePool, A::kAuthenticated, "pools", "Create a pool (manager)", {}, "NewPool", "Pool"},
+      {get, "/api/pools/{code}", GetPool, A::kAuthenticated, "pools", "One pool", {}, "", "Pool"},
+      {get, "/api/pools/{code}/inventory", GetPoolInventory, A::kAuthenticated, "inventory",
+       "A pool's head count, biomass and density on a date", kDate, "", "Inventory"},
+
+      {get, "/api/species", ListSpecies, A::kAuthenticated, "species", "Species and hybrids", kPage, "", "SpeciesPage"},
+      {post, "/api/species", CreateSpecies, A::kAuthenticated, "species", "Create a species or hybrid (admin)", {},
+       "NewSpecies", "Species"},
+      {get, "/api/species/{code}", GetSpecies, A::kAuthenticated, "species", "One species", {}, "", "Species"},
+
+      {get, "/api/cohorts", ListCohorts, A::kAuthenticated, "cohorts", "Cohorts", kPage, "", "CohortPage"},
+      {post, "/api/cohorts", CreateCohort, A::kAuthenticated, "cohorts", "Create a cohort (admin or manager)", {},
+       "NewCohort", "Cohort"},
+      {get, "/api/cohorts/{code}", GetCohort, A::kAuthenticated, "cohorts", "One cohort", {}, "", "Cohort"},
+
+      {get, "/api/fish", ListFish, A::kAuthenticated, "fish", "Individual fish now in pools the user may see", kList,
+       "", "FishPage"},
+      {post, "/api/fish", CreateFish, A::kAuthenticated, "fish", "Create a fish, stocked into a pool (manager)", {},
+       "NewFish", "Fish"},
+      {get, "/api/fish/{ref}", GetFish, A::kAuthenticated, "fish", "One fish, by PIT tag or id", {}, "", "Fish"},
+
+      {get, "/api/moves", ListMoves, A::kAuthenticated, "moves", "Moves between pools", kList, "", "MovePage"},
+      {post, "/api/moves", CreateMove, A::kAuthenticated, "moves", "Record a move (manager of both farms)", {},
+       "NewMove", "Move"},
+
+      {get, "/api/status", ListStatus, A::kAuthenticated, "daily status", "Daily status records", kList, "",
+       "DailyStatusPage"},
+      {post, "/api/status", CreateStatus, A::kAuthenticated, "daily status", "Record one daily status (worker)", {},
+       "NewDailyStatus", "DailyStatus"},
+      {post, "/api/status/bulk", BulkStatus, A::kAuthenticated, "daily status",
+       "Ingest daily status rows as CSV or NDJSON, all or nothing (worker)", {}, "BulkStatus", "BulkResult",
+       kBulkBodyLimit},
+
+      {get, "/api/feedings", ListFeedings, A::kAuthenticated, "feedings", "Feedings", kList, "", "FeedingPage"},
+      {post, "/api/feedings", CreateFeeding, A::kAuthenticated, "feedings", "Record a feeding (worker)", {},
+       "NewFeeding", "Feeding"},
+
+      {get, "/api/water", ListWater, A::kAuthenticated, "water quality", "Water quality readings", kList, "",
+       "WaterQualityPage"},
+      {post, "/api/water", CreateWater, A::kAuthenticated, "water quality", "Record a water reading (worker)", {},
+       "NewWaterQuality", "WaterQuality"},
+
+      {get, "/api/deaths", ListDeaths, A::kAuthenticated, "deaths", "Deaths", kList, "", "RemovalPage"},
+      {post, "/api/deaths", CreateDeath, A::kAuthenticated, "deaths", "Record deaths, with cause (worker)", {},
+       "NewDeath", "Removal"},
+
+      {get, "/api/stocktakes", ListStocktakes, A::kAuthenticated, "stocktakes", "Stocktake counts", kList, "",
+       "StocktakePage"},
+      {post, "/api/stocktakes", CreateStocktake, A::kAuthenticated, "stocktakes",
+       "Record a counted head count that resets the book count (manager)", {}, "NewStocktake", "Stocktake"},
+
+      {get, "/api/sexings", ListSexings, A::kAuthenticated, "sexing", "Ultrasound sexing records", kList, "",
+       "SexingPage"},
+      {post, "/api/sexings", CreateSexing, A::kAuthenticated, "sexing",
+       "Record an ultrasound sexing; sets the fish's sex (worker)", {}, "NewSexing", "Sexing"},
+
+      {get, "/api/biopsies", ListBiopsies, A::kAuthenticated, "biopsies", "Egg biopsies", kList, "", "BiopsyPage"},
+      {post, "/api/biopsies", CreateBiopsy, A::kAuthenticated, "biopsies", "Record an egg biopsy (worker)", {},
+       "NewBiopsy", "Biopsy"},
+  };
+  return kRoutes;
+}
+
+}  // namespace sturgeon::api
