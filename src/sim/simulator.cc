@@ -444,9 +444,13 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
         if (s.clouds > 0) {
           const double dxm = (px - proj.half.x) * gsd, dym = (py - proj.half.y) * gsd;
           const cv::Point2d wm = cam.centre + cv::Point2d(dxm * c - dym * sn, dxm * sn + dym * c) + cloud_wind * time - lo;
-          const int cx = std::clamp(static_cast<int>(wm.x + 20), 0, cloud_size.width - 1);
-          const int cy = std::clamp(static_cast<int>(wm.y + 20), 0, cloud_size.height - 1);
-          const double cloud = std::clamp((clouds.at<float>(cy, cx) - 0.42) * 5.0, 0.0, 1.0);
+          const double qx = std::clamp(wm.x + 20.0, 0.0, cloud_size.width - 1.001);
+          const double qy = std::clamp(wm.y + 20.0, 0.0, cloud_size.height - 1.001);
+          const int cx = static_cast<int>(qx), cy = static_cast<int>(qy);
+          const double fx = qx - cx, fy = qy - cy;
+          const double sample = (clouds.at<float>(cy, cx) * (1 - fx) + clouds.at<float>(cy, cx + 1) * fx) * (1 - fy) +
+                                (clouds.at<float>(cy + 1, cx) * (1 - fx) + clouds.at<float>(cy + 1, cx + 1) * fx) * fy;
+          const double cloud = std::clamp((sample - 0.42) * 4.0, 0.0, 1.0);
           g *= 1.0 - 0.45 * s.clouds * cloud;
         }
         if (s.night) {
