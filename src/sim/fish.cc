@@ -141,7 +141,7 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
         // Pectoral and pelvic fins.
         const double s = n >= 0 ? 1.0 : -1.0;
         if (InTriangle(t, an, 0.21, wmax * 0.7, 0.31, wmax * 0.8, 0.40, fin_span)) {
-          c = Mix(pal.fin, pal.belly, 0.5 * an / fin_span) * static_cast<float>(mottle_f);
+          c = Mix(pal.fin, pal.belly, 0.2 * an / fin_span) * static_cast<float>(mottle_f);
           a = 0.85;
         } else if (InTriangle(t, an, 0.56, wmax * 0.6, 0.60, wmax * 0.6, 0.645, 0.085)) {
           c = pal.fin * static_cast<float>(mottle_f);

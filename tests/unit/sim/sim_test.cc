@@ -180,6 +180,19 @@ TEST(SimVideo, WritesH264WithEveryFrame) {
   fs::remove_all(dir);
 }
 
+TEST(SimVideo, SameSeedGivesByteIdenticalVideoWithFfmpeg) {
+  const fs::path a = TempDir("vid_a"), b = TempDir("vid_b");
+  SimOptions oa = SmallOptions("strong_drift", a, 9), ob = SmallOptions("strong_drift", b, 9);
+  oa.encoder = ob.encoder = EncoderKind::kFfmpeg;
+  const auto ra = RunSimulation(oa);
+  if (!ra.ok() && ra.status().code() == StatusCode::kFailedPrecondition) GTEST_SKIP() << ra.status().message();
+  const auto rb = RunSimulation(ob);
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  EXPECT_EQ(ReadFile(a / "video.mp4"), ReadFile(b / "video.mp4"));
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
 struct BadCase {
   std::string name;
   SimOptions options;
