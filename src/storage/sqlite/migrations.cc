@@ -115,7 +115,8 @@ CREATE TABLE daily_status (
 );
 CREATE UNIQUE INDEX daily_status_fish ON daily_status(fish_id, day) WHERE fish_id IS NOT NULL;
 CREATE UNIQUE INDEX daily_status_cohort ON daily_status(cohort_id, pool_id, day) WHERE fish_id IS NULL;
-CREATE INDEX daily_status_pool ON daily_status(pool_id, day);
+-- Covering for the inventory's "latest weighing of each population in a pool".
+CREATE INDEX daily_status_pool ON daily_status(pool_id, day, fish_id, cohort_id, weight_g);
 CREATE TABLE feedings (
   id INTEGER PRIMARY KEY,
   pool_id INTEGER NOT NULL REFERENCES pools(id),

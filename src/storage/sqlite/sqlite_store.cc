@@ -503,26 +503,53 @@ class SqliteStore final : public Store {
       if (row) ledger.last_reset = ReadStocktake(s);
       s.Reset();
     }
-    const std::string day = at.date().ToString();
-    STURGEON_ASSIGN_OR_RETURN(Statement fish_weight, Cached(
-        "SELECT weight_g FROM daily_status WHERE fish_id = ? AND day <= ? AND weight_g IS NOT NULL "
-        "ORDER BY day DESC LIMIT 1"));
-    STURGEON_ASSIGN_OR_RETURN(Statement cohort_weight, Cached(
-        "SELECT weight_g FROM daily_status WHERE cohort_id = ? AND pool_id = ? AND fish_id IS NULL AND day <= ? "
-        "AND weight_g IS NOT NULL ORDER BY day DESC LIMIT 1"));
+    const Date day = at.date();
+    // The latest weighing of each population now in the pool. Most are found
+    // in one range scan of the pool's recent rows (covering index on
+    // (pool_id, day, fish_id, cohort_id, weight_g)); the rest are looked up
+    // one by one (weighed long ago, or recorded without the pool).
+    std::map<PopulationKey, bool> needed;
     for (const PopulationCount& pc : CountPopulations(ledger.entries, at)) {
-      if (pc.count <= 0) continue;
-      Statement& s = pc.key.fish_id ? fish_weight : cohort_weight;
-      if (pc.key.fish_id) {
-        s.Bind(1, *pc.key.fish_id).Bind(2, day);
-      } else if (pc.key.cohort_id) {
-        s.Bind(1, *pc.key.cohort_id).Bind(2, pool_id).Bind(3, day);
-      } else {
-        continue;
+      if (pc.count > 0 && (pc.key.fish_id || pc.key.cohort_id)) needed.emplace(pc.key, false);
+    }
+    size_t found = 0;
+    if (!needed.empty()) {
+      STURGEON_ASSIGN_OR_RETURN(Statement scan, Cached(
+          "SELECT fish_id, cohort_id, weight_g FROM daily_status WHERE pool_id = ? AND day <= ? AND day >= ? "
+          "AND weight_g IS NOT NULL ORDER BY day DESC"));
+      scan.Bind(1, pool_id).Bind(2, day.ToString()).Bind(3, day.AddDays(-kWeighingScanDays).ToString());
+      while (found < needed.size()) {
+        STURGEON_ASSIGN_OR_RETURN(bool row, scan.Step("loading weights"));
+        if (!row) break;
+        const PopulationKey key = scan.IsNull(0) ? PopulationKey{scan.OptInt(1), std::nullopt}
+                                                 : PopulationKey{std::nullopt, scan.Int(0)};
+        auto it = needed.find(key);
+        if (it == needed.end() || it->second) continue;
+        it->second = true;
+        ++found;
+        ledger.weights.push_back(PopulationWeight{key, scan.Double(2)});
       }
-      STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("loading weights"));
-      if (row) ledger.weights.push_back(PopulationWeight{pc.key, s.Double(0)});
-      s.Reset();
+    }
+    if (found < needed.size()) {
+      const std::string day_text = day.ToString();
+      STURGEON_ASSIGN_OR_RETURN(Statement fish_weight, Cached(
+          "SELECT weight_g FROM daily_status WHERE fish_id = ? AND day <= ? AND weight_g IS NOT NULL "
+          "ORDER BY day DESC LIMIT 1"));
+      STURGEON_ASSIGN_OR_RETURN(Statement cohort_weight, Cached(
+          "SELECT weight_g FROM daily_status WHERE cohort_id = ? AND pool_id = ? AND fish_id IS NULL AND day <= ? "
+          "AND weight_g IS NOT NULL ORDER BY day DESC LIMIT 1"));
+      for (const auto& [key, done] : needed) {
+        if (done) continue;
+        Statement& s = key.fish_id ? fish_weight : cohort_weight;
+        if (key.fish_id) {
+          s.Bind(1, *key.fish_id).Bind(2, day_text);
+        } else {
+          s.Bind(1, *key.cohort_id).Bind(2, pool_id).Bind(3, day_text);
+        }
+        STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("loading weights"));
+        if (row) ledger.weights.push_back(PopulationWeight{key, s.Double(0)});
+        s.Reset();
+      }
     }
     return ledger;
   }
@@ -537,6 +564,9 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) override { return sqlite::ListAudit(db_, q); }
 
  private:
+  // How far back the pool-wide weighing scan looks before falling back to
+  // per-population lookups.
+  static constexpr int kWeighingScanDays = 31;
   static constexpr std::string_view kLedgerSql =
       "SELECT at, count, cohort_id, fish_id FROM moves WHERE to_pool_id = ?1 AND at <= ?2 "
       "UNION ALL SELECT at, -count, cohort_id, fish_id FROM moves WHERE from_pool_id = ?1 AND at <= ?2 "

@@ -216,6 +216,46 @@ TEST_F(SqliteStoreTest, InventoryDerivesFromMovesDeathsAndStocktakes) {
   EXPECT_EQ(InventoryOfPool(*store_, 424242, T("2025-04-06")).status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(SqliteStoreTest, InventoryFindsEveryPopulationsLatestWeighingNearOrFar) {
+  WriteBatch b;
+  b.fish.push_back(Tagged("156000000000001"));  // weighed recently, in the pool
+  b.fish.push_back(Tagged("156000000000002"));  // weighed long ago, without a pool
+  b.fish.push_back(Tagged("156000000000003"));  // never weighed
+  b.moves.push_back(Move{0, T("2025-01-01T08:00"), 100, {}, cohort_.id, {}, pool_a_.id, "stocked"});
+  ASSERT_TRUE(store_->Write(b).ok());
+  WriteBatch w;
+  auto status = [&](const char* tag, const char* day, double grams, std::optional<Id> pool) {
+    DailyStatus s;
+    s.day = *Date::Parse(day);
+    s.fish_id = store_->FindFishByTag(tag)->id;
+    s.pool_id = pool;
+    s.weight_g = grams;
+    w.statuses.push_back(s);
+  };
+  status("156000000000001", "2025-05-30", 9000, pool_a_.id);
+  status("156000000000001", "2025-06-01", 10000, pool_a_.id);
+  status("156000000000001", "2025-06-02", 99999, pool_a_.id);  // after the date asked: ignored
+  status("156000000000002", "2025-01-10", 20000, std::nullopt);
+  DailyStatus cohort_row;
+  cohort_row.day = Date::FromYmd(2025, 2, 1);  // months before: outside the pool scan window
+  cohort_row.cohort_id = cohort_.id;
+  cohort_row.pool_id = pool_a_.id;
+  cohort_row.weight_g = 500;
+  w.statuses.push_back(cohort_row);
+  ASSERT_TRUE(store_->Write(w).ok());
+
+  auto ledger = store_->LoadPoolLedger(pool_a_.id, Timestamp::EndOfDay(Date::FromYmd(2025, 6, 1)));
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  std::map<std::string, double> by_key;
+  for (const auto& pw : ledger->weights) {
+    by_key[pw.key.fish_id ? "fish" + std::to_string(*pw.key.fish_id) : "cohort"] = pw.weight_g;
+  }
+  EXPECT_EQ(ledger->weights.size(), 3u) << "the never-weighed fish has no weight";
+  EXPECT_EQ(by_key["fish" + std::to_string(store_->FindFishByTag("156000000000001")->id)], 10000);
+  EXPECT_EQ(by_key["fish" + std::to_string(store_->FindFishByTag("156000000000002")->id)], 20000);
+  EXPECT_EQ(by_key["cohort"], 500);
+}
+
 TEST_F(SqliteStoreTest, StringsWithQuotesAndUnicodeAreStoredVerbatim) {
   const std::string hostile = "Robert'); DROP TABLE farms;-- \xe9\xb2\x9f\xe9\xb1\xbc \"quoted\" \\ %_";
   Farm f{0, "ZJ-X", hostile, hostile, hostile, 1, 2, "Asia/Shanghai"};
