@@ -139,7 +139,6 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
           if (std::abs(n - centre) < lw) { c = pal.fin * 0.9f; a = 0.75; }
         }
         // Pectoral and pelvic fins.
-        const double s = n >= 0 ? 1.0 : -1.0;
         if (InTriangle(t, an, 0.21, wmax * 0.7, 0.31, wmax * 0.8, 0.40, fin_span)) {
           c = Mix(pal.fin, pal.belly, 0.2 * an / fin_span) * static_cast<float>(mottle_f);
           a = 0.85;
@@ -147,7 +146,6 @@ FishSprite BuildSprite(double length_px, Rng& rng) {
           c = pal.fin * static_cast<float>(mottle_f);
           a = 0.7;
         }
-        (void)s;
       }
       row[x] = cv::Vec4f(static_cast<float>(c[0] * a * 255), static_cast<float>(c[1] * a * 255),
                          static_cast<float>(c[2] * a * 255), static_cast<float>(a));
