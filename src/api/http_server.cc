@@ -1,6 +1,7 @@
 #include "api/http_server.h"
 
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace sturgeon::api {
 
@@ -25,6 +27,9 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr uint32_t kHeaderLimitBytes = 16 * 1024;
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr size_t kDrainChunkBytes = 64 * 1024;
+constexpr uint64_t kMaxDrainBytes = 128ull << 20;
 
 class Session;
 
@@ -153,6 +158,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.stopping()) return Close();
     parser_.emplace();
     parser_->header_limit(kHeaderLimitBytes);
+    // The parser would check Content-Length against its default limit while
+    // reading the header; the route's limit is applied in OnHeader instead.
+    parser_->body_limit(std::numeric_limits<uint64_t>::max());
     waiting_for_request_ = true;
     stream_.expires_after(server_.options().idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
@@ -161,7 +169,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     waiting_for_request_ = false;
-    if (ec) return Close();
+    if (ec) {
+      if (ec != http::error::end_of_stream) spdlog::debug("http: reading request header: {}", ec.message());
+      return Close();
+    }
     const HttpRequest& req = parser_->get();
     limit_ = server_.BodyLimitFor(std::string_view(req.target().data(), req.target().size()));
     if (auto length = parser_->content_length(); length && *length > limit_) {
@@ -187,7 +198,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnBody(beast::error_code ec) {
     if (ec == http::error::body_limit) return Respond(server_.TooLarge(parser_->get(), limit_), true);
-    if (ec) return Close();
+    if (ec) {
+      spdlog::debug("http: reading request body: {}", ec.message());
+      return Close();
+    }
     HttpRequest req = parser_->release();
     const bool close = !req.keep_alive();
     Respond(server_.Handle(std::move(req)), close);
@@ -201,8 +215,32 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(server_.options().write_timeout);
     http::async_write(stream_, *response_, [self = shared_from_this(), close](beast::error_code ec, size_t) {
       self->response_.reset();
-      if (ec || close) return self->Close();
+      if (ec) {
+        spdlog::debug("http: writing response: {}", ec.message());
+        return self->Close();
+      }
+      if (close) return self->LingeringClose();
       self->ReadHeader();
+    });
+  }
+
+  // Closing a socket with unread input resets the connection, and the peer
+  // may lose the response (e.g. a 413 sent before the body was read). So
+  // shut down sending, then discard input until the peer closes, a limit
+  // or a short timeout.
+  void LingeringClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    Discard();
+  }
+
+  void Discard() {
+    drain_buffer_.resize(kDrainChunkBytes);
+    stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kMaxDrainBytes) return self->stream_.close();
+      self->Discard();
     });
   }
 
@@ -220,6 +258,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<http::response<http::empty_body>> continue_;
   uint64_t limit_ = 0;
   bool waiting_for_request_ = false;
+  std::vector<char> drain_buffer_;
+  uint64_t drained_ = 0;
 };
 
 }  // namespace

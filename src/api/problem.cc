@@ -44,13 +44,25 @@ int HttpStatusOf(StatusCode code) {
 }
 
 std::string FieldOf(const std::string& message) {
-  const size_t colon = message.find(": ");
-  if (colon == std::string::npos || colon == 0) return "";
-  for (size_t i = 0; i < colon; ++i) {
-    const unsigned char c = static_cast<unsigned char>(message[i]);
-    if (!(std::isalnum(c) || c == '_' || c == '.' || c == '[' || c == ']')) return "";
+  // Messages are "context: ...: field: problem"; the field is the last
+  // identifier before the problem ("feedings[0]: kg: must be >= 0" -> kg).
+  std::string field;
+  size_t start = 0;
+  while (true) {
+    const size_t colon = message.find(": ", start);
+    if (colon == std::string::npos || colon == start) break;
+    bool identifier = true;
+    bool indexed = false;
+    for (size_t i = start; i < colon && identifier; ++i) {
+      const unsigned char c = static_cast<unsigned char>(message[i]);
+      indexed = indexed || c == '[';
+      identifier = std::isalnum(c) || c == '_' || c == '.' || c == '[' || c == ']';
+    }
+    if (!identifier) break;
+    if (!indexed || field.empty()) field = message.substr(start, colon - start);
+    start = colon + 2;
   }
-  return message.substr(0, colon);
+  return field;
 }
 
 std::string ProblemJson(const Status& status, const std::string& instance) {

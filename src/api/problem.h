@@ -14,8 +14,9 @@ namespace sturgeon::api {
 // FailedPrecondition 422, Unavailable 503, everything else 500.
 int HttpStatusOf(StatusCode code);
 
-// The field a message names, if it starts with "name: " where name is made
-// of letters, digits, '_', '.', '[' and ']' ("weight_g: must be >= 0").
+// The field a message names: the last of its leading "name: " parts made of
+// letters, digits, '_', '.', '[' and ']', preferring one without an index
+// ("feedings[0]: kg: must be >= 0" -> "kg"); "" if none.
 std::string FieldOf(const std::string& message);
 
 // The problem+json body for `status` answering `instance` (the request

@@ -6,6 +6,7 @@
 #include "api/handlers.h"
 #include "api/json_input.h"
 #include "api/service.h"
+#include "domain/validation.h"
 #include "registry/inventory_service.h"
 #include "registry/json_mapping.h"
 
@@ -77,6 +78,7 @@ Result<Reply> CreateFarm(RequestContext& c) {
                                                                   "longitude", "time_zone"}));
   Farm farm;
   STURGEON_ASSIGN_OR_RETURN(farm.code, f.String("code", true));
+  STURGEON_RETURN_IF_ERROR(ValidateCode("code", farm.code));
   STURGEON_ASSIGN_OR_RETURN(farm.name, f.String("name", true));
   STURGEON_ASSIGN_OR_RETURN(farm.province, f.String("province"));
   STURGEON_ASSIGN_OR_RETURN(farm.city, f.String("city"));
@@ -146,6 +148,7 @@ Result<Reply> CreatePool(RequestContext& c) {
                                                     "diameter_m", "depth_m", "volume_m3", "max_density_kg_m3"}));
   Pool pool;
   STURGEON_ASSIGN_OR_RETURN(pool.code, f.String("code", true));
+  STURGEON_RETURN_IF_ERROR(ValidateCode("code", pool.code));
   STURGEON_ASSIGN_OR_RETURN(pool.farm_id, FarmIdOf(c.store(), f));
   STURGEON_ASSIGN_OR_RETURN(std::string kind, f.String("kind", true));
   auto parsed_kind = ParsePoolKind(kind);
@@ -255,6 +258,7 @@ Result<Reply> CreateCohort(RequestContext& c) {
                             JsonFields::From(body, {"code", "year_class", "species", "species_id", "origin"}));
   Cohort co;
   STURGEON_ASSIGN_OR_RETURN(co.code, f.String("code", true));
+  STURGEON_RETURN_IF_ERROR(ValidateCode("code", co.code));
   STURGEON_ASSIGN_OR_RETURN(std::optional<int64_t> year, f.OptInt("year_class"));
   if (!year) return Status::InvalidArgument("year_class: is required");
   co.year_class = static_cast<int>(*year);
