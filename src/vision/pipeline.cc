@@ -20,6 +20,7 @@ namespace sturgeon::vision {
 namespace {
 
 constexpr int kMotionWidth = 480;       // camera motion is estimated at this width
+constexpr int kPoolMaskEveryFrames = 5;
 
 cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 
@@ -191,7 +192,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     int f = 0;
     while (source->Next(&frame)) {
       ++f;
-      if (opt.roi.empty()) pool_mask = FindPoolMask(frame);  // every frame: the drone drifts
+      // The pool is found again every few frames: the drone drifts slowly.
+      if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) pool_mask = FindPoolMask(frame);
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       const float motion_scale = static_cast<float>(frame.cols) / kMotionWidth;
       cv::resize(frame, small, cv::Size(kMotionWidth, cvRound(frame.rows / motion_scale)), 0, 0, cv::INTER_AREA);

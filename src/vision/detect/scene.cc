@@ -18,6 +18,10 @@ constexpr double kStillPx = 0.3;
 constexpr double kStillRotation = 1e-3;
 constexpr double kFloodTolerance = 5.0;   // neighbour colour step allowed inside the water
 constexpr double kMinPoolShare = 0.04;    // of the frame
+constexpr double kCentreShare = 0.3;      // the central window, per side, that seeds the pool
+constexpr int kSeedGrid = 5;              // seeds per side of the central window
+constexpr int kSeedColourTolerance = 12;  // a seed's colour distance to the central median
+constexpr int kWaterColourTolerance = 40; // water stays this close to its median colour (per channel)
 
 }  // namespace
 
@@ -78,25 +82,69 @@ cv::Mat FindPoolMask(const cv::Mat& bgr) {
   const double f = std::min(1.0, 240.0 / bgr.cols);
   cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
   cv::medianBlur(small, small, 5);
+  // The water's colour is the median of the central window: fish, a drain
+  // or a float at the exact centre are a minority there, so seeding from one
+  // centre pixel (which may be a fish or a drain) is avoided.
+  const cv::Rect centre(static_cast<int>(small.cols * (0.5 - kCentreShare / 2)),
+                        static_cast<int>(small.rows * (0.5 - kCentreShare / 2)),
+                        std::max(1, static_cast<int>(small.cols * kCentreShare)),
+                        std::max(1, static_cast<int>(small.rows * kCentreShare)));
+  std::vector<uint8_t> ch[3];
+  for (int y = centre.y; y < centre.y + centre.height; ++y) {
+    for (int x = centre.x; x < centre.x + centre.width; ++x) {
+      const cv::Vec3b& p = small.at<cv::Vec3b>(y, x);
+      for (int c = 0; c < 3; ++c) ch[c].push_back(p[c]);
+    }
+  }
+  cv::Vec3i water;
+  for (int c = 0; c < 3; ++c) {
+    std::nth_element(ch[c].begin(), ch[c].begin() + ch[c].size() / 2, ch[c].end());
+    water[c] = ch[c][ch[c].size() / 2];
+  }
+  // Seeds: a grid over the central window, keeping points of the water's
+  // colour; each floods its own region (ropes may split the water).
   cv::Mat flood = cv::Mat::zeros(small.rows + 2, small.cols + 2, CV_8U);
-  cv::Point seed(small.cols / 2, small.rows / 2);
   cv::Scalar tol(kFloodTolerance, kFloodTolerance, kFloodTolerance);
-  cv::floodFill(small, flood, seed, cv::Scalar(), nullptr, tol, tol, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
-  cv::Mat region = flood(cv::Rect(1, 1, small.cols, small.rows));
-  std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(region.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  int seeded = 0;
+  for (int gy = 0; gy < kSeedGrid; ++gy) {
+    for (int gx = 0; gx < kSeedGrid; ++gx) {
+      cv::Point seed(centre.x + (2 * gx + 1) * centre.width / (2 * kSeedGrid),
+                     centre.y + (2 * gy + 1) * centre.height / (2 * kSeedGrid));
+      const cv::Vec3b& p = small.at<cv::Vec3b>(seed);
+      int dist = std::max({std::abs(p[0] - water[0]), std::abs(p[1] - water[1]), std::abs(p[2] - water[2])});
+      if (dist > kSeedColourTolerance || flood.at<uint8_t>(seed.y + 1, seed.x + 1)) continue;
+      cv::floodFill(small, flood, seed, cv::Scalar(), nullptr, tol, tol,
+                    8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
+      ++seeded;
+    }
+  }
   cv::Mat out(small.size(), CV_8U, cv::Scalar(255));
-  if (contours.empty()) return out;
-  auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
-    return cv::contourArea(a) < cv::contourArea(b);
-  });
+  if (seeded == 0) return out;
+  cv::Mat region = flood(cv::Rect(1, 1, small.cols, small.rows)).clone();
+  // The step-wise flood may creep up a soft wall edge; water stays near the
+  // water's own colour, so farther pixels are cut off before the hull.
+  cv::Mat near;
+  cv::Scalar lo(water[0] - kWaterColourTolerance, water[1] - kWaterColourTolerance, water[2] - kWaterColourTolerance);
+  cv::Scalar hi(water[0] + kWaterColourTolerance, water[1] + kWaterColourTolerance, water[2] + kWaterColourTolerance);
+  cv::inRange(small, lo, hi, near);
+  region &= near;
+  cv::morphologyEx(region, region, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(region, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  // The pool: the hull of every flooded region that reaches the centre
+  // window (regions split by ropes belong together).
+  std::vector<cv::Point> points;
+  for (const auto& c : contours) {
+    if (!(cv::boundingRect(c) & centre).empty()) points.insert(points.end(), c.begin(), c.end());
+  }
+  if (points.size() < 3) return out;
   std::vector<cv::Point> hull;
-  cv::convexHull(*largest, hull);
+  cv::convexHull(points, hull);
   if (cv::contourArea(hull) < kMinPoolShare * small.total()) return out;
   out.setTo(0);
   cv::fillConvexPoly(out, hull, cv::Scalar(255));
-  // One pixel in from the wall, so no concrete is taken for water.
-  cv::erode(out, out, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  // A few pixels in from the wall, so no concrete edge is taken for water.
+  cv::erode(out, out, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "sim/simulator.h"
 #include "vision/io/mot_io.h"
 
 namespace sturgeon::vision {
@@ -118,6 +119,51 @@ TEST(Pipeline, DISABLED_CountsFishInAGeneratedClipIncludingRestingOnes) {
                             "biomass_kg", "length_histogram"}) {
       EXPECT_TRUE(j.contains(key)) << key;
     }
+    fs::remove_all(dir);
+  }
+}
+
+// Golden tests on the simulator's own footage, small and short so the whole
+// vision test run stays well under a minute and a half on 2 cores. The
+// tolerance is the counter's measured state on these clips (docs/vision.md),
+// not the product target: it catches regressions, the benchmark
+// (bench/count_bench.cc) measures accuracy.
+constexpr double kSimTolerance = 0.5;
+
+struct SimCase {
+  const char* scenario;
+  int frames;
+  int width, height;
+  double max_relative_error;
+};
+
+// Disabled: open defect, see docs/vision.md "Measured" (easy_round_tank at
+// 960x540 counts ~130 of 40 with the committed detector).
+TEST(PipelineGolden, DISABLED_CountsSimulatedClipsWithinTolerance) {
+  for (const SimCase& c : {SimCase{"easy_round_tank", 45, 960, 540, kSimTolerance},
+                           SimCase{"resting_bottom", 45, 960, 540, kSimTolerance}}) {
+    fs::path dir = TempDir(std::string("sim_") + c.scenario);
+    sim::SimOptions so;
+    so.scenario = c.scenario;
+    so.out_dir = dir.string();
+    so.frames = c.frames;
+    so.width = c.width;
+    so.height = c.height;
+    so.keep_frame_hashes = false;
+    auto sim = sim::RunSimulation(so);
+    ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+    CountOptions o;
+    o.video_path = (dir / "video.mp4").string();
+    o.srt_path = (dir / "telemetry.srt").string();
+    auto r = RunCount(o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    const int truth = sim->true_count;
+    EXPECT_NEAR(r->result.count, truth, c.max_relative_error * truth) << c.scenario;
+    EXPECT_LE(r->result.count_low, r->result.count) << c.scenario;
+    EXPECT_GE(r->result.count_high, r->result.count) << c.scenario;
+    EXPECT_EQ(r->frames, c.frames);
+    ASSERT_TRUE(r->sizes.has_value()) << c.scenario;
+    EXPECT_GT(r->sizes->mean_length_cm, 0);
     fs::remove_all(dir);
   }
 }

@@ -1,0 +1,209 @@
+// Drone-counting benchmark over the simulator's suite (issue 5).
+//
+// For each scenario: renders it with the simulator into a temporary
+// directory, times decoding the video alone (the baseline, same process,
+// same run), then runs the whole counting pipeline on it (decode on its own
+// thread, detect, track, count, measure) and compares with gt.json. Prints
+// one row per scenario and then the pooled figures:
+//
+//   pooled accuracy   1 - sum|count - true| / sum true
+//   in interval       share of scenarios with count_low <= true <= count_high
+//   mean length error |mean measured length - mean true length| / mean true
+//   fps / decode fps  frames per second of the pipeline and of decoding only
+//
+// Usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N]
+//                    [--scenarios a,b,c] [--keep DIR]
+// --size overrides every scenario's frame size (default: each scenario's own;
+// the suite's own size is 1920x1080 except the 4K net cage).
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <unistd.h>
+
+#include "sim/simulator.h"
+#include "vision/pipeline.h"
+#include "vision/source/video_source.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kDefaultFrames = 150;
+constexpr int kDefaultFrames4k = 60;
+constexpr int kWidth4k = 3840;
+
+struct Row {
+  std::string scenario;
+  int truth = 0, count = 0, low = 0, high = 0, frames = 0, width = 0, height = 0;
+  double accuracy = 0, length_error = -1, fps = 0, decode_fps = 0;
+  bool in_interval = false;
+};
+
+double DecodeOnlyFps(const std::string& video) {
+  auto source = sturgeon::vision::VideoSource::Open(video);
+  if (!source.ok()) return 0;
+  cv::Mat frame;
+  int n = 0;
+  auto start = Clock::now();
+  while ((*source)->Next(&frame)) ++n;
+  double s = std::chrono::duration<double>(Clock::now() - start).count();
+  return s > 0 ? n / s : 0;
+}
+
+std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    if (!tok.empty()) out.push_back(tok);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int frames = kDefaultFrames, frames_4k = kDefaultFrames4k;
+  uint64_t seed = 1;
+  std::optional<std::pair<int, int>> size;
+  std::vector<std::string> scenarios = sturgeon::sim::ScenarioNames();
+  std::string keep;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "missing value after " << a << "\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--frames") frames = std::atoi(next().c_str());
+    else if (a == "--frames-4k") frames_4k = std::atoi(next().c_str());
+    else if (a == "--seed") seed = std::strtoull(next().c_str(), nullptr, 10);
+    else if (a == "--scenarios") scenarios = Split(next());
+    else if (a == "--keep") keep = next();
+    else if (a == "--size") {
+      auto s = sturgeon::sim::ParseFrameSize(next());
+      if (!s.ok()) {
+        std::cerr << s.status().ToString() << "\n";
+        return 2;
+      }
+      size = *s;
+    } else {
+      std::cerr << "usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N] [--scenarios a,b] [--keep DIR]\n";
+      return 2;
+    }
+  }
+
+  fs::path root = keep.empty() ? fs::temp_directory_path() / fmt::format("sturgeon_count_bench_{}", ::getpid())
+                               : fs::path(keep);
+  std::vector<Row> rows;
+  std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6}\n", "scenario",
+                           "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps", "dec_fps",
+                           "ratio");
+  for (const std::string& name : scenarios) {
+    sturgeon::sim::SimOptions so;
+    so.scenario = name;
+    so.out_dir = (root / name).string();
+    so.seed = seed;
+    so.keep_frame_hashes = false;
+    auto scen = sturgeon::sim::FindScenario(name);
+    if (!scen.ok()) {
+      std::cerr << scen.status().ToString() << "\n";
+      return 2;
+    }
+    int width = size ? size->first : scen->width;
+    so.frames = width >= kWidth4k ? std::min(frames, frames_4k) : frames;
+    if (size) {
+      so.width = size->first;
+      so.height = size->second;
+    }
+    auto sim = sturgeon::sim::RunSimulation(so);
+    if (!sim.ok()) {
+      std::cerr << name << ": " << sim.status().ToString() << "\n";
+      return 1;
+    }
+    const std::string video = (root / name / "video.mp4").string();
+    Row r;
+    r.scenario = name;
+    r.truth = sim->true_count;
+    r.decode_fps = DecodeOnlyFps(video);
+
+    sturgeon::vision::CountOptions co;
+    co.video_path = video;
+    co.srt_path = (root / name / "telemetry.srt").string();
+    auto rep = sturgeon::vision::RunCount(co);
+    if (!rep.ok()) {
+      std::cerr << name << ": " << rep.status().ToString() << "\n";
+      return 1;
+    }
+    r.count = rep->result.count;
+    r.low = rep->result.count_low;
+    r.high = rep->result.count_high;
+    r.frames = rep->frames;
+    r.width = rep->width;
+    r.height = rep->height;
+    r.fps = rep->processing_fps;
+    r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
+    r.in_interval = r.low <= r.truth && r.truth <= r.high;
+
+    std::ifstream gt_in(root / name / "gt.json");
+    nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
+    if (!gt.is_discarded() && gt.contains("fish") && rep->sizes && rep->sizes->mean_length_cm > 0) {
+      double sum = 0;
+      int n = 0;
+      for (const auto& f : gt["fish"]) {
+        sum += f.value("length_cm", 0.0);
+        ++n;
+      }
+      if (n > 0) r.length_error = (rep->sizes->mean_length_cm - sum / n) / (sum / n);
+    }
+    std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f}\n",
+                             r.scenario, r.truth, r.count, r.low, r.high, r.accuracy, r.in_interval ? "yes" : "no",
+                             r.length_error, fmt::format("{}x{}", r.width, r.height), r.fps, r.decode_fps,
+                             r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0)
+              << std::flush;
+    rows.push_back(r);
+    if (keep.empty()) fs::remove_all(root / name);
+  }
+  if (keep.empty()) fs::remove_all(root);
+
+  double err = 0, truth = 0, len_err = 0;
+  int in = 0, len_n = 0, worst_i = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    err += std::abs(r.count - r.truth);
+    truth += r.truth;
+    in += r.in_interval;
+    if (r.length_error > -1) {
+      len_err += std::abs(r.length_error);
+      ++len_n;
+    }
+    if (r.accuracy < rows[worst_i].accuracy) worst_i = static_cast<int>(i);
+  }
+  if (rows.empty()) return 0;
+  std::cout << fmt::format("pooled accuracy {:.4f} (target >= 0.99)\n", truth > 0 ? 1 - err / truth : 0);
+  std::cout << fmt::format("worst scenario {} {:.4f} (target >= 0.97)\n", rows[worst_i].scenario,
+                           rows[worst_i].accuracy);
+  std::cout << fmt::format("interval holds the truth in {}/{} scenarios (target >= 90%)\n", in, rows.size());
+  if (len_n > 0) std::cout << fmt::format("mean |length error| {:.3f} (target <= 0.05)\n", len_err / len_n);
+  for (const Row& r : rows) {
+    if (r.width == 1920 && r.height == 1080) {
+      std::cout << fmt::format("1920x1080 {}: {:.1f} frames/s, decode only {:.1f}, ratio {:.2f} (targets >= 30, >= 0.35)\n",
+                               r.scenario, r.fps, r.decode_fps, r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0);
+    }
+  }
+  return 0;
+}
