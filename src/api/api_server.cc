@@ -98,6 +98,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(const ApiOptions& options) {
   std::vector<std::string> names;
   for (const Route& r : Routes()) names.push_back(RouteName(r));
   server->metrics_ = std::make_unique<Metrics>(std::move(names));
+  constexpr size_t kMaxCachedResponses = 4096;
+  if (options.inventory_cache_ttl.count() > 0) {
+    server->cache_ = std::make_unique<ResponseCache>(options.inventory_cache_ttl, kMaxCachedResponses);
+  }
   ApiServer* self = server.get();
   STURGEON_ASSIGN_OR_RETURN(
       server->http_,
@@ -171,6 +175,7 @@ HttpResponse ApiServer::Handle(HttpRequest&& req) {
                            route.access == Access::kAuthenticated ? &principal : nullptr,
                            lease ? lease->get() : nullptr);
         ctx.set_metrics(metrics_.get());
+        ctx.set_cache(cache_.get());
         try {
           reply = route.handler(ctx);
         } catch (const std::exception& e) {

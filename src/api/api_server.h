@@ -15,6 +15,7 @@
 #include "api/auth.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
+#include "api/response_cache.h"
 #include "core/status.h"
 #include "storage/store.h"
 
@@ -25,6 +26,9 @@ struct ApiOptions {
   ServerOptions server;
   std::chrono::seconds token_cache_ttl{10};
   bool log_requests = true;  // one info line per request
+  // How long a computed pool inventory may be served again (0: never);
+  // writes through the API clear it at once (see response_cache.h).
+  std::chrono::milliseconds inventory_cache_ttl{1000};
 };
 
 // Parses "HOST:PORT" (e.g. "127.0.0.1:8080", "[::1]:0").
@@ -53,6 +57,7 @@ class ApiServer {
   ApiOptions options_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<ResponseCache> cache_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Store>> pool_;  // idle stores; guarded by pool_mu_
   std::unique_ptr<HttpServer> http_;

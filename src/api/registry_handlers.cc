@@ -5,6 +5,7 @@
 
 #include "api/handlers.h"
 #include "api/json_input.h"
+#include "api/response_cache.h"
 #include "api/service.h"
 #include "domain/validation.h"
 #include "registry/inventory_service.h"
@@ -181,6 +182,18 @@ Result<Reply> GetPool(RequestContext& c) {
 
 Result<Reply> GetPoolInventory(RequestContext& c) {
   STURGEON_ASSIGN_OR_RETURN(Timestamp at, InventoryTime(c));
+  // Cached as "FARM_ID\nBODY", so a hit needs no database read; the access
+  // check still runs on every request.
+  const std::string key = fmt::format("pool-inventory:{}:{}", c.Param("code"), at.seconds);
+  ResponseCache* cache = c.cache();
+  if (cache) {
+    if (auto hit = cache->Get(key)) {
+      const size_t nl = hit->find('\n');
+      const Id farm_id = std::stoll(hit->substr(0, nl));
+      if (c.principal().Can(Action::kRead, farm_id)) return Reply{200, hit->substr(nl + 1), "application/json"};
+    }
+  }
+  const uint64_t generation = cache ? cache->generation() : 0;
   STURGEON_ASSIGN_OR_RETURN(Pool pool, c.store().FindPool(c.Param("code")));
   if (!c.principal().Can(Action::kRead, pool.farm_id)) {
     return c.principal().Require(Action::kRead, pool.farm_id, FarmLabel(c.store(), pool.farm_id));
@@ -188,7 +201,9 @@ Result<Reply> GetPoolInventory(RequestContext& c) {
   STURGEON_ASSIGN_OR_RETURN(Inventory inv, InventoryOfPool(c.store(), pool.id, at));
   nlohmann::json j = InventoryJson(inv, at);
   j["pool"] = pool.code;
-  return JsonReply(200, j);
+  Reply reply = JsonReply(200, j);
+  if (cache) cache->Put(key, fmt::format("{}\n{}", pool.farm_id, reply.body), generation);
+  return reply;
 }
 
 Result<Reply> GetCompanyInventory(RequestContext& c) {

@@ -44,6 +44,9 @@ class RequestContext {
   // The server's metrics, for GET /metrics; may be null.
   const class Metrics* metrics() const { return metrics_; }
   void set_metrics(const class Metrics* m) { metrics_ = m; }
+  // The server's response cache; may be null (no caching).
+  class ResponseCache* cache() const { return cache_; }
+  void set_cache(class ResponseCache* c) { cache_ = c; }
 
   // A path parameter ("code" in /api/pools/{code}); percent-decoded.
   const std::string& Param(std::string_view name) const;
@@ -63,6 +66,7 @@ class RequestContext {
   const Principal* principal_;
   Store* store_;
   const class Metrics* metrics_ = nullptr;
+  class ResponseCache* cache_ = nullptr;
 };
 
 using Handler = Result<Reply> (*)(RequestContext& ctx);

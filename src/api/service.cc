@@ -5,6 +5,8 @@
 #include <boost/beast/http/verb.hpp>
 #include <fmt/format.h>
 
+#include "api/response_cache.h"
+
 namespace sturgeon::api {
 namespace {
 
@@ -128,12 +130,14 @@ Status AuditedWrite(RequestContext& c, AuditEntry entry, const std::function<Res
   entry.user_id = c.principal().user_id();
   entry.actor = c.principal().name();
   entry.request = fmt::format("{} {}", std::string_view(method.data(), method.size()), c.path());
-  return store.Transaction([&]() -> Status {
+  Status st = store.Transaction([&]() -> Status {
     STURGEON_ASSIGN_OR_RETURN(nlohmann::json after, change(entry));
     entry.after = after.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     entry.at = Timestamp::Now();
     return store.AppendAudit(entry).status();
   });
+  if (st.ok() && c.cache()) c.cache()->Clear();
+  return st;
 }
 
 }  // namespace sturgeon::api
