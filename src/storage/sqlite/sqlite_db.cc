@@ -19,14 +19,38 @@ Result<Connection> Connection::Open(const std::string& path) {
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
+    FinalizeIdle();
     sqlite3_close(db_);
     db_ = other.db_;
+    idle_ = std::move(other.idle_);
     other.db_ = nullptr;
   }
   return *this;
 }
 
-Connection::~Connection() { sqlite3_close(db_); }
+Connection::~Connection() {
+  FinalizeIdle();
+  sqlite3_close(db_);
+}
+
+void Connection::FinalizeIdle() {
+  for (auto& [sql, stmts] : idle_) {
+    for (sqlite3_stmt* s : stmts) sqlite3_finalize(s);
+  }
+  idle_.clear();
+}
+
+void Connection::Release(sqlite3_stmt* stmt) const {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (idle_.size() >= kMaxCachedQueries) const_cast<Connection*>(this)->FinalizeIdle();
+  auto& stmts = idle_[sqlite3_sql(stmt)];
+  if (stmts.size() >= kMaxIdlePerQuery) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  stmts.push_back(stmt);
+}
 
 Status Connection::Exec(std::string_view sql) {
   std::string text(sql);
@@ -41,6 +65,11 @@ Status Connection::Exec(std::string_view sql) {
 }
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
+  if (auto it = idle_.find(std::string(sql)); it != idle_.end() && !it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return Statement(stmt, this);
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return Status::Internal(fmt::format("prepare failed: {}: {}", sqlite3_errmsg(db_), sql));
@@ -79,7 +108,7 @@ Status Connection::ErrorStatus(int rc, std::string_view context) const {
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    if (stmt_) conn_->Release(stmt_);
     stmt_ = other.stmt_;
     conn_ = other.conn_;
     other.stmt_ = nullptr;
@@ -87,7 +116,9 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_) conn_->Release(stmt_);
+}
 
 Result<bool> Statement::Step(std::string_view context) {
   const int rc = sqlite3_step(stmt_);

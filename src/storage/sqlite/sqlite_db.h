@@ -1,6 +1,9 @@
 // A thin RAII layer over the SQLite C API, private to the SQLite backend.
-// Connection owns a sqlite3*; Statement owns a prepared sqlite3_stmt*.
-// Neither is thread-safe.
+// Connection owns a sqlite3* and a cache of idle prepared statements;
+// Statement holds a prepared sqlite3_stmt* while in use and hands it back to
+// its connection's cache when destroyed (reset, bindings cleared), so hot
+// queries are prepared once per connection. A Statement must not outlive its
+// Connection. Neither is thread-safe.
 #pragma once
 
 #include <sqlite3.h>
@@ -9,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "core/status.h"
 
@@ -20,14 +25,16 @@ class Connection {
  public:
   // Opens (creating if needed) the database file at `path`.
   static Result<Connection> Open(const std::string& path);
-  Connection(Connection&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Connection(Connection&& other) noexcept : db_(other.db_), idle_(std::move(other.idle_)) { other.db_ = nullptr; }
   Connection& operator=(Connection&& other) noexcept;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  // Runs one or more statements that return no rows.
+  // Runs one or more statements that return no rows. Not cached.
   Status Exec(std::string_view sql);
+  // A statement for `sql`: an idle cached one if there is one, else newly
+  // prepared.
   Result<Statement> Prepare(std::string_view sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
@@ -39,8 +46,16 @@ class Connection {
   Status ErrorStatus(int rc, std::string_view context) const;
 
  private:
+  friend class Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
+  // Takes back a statement that is no longer in use.
+  void Release(sqlite3_stmt* stmt) const;
+  void FinalizeIdle();
+
+  static constexpr size_t kMaxIdlePerQuery = 4;
+  static constexpr size_t kMaxCachedQueries = 256;
   sqlite3* db_ = nullptr;
+  mutable std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
 };
 
 class Statement {

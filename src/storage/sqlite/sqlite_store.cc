@@ -572,8 +572,8 @@ class SqliteStore final : public Store {
       "UNION ALL SELECT at, -count, cohort_id, fish_id FROM moves WHERE from_pool_id = ?1 AND at <= ?2 "
       "UNION ALL SELECT at, -count, cohort_id, fish_id FROM removals WHERE pool_id = ?1 AND at <= ?2";
 
-  // Statements are prepared per call; SQLite's prepare is cheap next to I/O,
-  // and keeping no cache keeps the connection's state simple.
+  // The connection keeps idle prepared statements, so this prepares each
+  // query once per connection.
   Result<Statement> Cached(std::string_view sql) { return db_.Prepare(sql); }
 
   template <typename T, typename Key, typename Reader>
