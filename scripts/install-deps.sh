@@ -6,9 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libsqlite3-dev sqlite3
-  libpq-dev libpqxx-dev postgresql
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libboost-dev libsodium-dev libqrencode-dev libvalijson-dev
+  libboost-dev libsodium-dev
   libopencv-dev
   ffmpeg
   libgtest-dev libgmock-dev libbenchmark-dev
