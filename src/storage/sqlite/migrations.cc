@@ -200,6 +200,16 @@ constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration
 
 }  // namespace
 
+Status PrepareConnection(Connection& db) {
+  STURGEON_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = 10000"));
+  STURGEON_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
+  STURGEON_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
+  STURGEON_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  STURGEON_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -65536"));
+  STURGEON_RETURN_IF_ERROR(db.Exec("PRAGMA temp_store = MEMORY"));
+  return Migrate(db);
+}
+
 int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 Status Migrate(Connection& db) {

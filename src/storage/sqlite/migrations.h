@@ -12,6 +12,10 @@ namespace sturgeon::sqlite {
 // Number of migrations this build knows.
 int SchemaVersion();
 
+// Sets the connection pragmas every Sturgeon connection uses (WAL, foreign
+// keys on, busy timeout, cache) and migrates the schema.
+Status PrepareConnection(Connection& db);
+
 // Brings `db` up to SchemaVersion(). FailedPrecondition if the database was
 // written by a newer build.
 Status Migrate(Connection& db);

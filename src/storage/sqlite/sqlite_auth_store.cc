@@ -16,12 +16,7 @@ class SqliteAuthStore final : public AuthStore {
  public:
   explicit SqliteAuthStore(Connection db) : db_(std::move(db)) {}
 
-  Status Init() {
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA busy_timeout = 10000"));
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
-    return sqlite::Migrate(db_);
-  }
+  Status Init() { return sqlite::PrepareConnection(db_); }
 
   Result<User> AddUser(const std::string& name) override {
     if (name.empty()) return Status::InvalidArgument("name: must not be empty");

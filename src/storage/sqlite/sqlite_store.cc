@@ -206,14 +206,15 @@ class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Connection db) : db_(std::move(db)) {}
 
-  Status Init() {
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA busy_timeout = 10000"));
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous = NORMAL"));
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -65536"));
-    STURGEON_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store = MEMORY"));
-    return sqlite::Migrate(db_);
+  Status Init() { return sqlite::PrepareConnection(db_); }
+
+  // Runs a bound INSERT and returns the new row's id; a unique-key clash
+  // becomes AlreadyExists with `duplicate_message`.
+  Result<Id> InsertRow(Statement& s, std::string_view what, std::string duplicate_message) {
+    Status st = s.Run(what);
+    if (st.code() == StatusCode::kAlreadyExists) return Status::AlreadyExists(std::move(duplicate_message));
+    STURGEON_RETURN_IF_ERROR(st);
+    return db_.LastInsertId();
   }
 
   // ---- Farms ----
@@ -223,13 +224,8 @@ class SqliteStore final : public Store {
         "INSERT INTO farms (code, name, province, city, latitude, longitude, time_zone) VALUES (?,?,?,?,?,?,?)"));
     s.Bind(1, farm.code).Bind(2, farm.name).Bind(3, farm.province).Bind(4, farm.city).Bind(5, farm.latitude)
         .Bind(6, farm.longitude).Bind(7, farm.time_zone);
-    Status st = s.Run("adding farm");
-    if (st.code() == StatusCode::kAlreadyExists) {
-      return Status::AlreadyExists(fmt::format("a farm with code '{}' already exists", farm.code));
-    }
-    STURGEON_RETURN_IF_ERROR(st);
     Farm out = farm;
-    out.id = db_.LastInsertId();
+    STURGEON_ASSIGN_OR_RETURN(out.id, InsertRow(s, "adding farm", fmt::format("a farm with code '{}' already exists", farm.code)));
     return out;
   }
   Result<Farm> GetFarm(Id id) override {
@@ -254,13 +250,8 @@ class SqliteStore final : public Store {
     s.Bind(1, pool.code).Bind(2, pool.farm_id).Bind(3, ToString(pool.kind)).Bind(4, pool.length_m)
         .Bind(5, pool.width_m).Bind(6, pool.diameter_m).Bind(7, pool.depth_m).Bind(8, pool.volume_m3)
         .Bind(9, pool.max_density_kg_m3);
-    Status st = s.Run("adding pool");
-    if (st.code() == StatusCode::kAlreadyExists) {
-      return Status::AlreadyExists(fmt::format("a pool with id '{}' already exists", pool.code));
-    }
-    STURGEON_RETURN_IF_ERROR(st);
     Pool out = pool;
-    out.id = db_.LastInsertId();
+    STURGEON_ASSIGN_OR_RETURN(out.id, InsertRow(s, "adding pool", fmt::format("a pool with id '{}' already exists", pool.code)));
     return out;
   }
   Result<Pool> GetPool(Id id) override {
@@ -299,13 +290,8 @@ class SqliteStore final : public Store {
         "INSERT INTO species (code, name, scientific_name, male_parent_id, female_parent_id) VALUES (?,?,?,?,?)"));
     s.Bind(1, species.code).Bind(2, species.name).Bind(3, species.scientific_name).Bind(4, species.male_parent_id)
         .Bind(5, species.female_parent_id);
-    Status st = s.Run("adding species");
-    if (st.code() == StatusCode::kAlreadyExists) {
-      return Status::AlreadyExists(fmt::format("species '{}' already exists", species.code));
-    }
-    STURGEON_RETURN_IF_ERROR(st);
     Species out = species;
-    out.id = db_.LastInsertId();
+    STURGEON_ASSIGN_OR_RETURN(out.id, InsertRow(s, "adding species", fmt::format("species '{}' already exists", species.code)));
     return out;
   }
   Result<Species> GetSpecies(Id id) override {
@@ -327,13 +313,8 @@ class SqliteStore final : public Store {
     STURGEON_ASSIGN_OR_RETURN(Statement s, db_.Prepare(
         "INSERT INTO cohorts (code, year_class, species_id, origin) VALUES (?,?,?,?)"));
     s.Bind(1, cohort.code).Bind(2, cohort.year_class).Bind(3, cohort.species_id).Bind(4, cohort.origin);
-    Status st = s.Run("adding cohort");
-    if (st.code() == StatusCode::kAlreadyExists) {
-      return Status::AlreadyExists(fmt::format("cohort '{}' already exists", cohort.code));
-    }
-    STURGEON_RETURN_IF_ERROR(st);
     Cohort out = cohort;
-    out.id = db_.LastInsertId();
+    STURGEON_ASSIGN_OR_RETURN(out.id, InsertRow(s, "adding cohort", fmt::format("cohort '{}' already exists", cohort.code)));
     return out;
   }
   Result<Cohort> GetCohort(Id id) override {
