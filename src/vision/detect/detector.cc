@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -40,15 +41,142 @@ int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
 struct Blob {
   cv::Point2f centre;
   float length = 0, width = 0, area = 0, fill = 0, max_contrast = 0, mean_grey = 0;
+  float theta = 0;              // major axis direction
+  double sxx = 0, syy = 0, sxy = 0;  // central second moments / area
   cv::Rect box;
   int label = 0;
+  bool merged = false;          // the union of fragments of one body
 };
+
+// Principal axis of a 2x2 covariance.
+double AxisAngle(double sxx, double syy, double sxy) { return 0.5 * std::atan2(2 * sxy, sxx - syy); }
+
+// The union of two blobs as one body: combined moments give the axis; the
+// extent along and across it is that of both blobs' axis end points.
+Blob Union(const Blob& a, const Blob& b) {
+  Blob u;
+  u.area = a.area + b.area;
+  u.centre = (a.centre * a.area + b.centre * b.area) / u.area;
+  auto add = [&](const Blob& x) {
+    double dx = x.centre.x - u.centre.x, dy = x.centre.y - u.centre.y;
+    u.sxx += x.area * (x.sxx + dx * dx);
+    u.syy += x.area * (x.syy + dy * dy);
+    u.sxy += x.area * (x.sxy + dx * dy);
+  };
+  add(a);
+  add(b);
+  u.sxx /= u.area; u.syy /= u.area; u.sxy /= u.area;
+  u.theta = static_cast<float>(AxisAngle(u.sxx, u.syy, u.sxy));
+  const float c = std::cos(u.theta), s = std::sin(u.theta);
+  float lo_u = 1e9f, hi_u = -1e9f, lo_v = 1e9f, hi_v = -1e9f;
+  for (const Blob* x : {&a, &b}) {
+    const float ca = std::cos(x->theta), sa = std::sin(x->theta);
+    const cv::Point2f ends[4] = {x->centre + 0.5f * x->length * cv::Point2f(ca, sa),
+                                 x->centre - 0.5f * x->length * cv::Point2f(ca, sa),
+                                 x->centre + 0.5f * x->width * cv::Point2f(-sa, ca),
+                                 x->centre - 0.5f * x->width * cv::Point2f(-sa, ca)};
+    for (const cv::Point2f& e : ends) {
+      cv::Point2f d = e - u.centre;
+      float pu = d.x * c + d.y * s, pv = -d.x * s + d.y * c;
+      lo_u = std::min(lo_u, pu); hi_u = std::max(hi_u, pu);
+      lo_v = std::min(lo_v, pv); hi_v = std::max(hi_v, pv);
+    }
+  }
+  u.length = hi_u - lo_u;
+  u.width = std::max(hi_v - lo_v, std::max(a.width, b.width));
+  u.fill = std::min(1.0f, u.area / std::max(1.0f, u.length * u.width));
+  u.max_contrast = std::max(a.max_contrast, b.max_contrast);
+  u.mean_grey = (a.mean_grey * a.area + b.mean_grey * b.area) / u.area;
+  u.box = a.box | b.box;
+  u.label = a.label;
+  u.merged = true;
+  return u;
+}
+
+// Gap between two boxes (0 when they touch or overlap).
+float BoxGap(const cv::Rect& a, const cv::Rect& b) {
+  float gx = std::max({0, a.x - (b.x + b.width), b.x - (a.x + a.width)});
+  float gy = std::max({0, a.y - (b.y + b.height), b.y - (a.y + a.height)});
+  return std::hypot(gx, gy);
+}
+
+float AngleDiff(float a, float b) {  // between two axes (mod pi), in [0, pi/2]
+  float d = std::fmod(std::abs(a - b), static_cast<float>(CV_PI));
+  return std::min(d, static_cast<float>(CV_PI) - d);
+}
+
+constexpr int kBootstrapPasses = 5;         // first frame: detect again until the fish size settles
+constexpr float kBootstrapTolerance = 0.1f;
+constexpr float kSizeQuantile = 0.75f;       // typical fish size: this quantile of fish-like blobs
+constexpr float kOneBodyMaxLength = 1.6f;    // a fish-shaped blob up to this x typical length is one fish
+constexpr float kMergeGapLengths = 0.3f;     // fragments at most this x typical length apart
+constexpr float kMergeMaxLength = 1.25f;     // union no longer than this x typical length
+constexpr float kMergeMaxWidth = 0.35f;      // and no wider than this x typical length
+constexpr float kMergeMaxAngle = 0.5f;       // rad: an elongated piece lies along the union
+
+// Merges fragments of one body in place (greedy, closest pairs first).
+void MergeFragments(std::vector<Blob>& blobs, float typical) {
+  const int n = static_cast<int>(blobs.size());
+  std::vector<std::tuple<float, int, int>> pairs;
+  for (int i = 0; i < n; ++i) {
+    if (blobs[i].length >= typical) continue;
+    for (int j = i + 1; j < n; ++j) {
+      if (blobs[j].length >= typical) continue;
+      float gap = BoxGap(blobs[i].box, blobs[j].box);
+      if (gap <= kMergeGapLengths * typical) pairs.emplace_back(gap, i, j);
+    }
+  }
+  if (pairs.empty()) return;
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<int> group(n);
+  for (int i = 0; i < n; ++i) group[i] = i;
+  std::vector<Blob> body = blobs;
+  auto root = [&](int i) {
+    while (group[i] != i) i = group[i] = group[group[i]];
+    return i;
+  };
+  auto aligned = [&](const Blob& piece, float axis) {
+    return piece.length < 1.7f * piece.width || AngleDiff(piece.theta, axis) <= kMergeMaxAngle;
+  };
+  for (const auto& [gap, i, j] : pairs) {
+    int a = root(i), b = root(j);
+    if (a == b) continue;
+    Blob u = Union(body[a], body[b]);
+    if (u.length > kMergeMaxLength * typical || u.width > kMergeMaxWidth * typical) continue;
+    if (!aligned(body[a], u.theta) || !aligned(body[b], u.theta)) continue;
+    group[b] = a;
+    body[a] = u;
+  }
+  std::vector<Blob> out;
+  for (int i = 0; i < n; ++i) {
+    if (root(i) == i) out.push_back(body[i]);
+  }
+  blobs = std::move(out);
+}
 
 }  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
 
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
+  if (bootstrapped_ || params_.expected_length_px > 0 || frame.empty()) return DetectOnce(frame, mask);
+  // The first frame: the water model's window and the clump splitting
+  // depend on the fish size, which is learnt from the detections. Iterate
+  // until the size settles (a window too small for the fish cuts every
+  // fish into pieces, which then look like the typical fish).
+  std::vector<Detection> out;
+  for (int pass = 0; pass < kBootstrapPasses; ++pass) {
+    const float before = typical_length_work_;
+    replace_size_ = true;
+    out = DetectOnce(frame, mask);
+    if (before > 0 && std::abs(typical_length_work_ - before) <= kBootstrapTolerance * before) break;
+  }
+  replace_size_ = false;
+  bootstrapped_ = true;
+  return out;
+}
+
+std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask) {
   std::vector<Detection> out;
   if (frame.empty()) return out;
   scale_ = std::min(1.0f, static_cast<float>(params_.work_width) / frame.cols);
@@ -141,7 +269,9 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     b.mean_grey = static_cast<float>(grey_sum / area);
     if (b.max_contrast < kLowScoreFraction * high) continue;
     sxx /= area; syy /= area; sxy /= area;
-    double theta = 0.5 * std::atan2(2 * sxy, sxx - syy);
+    double theta = AxisAngle(sxx, syy, sxy);
+    b.theta = static_cast<float>(theta);
+    b.sxx = sxx; b.syy = syy; b.sxy = sxy;
     double c = std::cos(theta), s = std::sin(theta);
     float lo_major = 1e9f, hi_major = -1e9f, lo_minor = 1e9f, hi_minor = -1e9f;
     for (int y = box.y; y < box.y + box.height; ++y) {
@@ -160,9 +290,15 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     blobs.push_back(b);
   }
 
-  // 4. Shape: the typical fish is the median of this frame's fish-like blobs.
+  // 4. Fragments of one body (a fish whose flanks match the water shows
+  //    as head, back and tail pieces): merge neighbours whose union is still
+  //    one slender body no longer than a typical fish, pieces aligned with
+  //    it. Closest pairs first.
+  if (typical_length_work_ > 0) MergeFragments(blobs, typical_length_work_);
+
+  // 5. Shape: the typical fish is the median of this frame's fish-like blobs.
   auto fish_like = [&](const Blob& b) {
-    return b.length / b.width >= params_.min_elongation && b.fill >= params_.min_solidity &&
+    return b.length / b.width >= params_.min_elongation && (b.merged || b.fill >= params_.min_solidity) &&
            b.mean_grey < kSaturatedGrey;
   };
   std::vector<float> lengths, areas;
@@ -173,12 +309,15 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     }
   }
   if (!lengths.empty() && params_.expected_length_px <= 0) {
+    // An upper quantile, not the median: a fish seen in pieces gives
+    // several short blobs, a whole fish one.
     auto mid = [](std::vector<float>& v) {
-      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-      return v[v.size() / 2];
+      size_t k = static_cast<size_t>(kSizeQuantile * (v.size() - 1));
+      std::nth_element(v.begin(), v.begin() + k, v.end());
+      return v[k];
     };
     float l = mid(lengths), a = mid(areas);
-    if (typical_length_work_ <= 0) {
+    if (typical_length_work_ <= 0 || replace_size_) {
       typical_length_work_ = l;
       typical_area_work_ = a;
     } else {
@@ -206,9 +345,13 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
       if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
         continue;  // long and thin: a rope or a wall edge
     }
-    // 5. A clump of touching fish: split into as many fish as its area holds.
+    // 6. A clump of touching fish: split into as many fish as its area holds.
+    //    A blob shaped like one fish (slender, solid, not much longer than
+    //    the typical fish) is one fish whatever its area: fish vary in size
+    //    and the typical size is learnt from pieces as well as whole bodies.
     int k = 1;
-    if (typical_area_work_ > 0 && b.area > kClumpAreaFactor * typical_area_work_) {
+    const bool one_body = fish_like(b) && (typical <= 0 || b.length <= kOneBodyMaxLength * typical);
+    if (!one_body && typical_area_work_ > 0 && b.area > kClumpAreaFactor * typical_area_work_) {
       k = static_cast<int>(std::lround(b.area / typical_area_work_));
       // A clump is compact: k fish side by side span at most about sqrt(k)
       // fish lengths. Rings and edges (pool walls, cage frames) are not.

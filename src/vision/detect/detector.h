@@ -61,7 +61,11 @@ class Detector {
   const DetectorParams& params() const { return params_; }
 
  private:
+  std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask);
+
   DetectorParams params_;
+  bool bootstrapped_ = false;  // the first frame was detected until the fish size settled
+  bool replace_size_ = false;  // set the typical size from this frame alone
   float scale_ = 1.0f;  // work / full
   float typical_length_work_ = 0;
   float typical_area_work_ = 0;
