@@ -12,7 +12,9 @@
 //   fps / decode fps  frames per second of the pipeline and of decoding only
 //
 // Usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N]
-//                    [--scenarios a,b,c] [--keep DIR]
+//                    [--scenarios a,b,c] [--keep DIR [--reuse]]
+// --reuse counts clips already rendered under DIR/<scenario> (gt.json and
+// video.mp4 present) instead of rendering them again.
 // --size overrides every scenario's frame size (default: each scenario's own;
 // the suite's own size is 1920x1080 except the 4K net cage).
 #include <chrono>
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
   std::optional<std::pair<int, int>> size;
   std::vector<std::string> scenarios = sturgeon::sim::ScenarioNames();
   std::string keep;
+  bool reuse = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -94,6 +97,7 @@ int main(int argc, char** argv) {
     else if (a == "--seed") seed = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--scenarios") scenarios = Split(next());
     else if (a == "--keep") keep = next();
+    else if (a == "--reuse") reuse = true;
     else if (a == "--size") {
       auto s = sturgeon::sim::ParseFrameSize(next());
       if (!s.ok()) {
@@ -102,7 +106,7 @@ int main(int argc, char** argv) {
       }
       size = *s;
     } else {
-      std::cerr << "usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N] [--scenarios a,b] [--keep DIR]\n";
+      std::cerr << "usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N] [--scenarios a,b] [--keep DIR [--reuse]]\n";
       return 2;
     }
   }
@@ -130,15 +134,20 @@ int main(int argc, char** argv) {
       so.width = size->first;
       so.height = size->second;
     }
-    auto sim = sturgeon::sim::RunSimulation(so);
-    if (!sim.ok()) {
-      std::cerr << name << ": " << sim.status().ToString() << "\n";
-      return 1;
-    }
-    const std::string video = (root / name / "video.mp4").string();
     Row r;
     r.scenario = name;
-    r.truth = sim->true_count;
+    if (reuse && !keep.empty() && fs::exists(root / name / "gt.json") && fs::exists(root / name / "video.mp4")) {
+      std::ifstream in(root / name / "gt.json");
+      r.truth = nlohmann::json::parse(in, nullptr, false).value("true_count", 0);
+    } else {
+      auto sim = sturgeon::sim::RunSimulation(so);
+      if (!sim.ok()) {
+        std::cerr << name << ": " << sim.status().ToString() << "\n";
+        return 1;
+      }
+      r.truth = sim->true_count;
+    }
+    const std::string video = (root / name / "video.mp4").string();
     r.decode_fps = DecodeOnlyFps(video);
 
     sturgeon::vision::CountOptions co;

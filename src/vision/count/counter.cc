@@ -16,6 +16,33 @@ float Percentile(std::vector<float> v, float q) {
   return v[k];
 }
 
+// Whether tracklet i keeps a near-constant offset, under a fish length, from
+// a longer tracklet over most of its frames: a piece of the same fish.
+bool RigidCompanion(const std::vector<const Tracklet*>& ts, int i, float fish_length, const CounterParams& params) {
+  const auto& obs = ts[i]->observations;
+  for (int j = 0; j < static_cast<int>(ts.size()); ++j) {
+    const auto& other = ts[j]->observations;
+    if (j == i || other.size() <= obs.size()) continue;
+    if (other.front().frame > obs.back().frame || other.back().frame < obs.front().frame) continue;
+    std::vector<cv::Point2f> offsets;
+    size_t k = 0;
+    for (const auto& o : obs) {
+      while (k < other.size() && other[k].frame < o.frame) ++k;
+      if (k < other.size() && other[k].frame == o.frame) offsets.push_back(Centre(o.box) - Centre(other[k].box));
+    }
+    if (offsets.size() < params.duplicate_share * obs.size() || offsets.empty()) continue;
+    cv::Point2f mean(0, 0);
+    for (const auto& d : offsets) mean += d;
+    mean *= 1.0f / offsets.size();
+    if (std::hypot(mean.x, mean.y) > params.rigid_distance_lengths * fish_length) continue;
+    double wobble = 0;
+    for (const auto& d : offsets) wobble += (d - mean).dot(d - mean);
+    wobble = std::sqrt(wobble / offsets.size());
+    if (wobble <= params.rigid_wobble_lengths * fish_length) return true;
+  }
+  return false;
+}
+
 struct Ends {
   int first = 0, last = 0;
   cv::Point2f start, end, end_velocity;
@@ -83,6 +110,13 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
     for (int i = 0; i < n; ++i) {
       for (const auto& o : ts[i]->observations) by_frame[o.frame].emplace_back(i, Centre(o.box));
     }
+    std::vector<float> lengths;
+    for (const Tracklet* t : ts) {
+      for (const auto& o : t->observations) {
+        if (o.length_px > 0) lengths.push_back(o.length_px);
+      }
+    }
+    const float fish_length = Percentile(lengths, 0.5f);
     const float near = params.duplicate_distance_factor * std::max(params.min_base_gate_px * 0.5f, Percentile(sizes, 0.5f));
     std::vector<const Tracklet*> kept;
     for (int i = 0; i < n; ++i) {
@@ -95,7 +129,9 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
           if (std::hypot(p.x - c.x, p.y - c.y) < near) { ++shadowed; break; }
         }
       }
-      if (shadowed < params.duplicate_share * obs.size()) kept.push_back(ts[i]);
+      if (shadowed >= params.duplicate_share * obs.size()) continue;
+      if (fish_length > 0 && RigidCompanion(ts, i, fish_length, params)) continue;
+      kept.push_back(ts[i]);
     }
     result.duplicates = n - static_cast<int>(kept.size());
     ts = std::move(kept);

@@ -40,6 +40,12 @@ struct CounterParams {
   float existence_scale_obs = 4.0f;   // p(exists) = 1 - exp(-n / scale)
   float duplicate_distance_factor = 0.5f;  // x median fish size
   float duplicate_share = 0.7f;  // of a tracklet's frames on top of a longer one
+  // Rigid companions: a tracklet that, over most of its frames, keeps a
+  // nearly constant offset of under `rigid_distance_lengths` fish lengths
+  // from a longer tracklet (offset wobbling by under `rigid_wobble_lengths`)
+  // is a piece of that fish. Two fish side by side drift apart over time.
+  float rigid_distance_lengths = 0.75f;
+  float rigid_wobble_lengths = 0.12f;
   float z = 1.96f;
   float model_rel_sd = 0.006f;        // undetected or merged fish, relative to the count
   int min_margin = 1;                 // the interval is at least count +- this

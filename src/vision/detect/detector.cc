@@ -105,6 +105,7 @@ float AngleDiff(float a, float b) {  // between two axes (mod pi), in [0, pi/2]
   return std::min(d, static_cast<float>(CV_PI) - d);
 }
 
+constexpr int kStartWindowFrames = 8;        // first water window: 1/8 of the frame width
 constexpr int kBootstrapPasses = 5;         // first frame: detect again until the fish size settles
 constexpr float kBootstrapTolerance = 0.1f;
 constexpr float kSizeQuantile = 0.75f;       // typical fish size: this quantile of fish-like blobs
@@ -203,7 +204,10 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   }
 
   // 1. Water model: a median over a window a few fish long.
-  int factor = params_.background_factor;
+  // Before the fish size is known, start wide (an eighth of the frame):
+  // a window too wide still sees mostly water, one too narrow cuts fish
+  // into pieces and can settle on noise as the "typical fish".
+  int factor = std::max(params_.background_factor, work_.cols / (kStartWindowFrames * params_.background_median));
   if (typical_length_work_ > 0) {
     factor = std::clamp(static_cast<int>(std::lround(kBackgroundWindowLengths * typical_length_work_ /
                                                      params_.background_median)),

@@ -45,5 +45,20 @@ TEST(CountFish, IntervalContainsTheCount) {
   EXPECT_GE(r.count_high, 101);
 }
 
+TEST(CountFish, APieceMovingRigidlyWithALongerTrackletIsTheSameFish) {
+  // Head and tail of one 40-px fish tracked apart: 25 px behind, always.
+  auto r = CountFish({Line(1, 1, 60, 0, 100, 2), Line(2, 5, 50, -17, 100, 2)});
+  EXPECT_EQ(r.count, 1);
+  EXPECT_EQ(r.duplicates, 1);
+}
+
+TEST(CountFish, FishSideBySideThatDriftApartAreTwo) {
+  // Two fish 25 px apart across, one overtaking the other: the offset
+  // changes by 27 px over their common life.
+  auto r = CountFish({Line(1, 1, 60, 0, 100, 2), Line(2, 5, 50, -10, 125, 2.6f)});
+  EXPECT_EQ(r.count, 2);
+  EXPECT_EQ(r.duplicates, 0);
+}
+
 }  // namespace
 }  // namespace sturgeon::vision

@@ -42,6 +42,7 @@ fs::path TempDir(const std::string& name) {
 // optional camera drift. A deliberately different look from the simulator.
 std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
   std::mt19937 rng(s.seed);
+  cv::theRNG().state = s.seed;  // the sensor noise (cv::randn), so the clip is the same in every run
   std::uniform_real_distribution<float> u(0, 1);
   const float fish_len = s.width / 14.0f;
   const int margin = 80;  // world larger than the frame, for drift
@@ -88,39 +89,48 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
   return path;
 }
 
-// Disabled: open defect, the calm clip counts 12-14 of 8 fish (touching and
-// crossing fish are split into extra tracklets). See docs/vision.md.
-TEST(Pipeline, DISABLED_CountsFishInAGeneratedClipIncludingRestingOnes) {
-  struct Case { const char* name; ClipSpec spec; };
-  ClipSpec calm;
-  ClipSpec drift = calm; drift.drift_px = 0.8f; drift.seed = 5;
-  for (const Case& c : {Case{"calm", calm}, Case{"drift", drift}}) {
-    fs::path dir = TempDir(c.name);
-    CountOptions o;
-    o.video_path = WriteClip(c.spec, dir);
-    o.tracks_path = (dir / "tracks.txt").string();
-    o.snapshot_path = (dir / "snap.png").string();
-    o.altitude_m = 10;
-    o.hfov_deg = 73.7;
-    auto r = RunCount(o);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    EXPECT_EQ(r->result.count, c.spec.fish) << c.name;
-    EXPECT_LE(r->result.count_low, c.spec.fish) << c.name;
-    EXPECT_GE(r->result.count_high, c.spec.fish) << c.name;
-    EXPECT_EQ(r->frames, c.spec.frames);
-    ASSERT_TRUE(r->sizes.has_value());
-    EXPECT_GT(r->sizes->mean_length_cm, 0);
-    EXPECT_TRUE(fs::exists(o.snapshot_path));
-    auto tracks = ReadMotFile(o.tracks_path);
-    ASSERT_TRUE(tracks.ok());
-    EXPECT_FALSE(tracks->empty());
-    nlohmann::json j = ReportToJson(*r);
-    for (const char* key : {"count", "count_low", "count_high", "frames", "processing_fps", "mean_length_cm",
-                            "biomass_kg", "length_histogram"}) {
-      EXPECT_TRUE(j.contains(key)) << key;
-    }
-    fs::remove_all(dir);
+// Counts one generated clip and checks the count, the interval and the
+// outputs.
+void ExpectGeneratedClipCounted(const char* name, const ClipSpec& spec) {
+  fs::path dir = TempDir(name);
+  CountOptions o;
+  o.video_path = WriteClip(spec, dir);
+  o.tracks_path = (dir / "tracks.txt").string();
+  o.snapshot_path = (dir / "snap.png").string();
+  o.altitude_m = 10;
+  o.hfov_deg = 73.7;
+  auto r = RunCount(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->result.count, spec.fish) << name;
+  EXPECT_LE(r->result.count_low, spec.fish) << name;
+  EXPECT_GE(r->result.count_high, spec.fish) << name;
+  EXPECT_EQ(r->frames, spec.frames);
+  ASSERT_TRUE(r->sizes.has_value());
+  EXPECT_GT(r->sizes->mean_length_cm, 0);
+  EXPECT_TRUE(fs::exists(o.snapshot_path));
+  auto tracks = ReadMotFile(o.tracks_path);
+  ASSERT_TRUE(tracks.ok());
+  EXPECT_FALSE(tracks->empty());
+  nlohmann::json j = ReportToJson(*r);
+  for (const char* key : {"count", "count_low", "count_high", "frames", "processing_fps", "mean_length_cm",
+                          "biomass_kg", "length_histogram"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
   }
+  fs::remove_all(dir);
+}
+
+TEST(Pipeline, CountsFishInADriftingGeneratedClipIncludingRestingOnes) {
+  ClipSpec drift;
+  drift.drift_px = 0.8f;
+  drift.seed = 5;
+  ExpectGeneratedClipCounted("drift", drift);
+}
+
+// Disabled: open defect. Depending on the sensor noise the calm clip counts
+// 8-10 of 8 (two fish crossing are sometimes split into an extra
+// tracklet). See docs/vision.md.
+TEST(Pipeline, DISABLED_CountsFishInACalmGeneratedClipIncludingRestingOnes) {
+  ExpectGeneratedClipCounted("calm", ClipSpec{});
 }
 
 // Golden tests on the simulator's own footage, small and short so the whole
@@ -128,7 +138,7 @@ TEST(Pipeline, DISABLED_CountsFishInAGeneratedClipIncludingRestingOnes) {
 // tolerance is the counter's measured state on these clips (docs/vision.md),
 // not the product target: it catches regressions, the benchmark
 // (bench/count_bench.cc) measures accuracy.
-constexpr double kSimTolerance = 0.5;
+constexpr double kSimTolerance = 0.25;
 
 struct SimCase {
   const char* scenario;
@@ -137,35 +147,42 @@ struct SimCase {
   double max_relative_error;
 };
 
-// Disabled: open defect, see docs/vision.md "Measured" (easy_round_tank at
-// 960x540 counts ~130 of 40 with the committed detector).
-TEST(PipelineGolden, DISABLED_CountsSimulatedClipsWithinTolerance) {
-  for (const SimCase& c : {SimCase{"easy_round_tank", 45, 960, 540, kSimTolerance},
-                           SimCase{"resting_bottom", 45, 960, 540, kSimTolerance}}) {
-    fs::path dir = TempDir(std::string("sim_") + c.scenario);
-    sim::SimOptions so;
-    so.scenario = c.scenario;
-    so.out_dir = dir.string();
-    so.frames = c.frames;
-    so.width = c.width;
-    so.height = c.height;
-    so.keep_frame_hashes = false;
-    auto sim = sim::RunSimulation(so);
-    ASSERT_TRUE(sim.ok()) << sim.status().ToString();
-    CountOptions o;
-    o.video_path = (dir / "video.mp4").string();
-    o.srt_path = (dir / "telemetry.srt").string();
-    auto r = RunCount(o);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    const int truth = sim->true_count;
-    EXPECT_NEAR(r->result.count, truth, c.max_relative_error * truth) << c.scenario;
-    EXPECT_LE(r->result.count_low, r->result.count) << c.scenario;
-    EXPECT_GE(r->result.count_high, r->result.count) << c.scenario;
-    EXPECT_EQ(r->frames, c.frames);
-    ASSERT_TRUE(r->sizes.has_value()) << c.scenario;
-    EXPECT_GT(r->sizes->mean_length_cm, 0);
-    fs::remove_all(dir);
-  }
+void ExpectSimulatedClipCounted(const SimCase& c) {
+  fs::path dir = TempDir(std::string("sim_") + c.scenario);
+  sim::SimOptions so;
+  so.scenario = c.scenario;
+  so.out_dir = dir.string();
+  so.frames = c.frames;
+  so.width = c.width;
+  so.height = c.height;
+  so.keep_frame_hashes = false;
+  auto sim = sim::RunSimulation(so);
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  CountOptions o;
+  o.video_path = (dir / "video.mp4").string();
+  o.srt_path = (dir / "telemetry.srt").string();
+  auto r = RunCount(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const int truth = sim->true_count;
+  EXPECT_NEAR(r->result.count, truth, c.max_relative_error * truth) << c.scenario;
+  EXPECT_LE(r->result.count_low, r->result.count) << c.scenario;
+  EXPECT_GE(r->result.count_high, r->result.count) << c.scenario;
+  EXPECT_EQ(r->frames, c.frames);
+  ASSERT_TRUE(r->sizes.has_value()) << c.scenario;
+  EXPECT_GT(r->sizes->mean_length_cm, 0);
+  fs::remove_all(dir);
+}
+
+// easy_round_tank at 960x540, 45 frames: 38 of 40 (docs/vision.md).
+TEST(PipelineGolden, CountsEasyRoundTankWithinTolerance) {
+  ExpectSimulatedClipCounted(SimCase{"easy_round_tank", 45, 960, 540, kSimTolerance});
+}
+
+// Disabled: open defect, resting_bottom at 960x540 counts 116 of 80 (the
+// caustic network is taken for fish pieces), too close to the tolerance to
+// be a reliable test. See docs/vision.md "Known limits".
+TEST(PipelineGolden, DISABLED_CountsRestingBottomWithinTolerance) {
+  ExpectSimulatedClipCounted(SimCase{"resting_bottom", 45, 960, 540, kSimTolerance});
 }
 
 TEST(Pipeline, CorruptVideoIsACorruptionError) {
