@@ -59,6 +59,18 @@ Inventory PoolInventory(const Pool& pool, std::span<const LedgerEntry> entries,
   return inv;
 }
 
+Reconciliation Reconcile(int64_t book_count, const Stocktake& counted) {
+  Reconciliation r;
+  r.book_count = book_count;
+  r.counted = counted.count;
+  r.variance = counted.count - book_count;
+  r.variance_pct = book_count > 0 ? 100.0 * static_cast<double>(r.variance) / static_cast<double>(book_count) : 0;
+  const int64_t low = counted.count_low.value_or(counted.count);
+  const int64_t high = counted.count_high.value_or(counted.count);
+  r.book_within_interval = book_count >= low && book_count <= high;
+  return r;
+}
+
 Inventory SumInventories(std::span<const Inventory> parts) {
   Inventory total;
   double weighed_biomass_g = 0;

@@ -73,6 +73,17 @@ Inventory PoolInventory(const Pool& pool, std::span<const LedgerEntry> entries,
                         const std::optional<Stocktake>& last_reset, std::span<const PopulationWeight> weights,
                         Timestamp at);
 
+// A counted stocktake set against the book count it replaces.
+struct Reconciliation {
+  int64_t book_count = 0;
+  int64_t counted = 0;
+  int64_t variance = 0;         // counted - book
+  double variance_pct = 0;      // of the book count (0 when the book is 0)
+  bool book_within_interval = false;  // the book count lies in the count's interval
+};
+
+Reconciliation Reconcile(int64_t book_count, const Stocktake& counted);
+
 // Adds pool inventories into a farm or company figure.
 Inventory SumInventories(std::span<const Inventory> parts);
 

@@ -119,5 +119,18 @@ TEST(Inventory, IndividualsAndCohortSharesAreSeparatePopulations) {
   EXPECT_EQ(pops[0].count, 10);
 }
 
+TEST(Inventory, ReconcilesADroneCountAgainstTheBook) {
+  Stocktake drone;
+  drone.count = 950;
+  drone.count_low = 930;
+  drone.count_high = 970;
+  Reconciliation r = Reconcile(1000, drone);
+  EXPECT_EQ(r.variance, -50);
+  EXPECT_NEAR(r.variance_pct, -5.0, 1e-9);
+  EXPECT_FALSE(r.book_within_interval);
+  EXPECT_TRUE(Reconcile(960, drone).book_within_interval);
+  EXPECT_EQ(Reconcile(0, drone).variance_pct, 0);
+}
+
 }  // namespace
 }  // namespace sturgeon
