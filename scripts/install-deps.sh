@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libboost-dev libsodium-dev
+  libqrencode-dev libvalijson-dev
   libopencv-dev
   ffmpeg
   libgtest-dev libgmock-dev libbenchmark-dev

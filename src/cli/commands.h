@@ -25,4 +25,8 @@ void AddServeCommand(CLI::App& app);
 // `sturgeon user add|list` and `sturgeon token create`: API users and tokens.
 void AddUserCommands(CLI::App& app);
 
+// `sturgeon harvest|batch|lot|tin|label|case|shipment|temps|trace|recall|epcis`:
+// caviar traceability (src/trace).
+void AddTraceCommands(CLI::App& app);
+
 }  // namespace sturgeon::cli

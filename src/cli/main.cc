@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   sturgeon::cli::AddVisionCommands(app);
   sturgeon::cli::AddServeCommand(app);
   sturgeon::cli::AddUserCommands(app);
+  sturgeon::cli::AddTraceCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,4 +1,5 @@
 // `sturgeon farm|pool|species|cohort|fish|move|import|inventory|demo`.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -11,6 +12,8 @@
 #include "registry/demo.h"
 #include "registry/inventory_service.h"
 #include "registry/json_mapping.h"
+#include "storage/trace_store.h"
+#include "trace/trace_demo.h"
 
 namespace sturgeon::cli {
 namespace {
@@ -445,6 +448,21 @@ void AddDemoCommand(CLI::App& app) {
     progress.Finish();
     std::cout << fmt::format("demo company seeded in {}: {} farms, {} pools, {} fish ({} PIT-tagged), {} records\n",
                              a->db, s.farms, s.pools, s.fish, s.individuals, s.records);
+    trace::TraceDemoOptions t;
+    t.seed = o.seed;
+    t.last_day = o.end_date;
+    t.season_days = std::min(t.season_days, o.days);
+    auto traced = trace::SeedTraceDemo(*store, *OrFail(OpenTraceStore(a->db)), t);
+    if (traced.ok()) {
+      std::cout << fmt::format("caviar season seeded: {} harvests, {} lots, {} tins, {} cases, {} shipments "
+                               "({} logger readings; cold-chain excursion in {})\n",
+                               traced->harvests, traced->lots, traced->tins, traced->cases, traced->shipments,
+                               traced->readings, traced->excursion_shipment);
+    } else if (traced.status().code() == StatusCode::kFailedPrecondition) {
+      std::cout << "caviar season not seeded: " << traced.status().message() << "\n";
+    } else {
+      Fail(traced.status());
+    }
   });
 }
 

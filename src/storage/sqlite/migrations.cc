@@ -196,7 +196,87 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
+// Caviar traceability (issue 6): roe harvests, processing batches and their
+// steps, graded lots, tins, cases, shipments and logger readings. Indexes
+// serve the backward (tin -> fish) and forward (fish or pool -> tins) traces.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE processing_batches (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  product TEXT NOT NULL,
+  plant TEXT NOT NULL,
+  salt_flagged INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE roe_harvests (
+  id INTEGER PRIMARY KEY,
+  fish_id INTEGER NOT NULL REFERENCES fish(id),
+  pool_id INTEGER REFERENCES pools(id),
+  extracted_at TEXT NOT NULL,
+  roe_kg REAL NOT NULL CHECK (roe_kg > 0),
+  egg_diameter_mm REAL NOT NULL CHECK (egg_diameter_mm > 0),
+  colour TEXT NOT NULL,
+  batch_id INTEGER REFERENCES processing_batches(id)
+);
+CREATE INDEX roe_harvests_fish ON roe_harvests(fish_id);
+CREATE INDEX roe_harvests_pool ON roe_harvests(pool_id);
+CREATE INDEX roe_harvests_batch ON roe_harvests(batch_id);
+CREATE TABLE batch_steps (
+  batch_id INTEGER NOT NULL REFERENCES processing_batches(id),
+  step INTEGER NOT NULL CHECK (step BETWEEN 0 AND 3),
+  at TEXT NOT NULL,
+  salt_percent REAL,
+  PRIMARY KEY (batch_id, step)
+);
+CREATE TABLE lots (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  batch_id INTEGER NOT NULL UNIQUE REFERENCES processing_batches(id),
+  grain_diameter_mm REAL NOT NULL,
+  colour TEXT NOT NULL,
+  firmness INTEGER NOT NULL,
+  intact_share REAL NOT NULL,
+  grade TEXT NOT NULL,
+  roe_kg REAL NOT NULL CHECK (roe_kg > 0),
+  label TEXT NOT NULL
+);
+CREATE INDEX lots_label ON lots(label);
+CREATE TABLE shipments (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  destination_country TEXT NOT NULL,
+  carrier TEXT NOT NULL,
+  departure TEXT NOT NULL,
+  arrival TEXT NOT NULL
+);
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  packed_at TEXT NOT NULL,
+  shipment_id INTEGER REFERENCES shipments(id)
+);
+CREATE INDEX cases_shipment ON cases(shipment_id);
+CREATE TABLE tins (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  lot_id INTEGER NOT NULL REFERENCES lots(id),
+  net_g REAL NOT NULL CHECK (net_g > 0),
+  grade TEXT NOT NULL,
+  label TEXT NOT NULL,
+  case_id INTEGER REFERENCES cases(id)
+);
+CREATE INDEX tins_lot ON tins(lot_id);
+CREATE INDEX tins_case ON tins(case_id);
+CREATE TABLE temperature_readings (
+  id INTEGER PRIMARY KEY,
+  shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+  logger TEXT NOT NULL,
+  at TEXT NOT NULL,
+  celsius REAL NOT NULL
+);
+CREATE INDEX temperature_readings_shipment ON temperature_readings(shipment_id, at);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

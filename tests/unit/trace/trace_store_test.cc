@@ -1,0 +1,247 @@
+#include "storage/trace_store.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/store.h"
+#include "support/db_fingerprint.h"
+#include "trace/trace_service.h"
+
+namespace sturgeon {
+namespace {
+
+using testing::DatabaseFingerprint;
+using testing::TempPath;
+
+Timestamp T(const char* text) { return *Timestamp::Parse(text); }
+
+constexpr char kDam[] = "900000000000001";
+constexpr char kSire[] = "900000000000002";
+constexpr char kFemale[] = "900000000000003";
+constexpr char kMale[] = "900000000000004";
+
+// A farm with one pool holding a hybrid female (with tagged parents) and a male.
+class TraceStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = TempPath(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    auto s = OpenStore(path_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    std::unique_ptr<Store> store = std::move(s).value();
+    const Farm farm = *store->AddFarm(Farm{0, "ZJ-QZ1", "Quzhou", "Zhejiang", "Quzhou", 28.9, 118.8, "Asia/Shanghai"});
+    Pool p;
+    p.code = "ZJ-QZ1-P001";
+    p.farm_id = farm.id;
+    p.volume_m3 = 100;
+    p.max_density_kg_m3 = 40;
+    const Pool pool = *store->AddPool(p);
+    const Species dau = *store->AddSpecies(Species{0, "DAU", "Kaluga", "Huso dauricus", {}, {}});
+    const Species sch = *store->AddSpecies(Species{0, "SCH", "Amur", "Acipenser schrenckii", {}, {}});
+    const Species hyb = *store->AddSpecies(Species{0, "DAU x SCH", "Kaluga x Amur", "H. dauricus x A. schrenckii",
+                                                   dau.id, sch.id});
+    WriteBatch b;
+    auto fish = [&](const char* tag, Id species, Sex sex, std::optional<std::string> dam,
+                    std::optional<std::string> sire) {
+      NewFish f;
+      f.fish.pit_tag = tag;
+      f.fish.species_id = species;
+      f.fish.sex = sex;
+      f.dam_tag = dam;
+      f.sire_tag = sire;
+      f.stock_pool_id = pool.id;
+      f.stocked_at = T("2020-01-01T00:00:00Z");
+      b.fish.push_back(f);
+    };
+    fish(kDam, sch.id, Sex::kFemale, {}, {});
+    fish(kSire, dau.id, Sex::kMale, {}, {});
+    fish(kFemale, hyb.id, Sex::kFemale, kDam, kSire);
+    fish(kMale, hyb.id, Sex::kMale, {}, {});
+    ASSERT_TRUE(store->Write(b).ok());
+    auto t = OpenTraceStore(path_);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    trace_ = std::move(t).value();
+  }
+
+  // Harvests the female at 08:00 and takes a batch through all four steps,
+  // tinned `seal_minutes` after extraction.
+  trace::Batch Process(const std::string& code, int seal_minutes = 12, double salt = 3.5) {
+    auto h = trace_->AddHarvest(HarvestInput{kFemale, T("2026-03-01T08:00:00Z"), 2.0, 3.2, "light_grey"});
+    EXPECT_TRUE(h.ok()) << h.status().ToString();
+    auto b = trace_->AddBatch(code, "malossol", "CN-ZJ-001", {h->id});
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    const Timestamp x = T("2026-03-01T08:00:00Z");
+    EXPECT_TRUE(trace_->AddStep(code, {trace::StepKind::kScreening, x.AddSeconds(120), {}}).ok());
+    EXPECT_TRUE(trace_->AddStep(code, {trace::StepKind::kRinsing, x.AddSeconds(240), {}}).ok());
+    EXPECT_TRUE(trace_->AddStep(code, {trace::StepKind::kSalting, x.AddSeconds(360), salt}).ok());
+    auto done = trace_->AddStep(code, {trace::StepKind::kTinning, x.AddSeconds(seal_minutes * 60), {}});
+    EXPECT_TRUE(done.ok()) << done.status().ToString();
+    return *done;
+  }
+
+  trace::Lot Grade(const std::string& batch, const std::string& lot) {
+    auto l = trace_->AddLot(LotInput{lot, batch, {3.2, "light_grey", 4, 0.97}});
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    return *l;
+  }
+
+  std::string path_;
+  std::unique_ptr<TraceStore> trace_;
+};
+
+TEST_F(TraceStoreTest, HarvestFromMaleOrUnknownTagIsRefusedAndChangesNothing) {
+  const std::string before = DatabaseFingerprint(path_);
+  struct Case {
+    const char* tag;
+    StatusCode code;
+  } cases[] = {{kMale, StatusCode::kFailedPrecondition}, {"999999999999999", StatusCode::kNotFound}};
+  for (const Case& c : cases) {
+    auto h = trace_->AddHarvest(HarvestInput{c.tag, T("2026-03-01T08:00:00Z"), 2.0, 3.2, "grey"});
+    EXPECT_EQ(h.status().code(), c.code) << c.tag;
+  }
+  EXPECT_EQ(DatabaseFingerprint(path_), before);
+}
+
+TEST_F(TraceStoreTest, HarvestRecordsTheFishsPool) {
+  auto h = trace_->AddHarvest(HarvestInput{kFemale, T("2026-03-01T08:00:00Z"), 2.0, 3.2, "Light-Grey"});
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_TRUE(h->pool_id.has_value());
+  EXPECT_EQ(h->colour, "light_grey");
+}
+
+TEST_F(TraceStoreTest, LateTinningIsReportedAsASealBreach) {
+  EXPECT_FALSE(Process("B1", 12).seal_breach);
+  const trace::Batch late = Process("B2", 20);
+  EXPECT_TRUE(late.seal_breach);
+  EXPECT_DOUBLE_EQ(*late.seal_minutes, 20.0);
+}
+
+TEST_F(TraceStoreTest, SaltOutsideMalossolIsFlaggedOrRefusedPerProduct) {
+  EXPECT_TRUE(Process("B1", 12, 6.0).salt_flagged);
+  auto h = trace_->AddHarvest(HarvestInput{kFemale, T("2026-03-01T08:00:00Z"), 2.0, 3.2, "grey"});
+  ASSERT_TRUE(trace_->AddBatch("B2", "malossol-strict", "CN-ZJ-001", {h->id}).ok());
+  const Timestamp x = T("2026-03-01T08:00:00Z");
+  ASSERT_TRUE(trace_->AddStep("B2", {trace::StepKind::kScreening, x.AddSeconds(60), {}}).ok());
+  ASSERT_TRUE(trace_->AddStep("B2", {trace::StepKind::kRinsing, x.AddSeconds(120), {}}).ok());
+  auto refused = trace_->AddStep("B2", {trace::StepKind::kSalting, x.AddSeconds(180), 6.0});
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(trace_->FindBatch("B2")->steps.size(), 2u);
+}
+
+TEST_F(TraceStoreTest, LotGetsAHybridCitesLabel) {
+  Process("B1");
+  const trace::Lot lot = Grade("B1", "L1");
+  EXPECT_EQ(lot.label, "DAU x SCH/C/CN/2026/CN-ZJ-001/L1");
+  EXPECT_EQ(lot.grade, "imperial");
+  EXPECT_DOUBLE_EQ(lot.roe_kg, 2.0);
+}
+
+TEST_F(TraceStoreTest, LotOfAnUntinnedBatchIsRefused) {
+  auto h = trace_->AddHarvest(HarvestInput{kFemale, T("2026-03-01T08:00:00Z"), 2.0, 3.2, "grey"});
+  ASSERT_TRUE(trace_->AddBatch("B1", "malossol", "CN-ZJ-001", {h->id}).ok());
+  EXPECT_EQ(trace_->AddLot(LotInput{"L1", "B1", {3.2, "grey", 4, 0.97}}).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(TraceStoreTest, TinHeavierThanTheLotsRemainingRoeIsRefusedAndChangesNothing) {
+  Process("B1");
+  Grade("B1", "L1");
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T1", "L1", 1500, {}}).ok());
+  const std::string before = DatabaseFingerprint(path_);
+  auto heavy = trace_->AddTin(TinInput{"T2", "L1", 501, {}});
+  EXPECT_EQ(heavy.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(heavy.status().message().find("remaining 500.0 g"), std::string::npos) << heavy.status().message();
+  EXPECT_EQ(DatabaseFingerprint(path_), before);
+  EXPECT_TRUE(trace_->AddTin(TinInput{"T2", "L1", 500, {}}).ok());
+}
+
+TEST_F(TraceStoreTest, MalformedOrForeignLabelIsRefusedAndChangesNothing) {
+  Process("B1");
+  Grade("B1", "L1");
+  const std::string before = DatabaseFingerprint(path_);
+  EXPECT_EQ(trace_->AddTin(TinInput{"T1", "L1", 50, "DAU/C/CHN/2026/P/L1"}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(trace_->AddTin(TinInput{"T1", "L1", 50, "DAU/C/CN/2026/CN-ZJ-001/L1"}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(trace_->TraceLabel("not a label").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(DatabaseFingerprint(path_), before);
+  EXPECT_TRUE(trace_->AddTin(TinInput{"T1", "L1", 50, "DAU x SCH/C/CN/2026/CN-ZJ-001/L1"}).ok());
+}
+
+TEST_F(TraceStoreTest, BackwardTraceReachesFishPoolFarmAndParents) {
+  Process("B1");
+  Grade("B1", "L1");
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T1", "L1", 125, {}}).ok());
+  ASSERT_TRUE(trace_->AddCase("C1", T("2026-03-02T09:00:00Z"), {"T1"}).ok());
+  ASSERT_TRUE(trace_->AddShipment(trace::Shipment{0, "S1", "FR", "AirCold", T("2026-03-03T09:00:00Z"),
+                                                  T("2026-03-04T09:00:00Z")}, {"C1"}).ok());
+  auto t = trace_->TraceTin("T1");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->lot.lot.code, "L1");
+  EXPECT_EQ(t->lot.batch.code, "B1");
+  ASSERT_EQ(t->lot.origins.size(), 1u);
+  const HarvestOrigin& o = t->lot.origins[0];
+  EXPECT_EQ(o.pit_tag, kFemale);
+  EXPECT_EQ(o.species_code, "DAU x SCH");
+  EXPECT_EQ(o.pool_code, "ZJ-QZ1-P001");
+  EXPECT_EQ(o.farm_code, "ZJ-QZ1");
+  EXPECT_EQ(o.dam_tag, kDam);
+  EXPECT_EQ(o.sire_tag, kSire);
+  ASSERT_TRUE(t->shipment.has_value());
+  EXPECT_EQ(t->shipment->code, "S1");
+  EXPECT_EQ(trace_->TraceLabel(t->tin.label)->lot.code, "L1");
+}
+
+TEST_F(TraceStoreTest, ForwardTraceFromFishOrPoolFindsEveryTinAndShipment) {
+  Process("B1");
+  Grade("B1", "L1");
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T1", "L1", 125, {}}).ok());
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T2", "L1", 125, {}}).ok());
+  ASSERT_TRUE(trace_->AddCase("C1", T("2026-03-02T09:00:00Z"), {"T1"}).ok());
+  ASSERT_TRUE(trace_->AddShipment(trace::Shipment{0, "S1", "JP", "AirCold", T("2026-03-03T09:00:00Z"),
+                                                  T("2026-03-04T09:00:00Z")}, {"C1"}).ok());
+  for (auto r : {trace_->RecallFish(kFemale), trace_->RecallPool("ZJ-QZ1-P001")}) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->tins.size(), 2u);
+    EXPECT_EQ(r->tins[0].shipment_code, "S1");
+    EXPECT_FALSE(r->tins[1].case_code.has_value());
+    ASSERT_EQ(r->shipments.size(), 1u);
+    EXPECT_EQ(r->lot_codes, std::vector<std::string>{"L1"});
+  }
+  EXPECT_TRUE(trace_->RecallFish(kMale)->tins.empty());
+  EXPECT_EQ(trace_->RecallPool("NOPE").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(TraceStoreTest, ColdChainExcursionListsItsDurationAndTheShipmentsTins) {
+  Process("B1");
+  Grade("B1", "L1");
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T1", "L1", 125, {}}).ok());
+  ASSERT_TRUE(trace_->AddCase("C1", T("2026-03-02T09:00:00Z"), {"T1"}).ok());
+  ASSERT_TRUE(trace_->AddShipment(trace::Shipment{0, "S1", "FR", "AirCold", T("2026-03-03T09:00:00Z"),
+                                                  T("2026-03-04T09:00:00Z")}, {"C1"}).ok());
+  auto readings = trace::ParseLoggerCsv(
+      "logger,at,celsius\nL1,2026-03-03T10:00:00Z,1\nL1,2026-03-03T11:00:00Z,4\nL1,2026-03-03T12:00:00Z,1\n", "l.csv");
+  ASSERT_TRUE(readings.ok());
+  ASSERT_EQ(*trace_->AddReadings("S1", *readings), 3);
+  auto report = trace::CheckColdChain(*trace_, "S1", *trace::FindProduct("malossol"));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->excursions.size(), 1u);
+  EXPECT_EQ(report->excursions[0].duration_s, 3600);
+  EXPECT_EQ(report->affected_tins, std::vector<std::string>{"T1"});
+}
+
+TEST_F(TraceStoreTest, PackingATinTwiceOrShippingACaseTwiceIsRefused) {
+  Process("B1");
+  Grade("B1", "L1");
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T1", "L1", 125, {}}).ok());
+  ASSERT_TRUE(trace_->AddCase("C1", T("2026-03-02T09:00:00Z"), {"T1"}).ok());
+  EXPECT_EQ(trace_->AddCase("C2", T("2026-03-02T09:00:00Z"), {"T1"}).status().code(), StatusCode::kFailedPrecondition);
+  const trace::Shipment s{0, "S1", "FR", "AirCold", T("2026-03-03T09:00:00Z"), T("2026-03-04T09:00:00Z")};
+  ASSERT_TRUE(trace_->AddShipment(s, {"C1"}).ok());
+  trace::Shipment again = s;
+  again.code = "S2";
+  EXPECT_EQ(trace_->AddShipment(again, {"C1"}).status().code(), StatusCode::kFailedPrecondition);
+  again.destination_country = "France";
+  EXPECT_EQ(trace_->AddShipment(again, {"C1"}).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sturgeon
