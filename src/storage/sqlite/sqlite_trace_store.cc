@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -609,17 +610,18 @@ class SqliteTraceStore final : public TraceStore {
       if (!row) break;
       out.tins.push_back(RecalledTin{ReadTin(t), t.Text(7), t.OptText(8), t.OptText(9)});
     }
-    STURGEON_ASSIGN_OR_RETURN(Statement sh, db_.Prepare(fmt::format(
-        "SELECT {} FROM shipments sh WHERE sh.id IN (SELECT c.shipment_id FROM cases c JOIN tins t ON t.case_id = c.id "
-        "JOIN lots l ON l.id = t.lot_id WHERE l.batch_id IN "
-        "(SELECT h.batch_id FROM roe_harvests h WHERE {} AND h.batch_id IS NOT NULL)) ORDER BY sh.id",
-        kShipmentColumns, where)));
-    sh.Bind(1, key);
-    while (true) {
-      STURGEON_ASSIGN_OR_RETURN(bool row, sh.Step("recalling shipments"));
-      if (!row) break;
-      out.shipments.push_back(ReadShipment(sh));
+    // The shipments are those of the tins just found: looked up by code
+    // rather than re-derived through a second join over every tin.
+    std::set<std::string> shipment_codes;
+    for (const RecalledTin& t : out.tins) {
+      if (t.shipment_code) shipment_codes.insert(*t.shipment_code);
     }
+    for (const std::string& code : shipment_codes) {
+      STURGEON_ASSIGN_OR_RETURN(Shipment sh, FindShipment(code));
+      out.shipments.push_back(std::move(sh));
+    }
+    std::sort(out.shipments.begin(), out.shipments.end(),
+              [](const Shipment& a, const Shipment& b) { return a.id < b.id; });
     return out;
   }
 
