@@ -25,6 +25,9 @@ void AddServeCommand(CLI::App& app);
 // `sturgeon user add|list` and `sturgeon token create`: API users and tokens.
 void AddUserCommands(CLI::App& app);
 
+// `sturgeon stocktake --pool ID VIDEO`: drone count stored as an inventory reset.
+void AddStocktakeCommand(CLI::App& app);
+
 // `sturgeon harvest|batch|lot|tin|label|case|shipment|temps|trace|recall|epcis`:
 // caviar traceability (src/trace).
 void AddTraceCommands(CLI::App& app);

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   sturgeon::cli::AddRecordCommands(app);
   sturgeon::cli::AddSimCommand(app);
   sturgeon::cli::AddVisionCommands(app);
+  sturgeon::cli::AddStocktakeCommand(app);
   sturgeon::cli::AddServeCommand(app);
   sturgeon::cli::AddUserCommands(app);
   sturgeon::cli::AddTraceCommands(app);

@@ -162,6 +162,29 @@ TEST_F(CliTest, DatabasePathComesFromTheEnvironmentWhenNotGiven) {
   EXPECT_EQ(nlohmann::json::parse(r.out)[0]["code"], "E1");
 }
 
+TEST_F(CliTest, StocktakeStoresTheDroneCountAsTheNewBookCount) {
+  SeedRegistry();
+  Ok("move add --cohort C2024 --count 40 --to ZJ-QZ1-P001 --at 2025-01-01 --reason stocked");
+  const std::string clip = TempPath(name_ + "-clip");
+  CommandResult sim = testing::RunCommand(std::string(STURGEON_BINARY) +
+                                          " sim --scenario easy_round_tank --frames 24 --size 640x360 --out " +
+                                          ShellQuote(clip));
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  auto j = nlohmann::json::parse(Ok("stocktake --pool ZJ-QZ1-P001 --at 2025-06-01T10:00 --json " +
+                                    ShellQuote(clip + "/video.mp4") + " --srt " +
+                                    ShellQuote(clip + "/telemetry.srt")));
+  EXPECT_EQ(j["pool"], "ZJ-QZ1-P001");
+  EXPECT_EQ(j["book_count"], 40);
+  const int64_t counted = j["count"].get<int64_t>();
+  EXPECT_GT(counted, 0);
+  EXPECT_EQ(j["variance"].get<int64_t>(), counted - 40);
+  auto inv = nlohmann::json::parse(Ok("inventory --pool ZJ-QZ1-P001 --date 2025-06-02 --json"));
+  EXPECT_EQ(inv["head_count"].get<int64_t>(), counted) << "the count resets the book";
+  CommandResult missing = Run("stocktake --pool ZJ-QZ1-P001 /nonexistent/video.mp4");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("/nonexistent/video.mp4"), std::string::npos) << missing.err;
+}
+
 TEST_F(CliTest, DemoSeedsACompanyAndInventoryPrintsIt) {
   Ok("demo --scale 0.03 --days 20 --end-date 2026-03-31");
   auto company = nlohmann::json::parse(Ok("inventory --date 2026-03-31 --json"));
