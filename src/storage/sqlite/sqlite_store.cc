@@ -465,7 +465,7 @@ class SqliteStore final : public Store {
     STURGEON_ASSIGN_OR_RETURN(ledger.pool, GetPool(pool_id));
     const std::string at_text = at.ToString();
     {
-      STURGEON_ASSIGN_OR_RETURN(Statement s, Cached(kLedgerSql));
+      STURGEON_ASSIGN_OR_RETURN(Statement s, db_.Prepare(kLedgerSql));
       s.Bind(1, pool_id).Bind(2, at_text);
       while (true) {
         STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("loading pool ledger"));
@@ -476,7 +476,7 @@ class SqliteStore final : public Store {
       s.Reset();
     }
     {
-      STURGEON_ASSIGN_OR_RETURN(Statement s, Cached(fmt::format(
+      STURGEON_ASSIGN_OR_RETURN(Statement s, db_.Prepare(fmt::format(
           "SELECT {} FROM stocktakes WHERE pool_id = ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
           kStocktakeColumns)));
       s.Bind(1, pool_id).Bind(2, at_text);
@@ -495,7 +495,7 @@ class SqliteStore final : public Store {
     }
     size_t found = 0;
     if (!needed.empty()) {
-      STURGEON_ASSIGN_OR_RETURN(Statement scan, Cached(
+      STURGEON_ASSIGN_OR_RETURN(Statement scan, db_.Prepare(
           "SELECT fish_id, cohort_id, weight_g FROM daily_status WHERE pool_id = ? AND day <= ? AND day >= ? "
           "AND weight_g IS NOT NULL ORDER BY day DESC"));
       scan.Bind(1, pool_id).Bind(2, day.ToString()).Bind(3, day.AddDays(-kWeighingScanDays).ToString());
@@ -513,10 +513,10 @@ class SqliteStore final : public Store {
     }
     if (found < needed.size()) {
       const std::string day_text = day.ToString();
-      STURGEON_ASSIGN_OR_RETURN(Statement fish_weight, Cached(
+      STURGEON_ASSIGN_OR_RETURN(Statement fish_weight, db_.Prepare(
           "SELECT weight_g FROM daily_status WHERE fish_id = ? AND day <= ? AND weight_g IS NOT NULL "
           "ORDER BY day DESC LIMIT 1"));
-      STURGEON_ASSIGN_OR_RETURN(Statement cohort_weight, Cached(
+      STURGEON_ASSIGN_OR_RETURN(Statement cohort_weight, db_.Prepare(
           "SELECT weight_g FROM daily_status WHERE cohort_id = ? AND pool_id = ? AND fish_id IS NULL AND day <= ? "
           "AND weight_g IS NOT NULL ORDER BY day DESC LIMIT 1"));
       for (const auto& [key, done] : needed) {
@@ -553,9 +553,6 @@ class SqliteStore final : public Store {
       "UNION ALL SELECT at, -count, cohort_id, fish_id FROM moves WHERE from_pool_id = ?1 AND at <= ?2 "
       "UNION ALL SELECT at, -count, cohort_id, fish_id FROM removals WHERE pool_id = ?1 AND at <= ?2";
 
-  // The connection keeps idle prepared statements, so this prepares each
-  // query once per connection.
-  Result<Statement> Cached(std::string_view sql) { return db_.Prepare(sql); }
 
   template <typename T, typename Key, typename Reader>
   Result<T> GetOne(const std::string& sql, const Key& key, Reader read, std::string not_found) {
