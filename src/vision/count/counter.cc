@@ -171,7 +171,11 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
     result.links++;
   }
 
-  // Chains are fish.
+  // Chains are fish, if they look like one rigid body over time.
+  bool measured_lengths = false;
+  for (const Tracklet* t : ts) {
+    for (const auto& o : t->observations) measured_lengths = measured_lengths || o.length_px > 0;
+  }
   double down_mean = 0, down_var = 0, up_mean = 0, up_var = 0;
   for (int h = 0; h < n_kept; ++h) {
     if (prev[h] != -1) continue;
@@ -188,6 +192,36 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
     }
     int obs = static_cast<int>(fish.observations.size());
     if (obs < params.min_fish_observations) continue;
+    if (measured_lengths) {
+      std::vector<float> ls;
+      for (const auto& o : fish.observations) {
+        if (o.length_px > 0) ls.push_back(o.length_px);
+      }
+      // Undecidable calls widen the interval on their side, as a fair coin:
+      // a chain dropped for an unstable length may have been a fish seen
+      // badly (up); a chain never seen whole, only as a piece split off a
+      // clump, may be a fish or a piece of one counted already (down).
+      const double p = params.undecided_p;
+      if (static_cast<int>(ls.size()) < params.min_whole_observations) {
+        ++result.inconsistent;
+        up_mean += p;
+        up_var += p * (1 - p);
+        continue;
+      }
+      if (static_cast<int>(ls.size()) >= params.spread_min_observations) {
+        const float med = Percentile(ls, 0.5f);
+        if (Percentile(ls, 0.75f) - Percentile(ls, 0.25f) > params.max_length_spread * med) {
+          ++result.inconsistent;
+          up_mean += p;
+          up_var += p * (1 - p);
+          continue;
+        }
+      }
+      if (static_cast<int>(ls.size()) < params.spread_min_observations) {
+        down_mean += p;
+        down_var += p * (1 - p);
+      }
+    }
     fish.existence = static_cast<float>(1.0 - std::exp(-obs / params.existence_scale_obs));
     double spurious = 1.0 - fish.existence;
     if (best_in[h] <= 1.0f) {

@@ -19,7 +19,9 @@
 // that had a feasible predecessor may be a duplicate. These give independent
 // Bernoulli terms (a Poisson-binomial), whose normal approximation at
 // z = 1.96, widened by a relative model term for fish never detected at all,
-// gives [count_low, count_high].
+// gives [count_low, count_high]. Calls the shape test cannot make (a chain
+// seen whole in fewer than `spread_min_observations` frames is counted, a
+// chain dropped for an unstable length) are fair coins on their side.
 #pragma once
 
 #include <vector>
@@ -30,6 +32,19 @@ namespace sturgeon::vision {
 
 struct CounterParams {
   int min_fish_observations = 5;
+  // Temporal shape consistency (when the detector measured body lengths):
+  // a fish is seen whole, as one body, in at least `min_whole_observations`
+  // frames (a chain made only of pieces split off clumps shadows fish that
+  // are counted anyway), and its measured length is stable: a chain with
+  // at least `spread_min_observations` measurements whose interquartile
+  // range exceeds `max_length_spread` x its median is a flickering pattern
+  // (caustics, foam, glitter), not a rigid body.
+  int min_whole_observations = 0;
+  int spread_min_observations = 8;
+  float max_length_spread = 0.5f;
+  // Probability given to each undecidable call in the interval (a chain
+  // dropped for an unstable length, a chain seen whole too rarely to judge).
+  float undecided_p = 0.5f;
   int max_link_gap_frames = 100000;  // effectively the whole clip
   float speed_percentile = 0.95f;
   float speed_factor = 1.5f;          // max swim speed = factor x percentile speed
@@ -65,6 +80,7 @@ struct CountResult {
   int tracklets = 0;  // confirmed tracklets before stitching
   int links = 0;
   int duplicates = 0;  // tracklets dropped as the same fish seen twice
+  int inconsistent = 0;  // chains dropped: never seen whole, or unstable length
   float max_speed_px = 0;  // the measured swim-speed gate, per frame
   std::vector<CountedFish> fish;
 };

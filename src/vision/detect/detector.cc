@@ -17,6 +17,9 @@ constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x thresho
 constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
 constexpr float kMadToSigma = 1.4826f;
 constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish lengths
+constexpr float kClumpMinPolarityShare = 0.25f;  // of single fish with the clump's polarity
+constexpr float kMinBodyAspect = 0.07f;  // width / length: thinner is a rope, an edge or a line of light
+constexpr float kLineRemovalLengths = 0.07f;       // bright lines thinner than this x fish length are light, not fish
 
 // Median of an 8-bit image over `mask` (all pixels when empty), sampled.
 int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
@@ -41,11 +44,14 @@ int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
 struct Blob {
   cv::Point2f centre;
   float length = 0, width = 0, area = 0, fill = 0, max_contrast = 0, mean_grey = 0;
+  float mean_contrast = 0, boundary = 0;  // boundary: pixels with a 4-neighbour outside
+  float u_lo = 0, u_hi = 0;     // extent along the major axis, relative to the centre
   float theta = 0;              // major axis direction
   double sxx = 0, syy = 0, sxy = 0;  // central second moments / area
   cv::Rect box;
   int label = 0;
   bool merged = false;          // the union of fragments of one body
+  bool dark = false;            // darker than the water
 };
 
 // Principal axis of a 2x2 covariance.
@@ -83,12 +89,17 @@ Blob Union(const Blob& a, const Blob& b) {
     }
   }
   u.length = hi_u - lo_u;
+  u.u_lo = lo_u;
+  u.u_hi = hi_u;
   u.width = std::max(hi_v - lo_v, std::max(a.width, b.width));
+  u.boundary = a.boundary + b.boundary;
+  u.mean_contrast = (a.mean_contrast * a.area + b.mean_contrast * b.area) / u.area;
   u.fill = std::min(1.0f, u.area / std::max(1.0f, u.length * u.width));
   u.max_contrast = std::max(a.max_contrast, b.max_contrast);
   u.mean_grey = (a.mean_grey * a.area + b.mean_grey * b.area) / u.area;
   u.box = a.box | b.box;
   u.label = a.label;
+  u.dark = a.area >= b.area ? a.dark : b.dark;
   u.merged = true;
   return u;
 }
@@ -155,22 +166,100 @@ void MergeFragments(std::vector<Blob>& blobs, float typical) {
   blobs = std::move(out);
 }
 
+// How far the body continues beyond a blob's end along its axis: walks
+// outwards while the contrast (max over the axis and one pixel either side)
+// stays at or above `level`, tolerating a one-sample gap, up to `max_ext`.
+float Extension(const cv::Mat& diff, cv::Point2f start, cv::Point2f dir, float max_ext, float level) {
+  const cv::Point2f n(-dir.y, dir.x);
+  float last = 0;
+  int miss = 0;
+  for (float t = 1; t <= max_ext; t += 1) {
+    int v = 0;
+    for (int o = -1; o <= 1; ++o) {
+      cv::Point2f p = start + t * dir + static_cast<float>(o) * n;
+      int x = cvRound(p.x), y = cvRound(p.y);
+      if (x < 0 || y < 0 || x >= diff.cols || y >= diff.rows) continue;
+      v = std::max<int>(v, diff.at<uint8_t>(y, x));
+    }
+    if (v >= level) {
+      last = t;
+      miss = 0;
+    } else if (++miss > 1) {
+      break;
+    }
+  }
+  return last;
+}
+
+// Deterministic k-means seeds: the random generator is OpenCV's global one,
+// so it is set for the call and restored (the caller's sequence is kept).
+void SplitClump(const std::vector<cv::Point2f>& pts, int k, cv::Mat& centres) {
+  cv::RNG& rng = cv::theRNG();
+  const uint64 saved = rng.state;
+  rng.state = 0x9E3779B97F4A7C15ull;
+  cv::Mat assignment;
+  cv::kmeans(pts, k, assignment, cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 10, 0.5), 1,
+             cv::KMEANS_PP_CENTERS, centres);
+  rng.state = saved;
+}
+
 }  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
 
+float Detector::DesiredScale(int frame_width) const {
+  if (params_.target_fish_work_px <= 0 || typical_length_work_ <= 0) return scale_;
+  const float full_length = typical_length_work_ / scale_;
+  const float min_scale = std::min(1.0f, 64.0f / std::max(1, frame_width));
+  return std::clamp(params_.target_fish_work_px / full_length, min_scale, 1.0f);
+}
+
+void Detector::Rescale(float scale) {
+  const float r = scale / scale_;
+  typical_length_work_ *= r;
+  typical_area_work_ *= r * r;
+  typical_boundary_work_ *= r;
+  scale_ = scale;
+}
+
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
-  if (bootstrapped_ || params_.expected_length_px > 0 || frame.empty()) return DetectOnce(frame, mask);
-  // The first frame: the water model's window and the clump splitting
-  // depend on the fish size, which is learnt from the detections. Iterate
-  // until the size settles (a window too small for the fish cuts every
-  // fish into pieces, which then look like the typical fish).
+  if (frame.empty()) return {};
+  if (bootstrapped_) return DetectOnce(frame, mask);
+  const bool adaptive = params_.target_fish_work_px > 0;
+  // Learn the size at a moderate reduction first (at most 2x).
+  scale_ = std::min(1.0f, std::max(static_cast<float>(params_.work_width) / frame.cols, 0.5f));
+  if (params_.expected_length_px > 0) {
+    if (adaptive) {
+      scale_ = std::clamp(params_.target_fish_work_px / params_.expected_length_px,
+                          std::min(1.0f, 64.0f / frame.cols), 1.0f);
+    }
+    typical_length_work_ = params_.expected_length_px * scale_;
+    typical_area_work_ = typical_length_work_ * typical_length_work_ * 0.12f;
+    bootstrapped_ = true;
+    return DetectOnce(frame, mask);
+  }
+  // The first frame: the water model's window, the clump splitting and the
+  // working scale depend on the fish size, which is learnt from the
+  // detections. Detect again until the size settles (a window too small
+  // for the fish cuts every fish into pieces, which then look like the
+  // typical fish); then choose the working scale from it once and let the
+  // size settle again at that scale.
   std::vector<Detection> out;
-  for (int pass = 0; pass < kBootstrapPasses; ++pass) {
-    const float before = typical_length_work_;
-    replace_size_ = true;
-    out = DetectOnce(frame, mask);
-    if (before > 0 && std::abs(typical_length_work_ - before) <= kBootstrapTolerance * before) break;
+  auto settle = [&](int passes) {
+    for (int pass = 0; pass < passes; ++pass) {
+      const float before = typical_length_work_;
+      replace_size_ = true;
+      out = DetectOnce(frame, mask);
+      if (before > 0 && std::abs(typical_length_work_ - before) <= kBootstrapTolerance * before) break;
+    }
+  };
+  settle(kBootstrapPasses);
+  if (adaptive && typical_length_work_ > 0) {
+    const float want = DesiredScale(frame.cols);
+    if (std::abs(want - scale_) > kBootstrapTolerance * scale_) {
+      Rescale(want);
+      settle(3);
+    }
   }
   replace_size_ = false;
   bootstrapped_ = true;
@@ -180,26 +269,38 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
 std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask) {
   std::vector<Detection> out;
   if (frame.empty()) return out;
-  scale_ = std::min(1.0f, static_cast<float>(params_.work_width) / frame.cols);
   if (scale_ < 1.0f) {
-    cv::resize(frame, work_, cv::Size(), scale_, scale_, cv::INTER_AREA);
+    cv::resize(frame, work_, cv::Size(std::max(1, cvRound(frame.cols * scale_)), std::max(1, cvRound(frame.rows * scale_))),
+               0, 0, cv::INTER_AREA);
   } else {
     work_ = frame;
   }
-  if (typical_length_work_ <= 0 && params_.expected_length_px > 0) {
-    typical_length_work_ = params_.expected_length_px * scale_;
-    typical_area_work_ = typical_length_work_ * typical_length_work_ * 0.12f;
-  }
+  const float sx = static_cast<float>(work_.cols) / frame.cols;  // exact work / full per axis
+  const float sy = static_cast<float>(work_.rows) / frame.rows;
 
   // Outside the pool there is no water to model: paint it the pool's mean
   // colour, so walls and walkways leave no edge in the water model.
-  cv::Mat source = work_;
+  // Bright lines thinner than a fish's body (caustic networks on the
+  // bottom, ripple glitter, wave crests) are light focused by the surface,
+  // not objects: a grey-level opening with an element about half a body
+  // wide (sturgeon seen from above are ~1/8 as wide as long) removes them,
+  // and leaves dark bodies whole and pale bodies wider than the element.
+  cv::Mat lit = work_;
+  if (typical_length_work_ > 0) {
+    const int d = std::max(3, 2 * static_cast<int>(std::lround(kLineRemovalLengths * typical_length_work_ / 2)) + 1);
+    cv::morphologyEx(work_, opened_, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
+    lit = opened_;
+  }
+  cv::Mat source = lit;
+  bool masked = false;
   if (!mask.empty()) {
     cv::resize(mask, mask_work_, work_.size(), 0, 0, cv::INTER_NEAREST);
     if (cv::countNonZero(mask_work_) < static_cast<int>(mask_work_.total())) {
-      cv::Scalar water = cv::mean(work_, mask_work_);
-      source = work_.clone();
-      source.setTo(water, 255 - mask_work_);
+      cv::Scalar water = cv::mean(lit, mask_work_);
+      lit.copyTo(source_);
+      source_.setTo(water, 255 - mask_work_);
+      source = source_;
+      masked = true;
     }
   }
 
@@ -211,7 +312,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   if (typical_length_work_ > 0) {
     factor = std::clamp(static_cast<int>(std::lround(kBackgroundWindowLengths * typical_length_work_ /
                                                      params_.background_median)),
-                        2, 32);
+                        2, 64);
   }
   cv::resize(source, small_, cv::Size(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor)), 0, 0,
              cv::INTER_AREA);
@@ -219,57 +320,82 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::resize(small_, background_, work_.size(), 0, 0, cv::INTER_LINEAR);
 
   // 2. Contrast in noise units, either polarity, strongest channel.
-  cv::Mat absdiff;
-  cv::absdiff(source, background_, absdiff);
+  cv::absdiff(source, background_, absdiff_);
   cv::Mat ch[3];
-  cv::split(absdiff, ch);
+  cv::split(absdiff_, ch);
   cv::max(ch[0], ch[1], diff_);
   cv::max(diff_, ch[2], diff_);
-  const float sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_, source.data == work_.data ? cv::Mat() : mask_work_));
+  const float sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_, masked ? mask_work_ : cv::Mat()));
   const float high = std::max(params_.min_contrast, params_.threshold_sigma * sigma);
   const float low = high * 0.5f;
-  cv::Mat binary;
-  cv::threshold(diff_, binary, low, 255, cv::THRESH_BINARY);
+  cv::threshold(diff_, binary_, low, 255, cv::THRESH_BINARY);
   // Saturated pixels (sun glare, foam) and their halo carry no fish.
-  cv::Mat grey;
-  cv::cvtColor(work_, grey, cv::COLOR_BGR2GRAY);
-  cv::Mat saturated;
-  cv::threshold(grey, saturated, kSaturatedGrey, 255, cv::THRESH_BINARY);
-  if (cv::countNonZero(saturated) > 0) {
-    cv::dilate(saturated, saturated, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
-    binary.setTo(0, saturated);
+  cv::cvtColor(work_, grey_, cv::COLOR_BGR2GRAY);
+  cv::threshold(grey_, saturated_, kSaturatedGrey, 255, cv::THRESH_BINARY);
+  if (cv::countNonZero(saturated_) > 0) {
+    cv::dilate(saturated_, saturated_, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
+    binary_.setTo(0, saturated_);
   }
-  cv::morphologyEx(binary, binary, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  // Darker and lighter than the water are segmented apart: a dark fish
+  // crossed by a bright caustic line or touching a foam streak stays one
+  // clean body, and the bright lines stay thin lines (rejected by shape).
+  // Pale fish are found in the lighter set.
+  cv::cvtColor(background_, bg_grey_, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(source, lit_grey_, cv::COLOR_BGR2GRAY);
+  cv::compare(lit_grey_, bg_grey_, dark_, cv::CMP_LT);
+  cv::bitwise_and(binary_, dark_, bin_dark_);
+  cv::bitwise_not(dark_, dark_);
+  cv::bitwise_and(binary_, dark_, binary_);
+  const cv::Mat open3 = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  cv::morphologyEx(bin_dark_, bin_dark_, cv::MORPH_OPEN, open3);
+  cv::morphologyEx(binary_, binary_, cv::MORPH_OPEN, open3);
 
-  // 3. Blobs and their oriented shape.
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
+  // 3. Blobs and their oriented shape (one label image: dark blobs first).
+  const int n_dark = cv::connectedComponentsWithStats(bin_dark_, labels_, stats_, centroids_, 8, CV_32S);
+  const int n_light = cv::connectedComponentsWithStats(binary_, labels2_, stats2_, centroids2_, 8, CV_32S);
+  if (n_light > 1) {
+    cv::add(labels2_, cv::Scalar(n_dark - 1), labels_, binary_);
+    cv::vconcat(stats_, stats2_.rowRange(1, n_light), stats_);
+    cv::vconcat(centroids_, centroids2_.rowRange(1, n_light), centroids_);
+  }
+  const int n = n_dark + std::max(0, n_light - 1);
+  binary_ |= bin_dark_;
   std::vector<Blob> blobs;
   for (int i = 1; i < n; ++i) {
-    int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    int area = stats_.at<int>(i, cv::CC_STAT_AREA);
     if (area < params_.min_area_work_px) continue;
-    cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                 stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    cv::Rect box(stats_.at<int>(i, cv::CC_STAT_LEFT), stats_.at<int>(i, cv::CC_STAT_TOP),
+                 stats_.at<int>(i, cv::CC_STAT_WIDTH), stats_.at<int>(i, cv::CC_STAT_HEIGHT));
     Blob b;
     b.label = i;
+    b.dark = i < n_dark;
     b.box = box;
     b.area = static_cast<float>(area);
-    b.centre = cv::Point2f(static_cast<float>(centroids.at<double>(i, 0)), static_cast<float>(centroids.at<double>(i, 1)));
-    double sxx = 0, syy = 0, sxy = 0, grey_sum = 0;
-    int maxc = 0;
+    b.centre = cv::Point2f(static_cast<float>(centroids_.at<double>(i, 0)), static_cast<float>(centroids_.at<double>(i, 1)));
+    double sxx = 0, syy = 0, sxy = 0, grey_sum = 0, contrast_sum = 0;
+    int maxc = 0, boundary = 0;
     for (int y = box.y; y < box.y + box.height; ++y) {
-      const int* lp = labels.ptr<int>(y);
+      const int* lp = labels_.ptr<int>(y);
+      const int* up = y > 0 ? labels_.ptr<int>(y - 1) : nullptr;
+      const int* dn = y + 1 < labels_.rows ? labels_.ptr<int>(y + 1) : nullptr;
       const uint8_t* dp = diff_.ptr<uint8_t>(y);
-      const uint8_t* gp = grey.ptr<uint8_t>(y);
+      const uint8_t* gp = grey_.ptr<uint8_t>(y);
       for (int x = box.x; x < box.x + box.width; ++x) {
         if (lp[x] != i) continue;
         double dx = x - b.centre.x, dy = y - b.centre.y;
         sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
         maxc = std::max<int>(maxc, dp[x]);
+        contrast_sum += dp[x];
         grey_sum += gp[x];
+        if (!up || !dn || x == 0 || x + 1 == labels_.cols || up[x] != i || dn[x] != i || lp[x - 1] != i ||
+            lp[x + 1] != i) {
+          ++boundary;
+        }
       }
     }
     b.max_contrast = static_cast<float>(maxc);
+    b.mean_contrast = static_cast<float>(contrast_sum / area);
+    b.boundary = static_cast<float>(boundary);
     b.mean_grey = static_cast<float>(grey_sum / area);
     if (b.max_contrast < kLowScoreFraction * high) continue;
     sxx /= area; syy /= area; sxy /= area;
@@ -279,7 +405,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     double c = std::cos(theta), s = std::sin(theta);
     float lo_major = 1e9f, hi_major = -1e9f, lo_minor = 1e9f, hi_minor = -1e9f;
     for (int y = box.y; y < box.y + box.height; ++y) {
-      const int* lp = labels.ptr<int>(y);
+      const int* lp = labels_.ptr<int>(y);
       for (int x = box.x; x < box.x + box.width; ++x) {
         if (lp[x] != i) continue;
         float dx = x - b.centre.x, dy = y - b.centre.y;
@@ -290,6 +416,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     }
     b.length = hi_major - lo_major + 1;
     b.width = hi_minor - lo_minor + 1;
+    b.u_lo = lo_major - 0.5f;
+    b.u_hi = hi_major + 0.5f;
     b.fill = b.area / (b.length * b.width);
     blobs.push_back(b);
   }
@@ -300,46 +428,84 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   //    it. Closest pairs first.
   if (typical_length_work_ > 0) MergeFragments(blobs, typical_length_work_);
 
-  // 5. Shape: the typical fish is the median of this frame's fish-like blobs.
+  // 5. Shape: a fish is elongated, solid, unsaturated, and not much thinner
+  //    for its length than the typical fish (caustic lines, wave crests).
+  auto aspect = [](const Blob& b) { return b.width / std::max(1.0f, b.length); };
   auto fish_like = [&](const Blob& b) {
     return b.length / b.width >= params_.min_elongation && (b.merged || b.fill >= params_.min_solidity) &&
-           b.mean_grey < kSaturatedGrey;
+           b.mean_grey < kSaturatedGrey &&
+           aspect(b) >= kMinBodyAspect &&
+           (typical_aspect_ <= 0 || aspect(b) >= params_.min_aspect_fraction * typical_aspect_);
   };
-  std::vector<float> lengths, areas;
+  // The typical fish: an upper quantile of the confident fish-like blobs'
+  // lengths, not the median: a fish seen in pieces gives several short
+  // blobs, a whole fish one. Area, outline and width/length of the typical
+  // fish are medians over the blobs within 20% of that length.
+  struct Sample { float length, area, boundary, aspect; };
+  std::vector<Sample> samples;
+  int dark_samples = 0;
   for (const Blob& b : blobs) {
     if (fish_like(b) && b.max_contrast >= high) {
-      lengths.push_back(b.length);
-      areas.push_back(b.area);
+      samples.push_back({b.length, b.area, b.boundary, aspect(b)});
+      dark_samples += b.dark;
     }
   }
-  if (!lengths.empty() && params_.expected_length_px <= 0) {
-    // An upper quantile, not the median: a fish seen in pieces gives
-    // several short blobs, a whole fish one.
-    auto mid = [](std::vector<float>& v) {
-      size_t k = static_cast<size_t>(kSizeQuantile * (v.size() - 1));
-      std::nth_element(v.begin(), v.begin() + k, v.end());
-      return v[k];
-    };
-    float l = mid(lengths), a = mid(areas);
+  if (!samples.empty()) {
+    const float share = static_cast<float>(dark_samples) / samples.size();
+    dark_share_ = dark_share_ < 0 || replace_size_ ? share : kSizeMemory * dark_share_ + (1 - kSizeMemory) * share;
+  }
+  auto quantile = [](std::vector<float>& v, float q) {
+    size_t k = static_cast<size_t>(q * (v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + k, v.end());
+    return v[k];
+  };
+  if (!samples.empty() && params_.expected_length_px <= 0) {
+    std::vector<float> all_lengths;
+    for (const Sample& x : samples) all_lengths.push_back(x.length);
+    const float l = quantile(all_lengths, kSizeQuantile);
+    std::vector<float> areas, boundaries, aspects;
+    for (const Sample& x : samples) {
+      if (std::abs(x.length - l) <= 0.2f * l) {
+        areas.push_back(x.area);
+        boundaries.push_back(x.boundary);
+        aspects.push_back(x.aspect);
+      }
+    }
+    float a = quantile(areas, 0.5f), bd = quantile(boundaries, 0.5f), asp = quantile(aspects, 0.5f);
     if (typical_length_work_ <= 0 || replace_size_) {
       typical_length_work_ = l;
       typical_area_work_ = a;
+      typical_boundary_work_ = bd;
+      typical_aspect_ = asp;
     } else {
       typical_length_work_ = kSizeMemory * typical_length_work_ + (1 - kSizeMemory) * l;
       typical_area_work_ = kSizeMemory * typical_area_work_ + (1 - kSizeMemory) * a;
+      typical_boundary_work_ = kSizeMemory * typical_boundary_work_ + (1 - kSizeMemory) * bd;
+      typical_aspect_ = kSizeMemory * typical_aspect_ + (1 - kSizeMemory) * asp;
     }
-  } else if (!areas.empty() && typical_area_work_ <= 0) {
-    std::nth_element(areas.begin(), areas.begin() + areas.size() / 2, areas.end());
-    typical_area_work_ = areas[areas.size() / 2];
+    // With a known ground sampling distance the typical fish is a
+    // plausible sturgeon, not a noise speck or the whole school.
+    if (gsd_m_ > 0) {
+      const float lo = static_cast<float>(params_.min_fish_m / gsd_m_) * scale_;
+      const float hi = static_cast<float>(params_.max_fish_m / gsd_m_) * scale_;
+      const float clamped = std::clamp(typical_length_work_, lo, std::max(lo, hi));
+      if (clamped != typical_length_work_) {
+        const float r = clamped / typical_length_work_;
+        typical_length_work_ = clamped;
+        typical_area_work_ *= r * r;
+        typical_boundary_work_ *= r;
+      }
+    }
   }
 
-  const float inv = 1.0f / scale_;
   auto in_mask = [&](cv::Point2f p) {
     if (mask.empty()) return true;
     int mx = std::clamp(static_cast<int>(p.x * mask.cols / work_.cols), 0, mask.cols - 1);
     int my = std::clamp(static_cast<int>(p.y * mask.rows / work_.rows), 0, mask.rows - 1);
     return mask.at<uint8_t>(my, mx) != 0;
   };
+  auto to_full = [&](float x, float y, float w, float h) { return cv::Rect2f(x / sx, y / sy, w / sx, h / sy); };
+  const float end_level = 2.0f * sigma;  // the body's ends must stand out of the noise
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
     float score = std::clamp(0.5f * b.max_contrast / high, 0.0f, 1.0f);
@@ -349,16 +515,29 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
         continue;  // long and thin: a rope or a wall edge
     }
-    // 6. A clump of touching fish: split into as many fish as its area holds.
-    //    A blob shaped like one fish (slender, solid, not much longer than
-    //    the typical fish) is one fish whatever its area: fish vary in size
-    //    and the typical size is learnt from pieces as well as whole bodies.
+    // 6. A clump of touching fish. A blob shaped like one fish (slender,
+    //    solid, not much longer than the typical fish) is one fish whatever
+    //    its area: fish vary in size. Two fish side by side make a blob as
+    //    long as one but twice as wide for its length and twice the area.
     int k = 1;
-    const bool one_body = fish_like(b) && (typical <= 0 || b.length <= kOneBodyMaxLength * typical);
-    if (!one_body && typical_area_work_ > 0 && b.area > kClumpAreaFactor * typical_area_work_) {
-      k = static_cast<int>(std::lround(b.area / typical_area_work_));
+    const float rel_len = typical > 0 ? b.length / typical : 1.0f;
+    const bool side_by_side = typical_aspect_ > 0 && aspect(b) > 1.4f * typical_aspect_ &&
+                              b.area > 1.5f * typical_area_work_ * std::max(1.0f, rel_len);
+    const bool one_body = fish_like(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
+    const float k_area = typical_area_work_ > 0 ? b.area / typical_area_work_ : 0;
+    const float k_boundary = typical_boundary_work_ > 0 ? b.boundary / typical_boundary_work_ : 0;
+    if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f))) {
+      // Overlapping fish hide each other's area but not their outline
+      // (crossing fish): the outline may raise the estimate, up to twice
+      // the area's (a ragged pattern has a long outline and little area).
+      k = std::max(2, static_cast<int>(std::lround(std::max(k_area, std::min(k_boundary, 2 * k_area)))));
       // A clump is compact: k fish side by side span at most about sqrt(k)
       // fish lengths. Rings and edges (pool walls, cage frames) are not.
+      // Clumps are of fish: of the polarity (darker or lighter than the
+      // water) that single fish in this footage mostly have. A large
+      // bright patch among dark fish is glare, foam or a caustic knot.
+      const float polarity_share = dark_share_ < 0 ? 1.0f : b.dark ? dark_share_ : 1.0f - dark_share_;
+      if (polarity_share < kClumpMinPolarityShare) continue;
       bool compact = b.fill >= 0.5f * params_.min_solidity &&
                      b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
       if (!compact) continue;
@@ -366,27 +545,37 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     if (k <= 1) {
       if (!fish_like(b)) continue;
       if (!in_mask(b.centre)) continue;
-      cv::Rect2f box(b.box.x * inv, b.box.y * inv, b.box.width * inv, b.box.height * inv);
-      out.push_back(Detection{box, score, b.length * inv});
+      // Body ends: the faint snout and tail fall below the blob threshold;
+      // follow the axis out while the contrast stays above a fraction of
+      // the body's (and well above the noise).
+      float length = b.length;
+      if (typical > 0) {
+        const cv::Point2f dir(std::cos(b.theta), std::sin(b.theta));
+        const float level = std::max(params_.end_contrast_fraction * b.mean_contrast, end_level);
+        const float max_ext = 0.3f * std::max(typical, b.length);
+        length += Extension(diff_, b.centre + b.u_hi * dir, dir, max_ext, level) +
+                  Extension(diff_, b.centre + b.u_lo * dir, -dir, max_ext, level);
+      }
+      out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
+                                      static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
+                              score, length / sx});
       continue;
     }
     std::vector<cv::Point2f> pts;
     for (int y = b.box.y; y < b.box.y + b.box.height; ++y) {
-      const int* lp = labels.ptr<int>(y);
+      const int* lp = labels_.ptr<int>(y);
       for (int x = b.box.x; x < b.box.x + b.box.width; ++x) {
         if (lp[x] == b.label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
       }
     }
     k = std::min<int>(k, static_cast<int>(pts.size()));
-    cv::Mat centres, assignment;
-    cv::kmeans(pts, k, assignment, cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 10, 0.5), 1,
-               cv::KMEANS_PP_CENTERS, centres);
+    cv::Mat centres;
+    SplitClump(pts, k, centres);
     float half = 0.5f * std::sqrt(typical_area_work_);
     for (int j = 0; j < k; ++j) {
       cv::Point2f p(centres.at<float>(j, 0), centres.at<float>(j, 1));
       if (!in_mask(p)) continue;
-      cv::Rect2f box((p.x - half) * inv, (p.y - half) * inv, 2 * half * inv, 2 * half * inv);
-      out.push_back(Detection{box, score, 0.0f});
+      out.push_back(Detection{to_full(p.x - half, p.y - half, 2 * half, 2 * half), score, 0.0f});
     }
   }
   return out;

@@ -1,27 +1,39 @@
 // Finding sturgeon in one frame by appearance, so resting fish are found as
 // well as swimming ones (no background subtraction over time).
 //
-// 1. Water model: the frame is reduced to `work_width`; the water's colour
-//    is estimated per pixel by a median over a window several fish long
-//    (computed at 1/`background_factor` scale), which ignores the fish
-//    themselves and follows depth gradients, cloud shadows and low light.
-// 2. Contrast: each pixel's colour distance to the water model, divided by
-//    the frame's robust noise level (median absolute deviation), so the
-//    threshold is in units of noise, not grey levels. Fish darker or lighter
-//    than the water both stand out.
-// 3. Blobs: connected components, described by their second moments
-//    (oriented major and minor axis), area and solidity.
-// 4. Shape: a fish is an elongated, solid blob. Round blobs (glare, foam
-//    patches, feed pellets) and ragged ones (foam, caustics) are rejected;
-//    so are lines much longer than a fish (net ropes, walls). The expected
-//    fish size comes from the GSD when the altitude is known, and otherwise
-//    from the median of the frame's own elongated blobs (robust statistics).
-// 5. Clumps: a blob of several touching fish (area a multiple of the typical
-//    fish) is split by k-means on its pixels into that many detections.
+// 0. Working scale: the fish size is learnt on the first frame at a
+//    moderate reduction; then the frame is reduced so a typical fish is
+//    about `target_fish_work_px` long (small fish keep their pixels, big
+//    ones are not processed at full resolution). With a known GSD the
+//    learnt size is bounded by plausible sturgeon lengths.
+// 1. Light, not objects: bright lines thinner than about half a fish's
+//    body (caustic networks, glitter, wave crests) are removed by a grey
+//    opening sized from the fish length.
+// 2. Water model: the water's colour per pixel by a median over a window
+//    ~2.5 fish lengths (computed at reduced scale), which ignores the fish
+//    and follows depth gradients, cloud shadows and low light.
+// 3. Contrast: strongest-channel colour distance to the water model in
+//    units of the frame's robust noise (MAD), with hysteresis; pixels darker
+//    and lighter than the water are segmented apart, so a dark fish under a
+//    bright line stays one body.
+// 4. Blobs: connected components with oriented second moments (major and
+//    minor extent), area, outline length and fill.
+// 5. Shape: a fish is an elongated, solid, unsaturated blob, no thinner for
+//    its length than ~7% and than ~half the typical fish's width/length.
+//    The typical fish (length, area, outline, width/length) is learnt from
+//    the footage (upper quantile of fish-like blobs).
+// 6. Clumps: a blob that is not one fish (longer than 1.6 fish, or as long
+//    as one but much wider with twice the area: fish side by side) holds
+//    k = max(area / typical area, min(outline / typical outline, 2 x that))
+//    fish, split by k-means (deterministic seeds); only blobs of the
+//    polarity single fish mostly have are clumps.
+// 7. Length: from each end of the blob the body is followed along its axis
+//    while the contrast stays above a fraction of the body's mean contrast
+//    (the faint snout and tail fall below the blob threshold).
 //
 // Boxes are returned in full-resolution image pixels with the body length
-// along the major axis in `length_px`. Not thread-safe (keeps the running
-// fish size between frames).
+// along the major axis in `length_px` (0 for fish split off a clump). Not
+// thread-safe (keeps the running fish size between frames).
 #pragma once
 
 #include <vector>
@@ -33,7 +45,24 @@
 namespace sturgeon::vision {
 
 struct DetectorParams {
-  int work_width = 960;              // frames are reduced to this width first
+  // Working resolution. With `target_fish_work_px` > 0 the scale is chosen
+  // from the learnt fish size so a typical fish is about that many pixels
+  // long (small fish are not reduced to nothing, big ones are not processed
+  // at full resolution); the size is first learnt at `work_width` (reduced
+  // at most 2x). With 0, frames are reduced to `work_width`.
+  int work_width = 960;
+  float target_fish_work_px = 24.0f;
+  // Plausible sturgeon lengths (m): with a known ground sampling distance
+  // the learnt typical length is kept inside [min, max] / GSD.
+  float min_fish_m = 0.15f;
+  float max_fish_m = 2.5f;
+  // Seen from above a sturgeon's body is about 1/8-1/6 as wide as long;
+  // blobs thinner than this fraction of the learnt width/length ratio
+  // (caustic lines, ropes, wave crests) are not fish.
+  float min_aspect_fraction = 0.45f;
+  // Body ends: the length is measured along the axis out to where the
+  // contrast falls below this fraction of the body's mean contrast.
+  float end_contrast_fraction = 0.3f;
   int background_factor = 8;         // the water model is computed at 1/8 of work size
   int background_median = 5;         // median window, in background pixels
   float threshold_sigma = 4.0f;      // contrast threshold in noise units
@@ -41,7 +70,7 @@ struct DetectorParams {
   float min_elongation = 1.7f;       // major / minor axis
   float min_solidity = 0.55f;
   float max_length_factor = 2.6f;    // longer than this x typical, and thin: a rope
-  float min_length_factor = 0.35f;   // shorter than this x typical: debris
+  float min_length_factor = 0.5f;    // shorter than this x typical: debris or a piece
   float expected_length_px = 0;      // full-res pixels; 0 = learn from the footage
   int min_area_work_px = 12;
 };
@@ -58,10 +87,19 @@ class Detector {
   // first fish).
   float TypicalLengthPx() const { return typical_length_work_ / scale_; }
 
+  // Ground sampling distance of the next frame (full-resolution metres per
+  // pixel; 0 = unknown). Bounds the learnt fish size.
+  void SetGroundSampling(double m_per_px) { gsd_m_ = m_per_px; }
+
+  // Working scale (work / full); fixed after the first frame.
+  float scale() const { return scale_; }
+
   const DetectorParams& params() const { return params_; }
 
  private:
   std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask);
+  void Rescale(float scale);  // changes the working scale, keeping the learnt size
+  float DesiredScale(int frame_width) const;
 
   DetectorParams params_;
   bool bootstrapped_ = false;  // the first frame was detected until the fish size settled
@@ -69,7 +107,13 @@ class Detector {
   float scale_ = 1.0f;  // work / full
   float typical_length_work_ = 0;
   float typical_area_work_ = 0;
-  cv::Mat work_, mask_work_, background_, small_, diff_;
+  float typical_boundary_work_ = 0;  // boundary pixels of a typical single fish
+  float typical_aspect_ = 0;         // width / length of a typical single fish
+  float dark_share_ = -1;            // share of single fish darker than the water (-1: unknown)
+  double gsd_m_ = 0;
+  cv::Mat work_, mask_work_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_, stats_,
+      centroids_, source_, bg_grey_, dark_, bin_dark_, labels2_, stats2_, centroids2_, opened_,
+      lit_grey_;
 };
 
 }  // namespace sturgeon::vision

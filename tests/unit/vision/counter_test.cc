@@ -61,4 +61,35 @@ TEST(CountFish, FishSideBySideThatDriftApartAreTwo) {
 }
 
 }  // namespace
+// Temporal shape consistency: a rigid fish keeps its length from frame to
+// frame; a flickering pattern (a caustic cell, foam) does not.
+TEST(CountFish, AFlickeringPatternIsNotAFishButAStableBodyIs) {
+  Tracklet fish = Line(1, 1, 60, 0, 0, 1);
+  Tracklet flicker = Line(2, 1, 60, 900, 500, 0.3f);
+  const float lengths[] = {12, 45, 20, 60, 9, 38};
+  for (size_t i = 0; i < flicker.observations.size(); ++i) flicker.observations[i].length_px = lengths[i % 6];
+  auto r = CountFish({fish, flicker});
+  EXPECT_EQ(r.count, 1);
+  EXPECT_EQ(r.inconsistent, 1);
+  ASSERT_EQ(r.fish.size(), 1u);
+  EXPECT_EQ(r.fish[0].tracklet_ids, (std::vector<int>{1}));
+}
+
+// A fish resting on the bottom does not move: it is counted like any other
+// stable body.
+TEST(CountFish, AMotionlessStableBodyIsCounted) {
+  Tracklet resting = Line(1, 1, 60, 300, 300, 0);
+  for (size_t i = 0; i < resting.observations.size(); ++i) resting.observations[i].length_px = 40 + (i % 3);
+  auto r = CountFish({resting});
+  EXPECT_EQ(r.count, 1);
+  EXPECT_EQ(r.inconsistent, 0);
+}
+
+// Detections read from a file carry no lengths: the shape test is off.
+TEST(CountFish, TrackletsWithoutLengthsAreNotJudgedByShape) {
+  Tracklet t = Line(1, 1, 60, 0, 0, 1);
+  for (auto& o : t.observations) o.length_px = 0;
+  EXPECT_EQ(CountFish({t}).count, 1);
+}
+
 }  // namespace sturgeon::vision

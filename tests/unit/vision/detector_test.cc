@@ -1,0 +1,106 @@
+// The detector on synthetic frames: touching fish split by shape, thin
+// bright lines (caustics) rejected, resting fish kept, working scale chosen
+// from the fish size.
+#include "vision/detect/detector.h"
+
+#include <cmath>
+#include <random>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+namespace sturgeon::vision {
+namespace {
+
+struct Fish {
+  cv::Point2f centre;
+  float length, angle_deg;
+};
+
+// Water with a gentle gradient and sensor noise, dark slender fish (about
+// 1/7 as wide as long). A look unlike the simulator's.
+cv::Mat Frame(const std::vector<Fish>& fish, cv::Size size, unsigned seed) {
+  cv::Mat img(size, CV_8UC3);
+  for (int y = 0; y < size.height; ++y) {
+    for (int x = 0; x < size.width; ++x) {
+      const int v = 120 + 20 * x / size.width;
+      img.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uint8_t>(v + 10), static_cast<uint8_t>(v + 15),
+                                          static_cast<uint8_t>(v - 20));
+    }
+  }
+  for (const Fish& f : fish) {
+    cv::ellipse(img, f.centre, cv::Size2f(f.length / 2, f.length / 14), f.angle_deg, 0, 360, cv::Scalar(50, 55, 45),
+                cv::FILLED, cv::LINE_AA);
+  }
+  cv::Mat noise(size, CV_8UC3);
+  cv::RNG rng(seed);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 3);
+  img += noise;
+  return img;
+}
+
+// Eight isolated fish on a grid, plus `extra`.
+std::vector<Fish> Grid(float length, std::vector<Fish> extra = {}) {
+  std::vector<Fish> fish;
+  for (int i = 0; i < 8; ++i) {
+    fish.push_back({cv::Point2f(120.0f + 170.0f * (i % 4), 110.0f + 170.0f * (i / 4)), length, 25.0f * i});
+  }
+  fish.insert(fish.end(), extra.begin(), extra.end());
+  return fish;
+}
+
+TEST(Detector, FindsIsolatedFishAndLearnsTheirSize) {
+  Detector d;
+  auto dets = d.Detect(Frame(Grid(90), {800, 520}, 1));
+  EXPECT_EQ(dets.size(), 8u);
+  EXPECT_NEAR(d.TypicalLengthPx(), 90, 25);
+  for (const Detection& det : dets) EXPECT_NEAR(det.length_px, 90, 20);
+}
+
+TEST(Detector, TwoCrossingFishAreTwo) {
+  const std::vector<Fish> pair = {{cv::Point2f(400, 440), 90, 20}, {cv::Point2f(405, 440), 90, 110}};
+  Detector d;
+  auto dets = d.Detect(Frame(Grid(90, pair), {800, 520}, 2));
+  EXPECT_EQ(dets.size(), 10u);
+}
+
+// Two fish touching flank to flank: one blob as long as a fish, twice as
+// wide for its length and twice the area.
+TEST(Detector, TwoFishSideBySideAreTwo) {
+  const std::vector<Fish> pair = {{cv::Point2f(400, 440), 90, 0}, {cv::Point2f(400, 453), 90, 0}};
+  Detector d;
+  auto dets = d.Detect(Frame(Grid(90, pair), {800, 520}, 3));
+  EXPECT_EQ(dets.size(), 10u);
+}
+
+TEST(Detector, ThinBrightLinesAreNotFish) {
+  cv::Mat img = Frame(Grid(90), {800, 520}, 4);
+  // A network of bright, thin, fish-length lines (caustics on the bottom).
+  for (int i = 0; i < 12; ++i) {
+    cv::Point a(40 + 60 * i, 470), b(70 + 60 * i, 500 - (i % 3) * 10);
+    cv::line(img, a, b, cv::Scalar(200, 205, 180), 2, cv::LINE_AA);
+    cv::line(img, b, b + cv::Point(50, -20), cv::Scalar(200, 205, 180), 2, cv::LINE_AA);
+  }
+  Detector d;
+  auto dets = d.Detect(img);
+  EXPECT_EQ(dets.size(), 8u);
+}
+
+TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {
+  Detector d;
+  for (unsigned f = 0; f < 5; ++f) {
+    auto dets = d.Detect(Frame(Grid(90), {800, 520}, 10 + f));
+    EXPECT_EQ(dets.size(), 8u) << "frame " << f;
+  }
+}
+
+TEST(Detector, WorkingScaleFollowsTheFishSize) {
+  Detector big, small;
+  big.Detect(Frame(Grid(120), {800, 520}, 5));
+  small.Detect(Frame(Grid(40), {800, 520}, 6));
+  EXPECT_LT(big.scale(), 0.5f);   // a big fish is not processed at full resolution
+  EXPECT_GT(small.scale(), 0.5f);  // a small one is not reduced to nothing
+}
+
+}  // namespace
+}  // namespace sturgeon::vision
