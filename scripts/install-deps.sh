@@ -13,7 +13,15 @@ packages=(
   ffmpeg
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl procps
+  chromium
 )
+# The dashboard test runs on Node.js (npm installs playwright-core, which
+# drives the chromium above and downloads no browser). A Node.js that is
+# already installed (e.g. from NodeSource, whose package includes npm and
+# conflicts with Debian's npm) is kept.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

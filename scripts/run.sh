@@ -15,9 +15,9 @@ fi
 "$bin" user add admin --role admin --db "$db" >/dev/null
 token=$("$bin" token create admin --label "make run" --db "$db")
 cat <<MSG
-Sturgeon API on http://$listen  (database $db)
+Sturgeon dashboard and API on http://$listen/  (database $db)
 Admin token (shown once): $token
-Try:
+Open http://$listen/ in a browser and sign in with the token, or try:
   curl -s -H "Authorization: Bearer $token" http://$listen/api/farms
   curl -s http://$listen/healthz
 MSG

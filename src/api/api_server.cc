@@ -68,6 +68,7 @@ ApiServer::~ApiServer() {
     http_->Shutdown();
     http_->Wait();
   }
+  if (stocktake_worker_) stocktake_worker_->Stop();
 }
 
 Result<std::unique_ptr<Store>> ApiServer::AcquireStore() {
@@ -102,18 +103,25 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(const ApiOptions& options) {
   if (options.inventory_cache_ttl.count() > 0) {
     server->cache_ = std::make_unique<ResponseCache>(options.inventory_cache_ttl, kMaxCachedResponses);
   }
+  {
+    StocktakeWorkerOptions w;
+    w.db = options.db;
+    w.upload_dir = options.stocktake_dir;
+    if (w.upload_dir.empty()) {
+      constexpr std::string_view kSqliteScheme = "sqlite:";
+      const std::string path =
+          options.db.rfind(kSqliteScheme, 0) == 0 ? options.db.substr(kSqliteScheme.size()) : options.db;
+      w.upload_dir = path + ".uploads";
+    }
+    w.threads = options.stocktake_threads;
+    STURGEON_ASSIGN_OR_RETURN(server->stocktake_worker_, StocktakeWorker::Start(w));
+  }
   ApiServer* self = server.get();
   STURGEON_ASSIGN_OR_RETURN(
       server->http_,
       HttpServer::Start(
           options.server, [self](HttpRequest&& req) { return self->Handle(std::move(req)); },
-          [](std::string_view target) {
-            const std::string_view path = target.substr(0, target.find('?'));
-            for (const Route& r : Routes()) {
-              if (r.path == path && r.body_limit > kDefaultBodyLimit) return r.body_limit;
-            }
-            return kDefaultBodyLimit;
-          },
+          [](std::string_view target) { return BodyLimitForPath(target.substr(0, target.find('?'))); },
           [](const HttpRequest& header, uint64_t limit) {
             const std::string target(header.target().data(), header.target().size());
             return ProblemResponse(413, ProblemJson(413, fmt::format("the body is larger than {} bytes", limit),
@@ -176,6 +184,7 @@ HttpResponse ApiServer::Handle(HttpRequest&& req) {
                            lease ? lease->get() : nullptr);
         ctx.set_metrics(metrics_.get());
         ctx.set_cache(cache_.get());
+        ctx.set_stocktake_worker(stocktake_worker_.get());
         try {
           reply = route.handler(ctx);
         } catch (const std::exception& e) {
@@ -185,6 +194,7 @@ HttpResponse ApiServer::Handle(HttpRequest&& req) {
     }
     if (st.ok() && reply.ok()) {
       res = MakeResponse(reply->status, std::move(reply->body), reply->content_type);
+      for (const auto& [name, value] : reply->headers) res.set(name, value);
     } else {
       const Status& err = st.ok() ? reply.status() : st;
       const int code = HttpStatusOf(err.code());

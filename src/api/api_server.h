@@ -16,6 +16,7 @@
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "api/response_cache.h"
+#include "api/stocktake_worker.h"
 #include "core/status.h"
 #include "storage/store.h"
 
@@ -29,6 +30,11 @@ struct ApiOptions {
   // How long a computed pool inventory may be served again (0: never);
   // writes through the API clear it at once (see response_cache.h).
   std::chrono::milliseconds inventory_cache_ttl{1000};
+  // Drone stocktake jobs: uploaded footage waits in `stocktake_dir` (default:
+  // "<db>.uploads" beside the database), counted by this many threads
+  // (0: this process counts nothing; jobs wait for another process).
+  std::string stocktake_dir;
+  int stocktake_threads = 1;
 };
 
 // Parses "HOST:PORT" (e.g. "127.0.0.1:8080", "[::1]:0").
@@ -58,6 +64,7 @@ class ApiServer {
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<ResponseCache> cache_;
+  std::unique_ptr<StocktakeWorker> stocktake_worker_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Store>> pool_;  // idle stores; guarded by pool_mu_
   std::unique_ptr<HttpServer> http_;

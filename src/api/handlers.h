@@ -53,4 +53,18 @@ Result<Reply> CreateSexing(RequestContext& c);
 Result<Reply> ListBiopsies(RequestContext& c);
 Result<Reply> CreateBiopsy(RequestContext& c);
 
+// Drone stocktake jobs (stocktake_handlers.cc).
+Result<Reply> CreateStocktakeJob(RequestContext& c);
+Result<Reply> ListPoolStocktakeJobs(RequestContext& c);
+Result<Reply> GetStocktakeJob(RequestContext& c);
+Result<Reply> GetStocktakeJobSnapshot(RequestContext& c);
+Result<Reply> AcceptStocktakeJob(RequestContext& c);
+
+// The web dashboard: its files and its read-only views (dashboard_handlers.cc).
+Result<Reply> GetDashboard(RequestContext& c);
+Result<Reply> GetDashboardAsset(RequestContext& c);
+Result<Reply> GetOverview(RequestContext& c);
+Result<Reply> GetFarmOverview(RequestContext& c);
+Result<Reply> GetPoolOverview(RequestContext& c);
+
 }  // namespace sturgeon::api

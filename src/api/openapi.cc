@@ -31,6 +31,9 @@ const std::map<std::string_view, ParamDoc>& ParamCatalogue() {
       {"cursor", {"The next_cursor of the previous page (rows with a higher id)", "integer", ""}},
       {"actor", {"Only entries by this user", "string", ""}},
       {"resource", {"Only entries about this resource kind (farm, pool, daily_status, ...)", "string", ""}},
+      {"altitude_m", {"Camera altitude above the water, m (with hfov_deg: lengths and biomass)", "number", ""}},
+      {"hfov_deg", {"Camera horizontal field of view, degrees (with altitude_m)", "number", ""}},
+      {"time", {"When the footage was taken (ISO 8601); default now", "string", "date-time"}},
   };
   return kParams;
 }
@@ -99,6 +102,34 @@ json Components() {
   s["BulkStatus"] = {{"type", "string"},
                      {"description", "CSV with a header line (date, pit_tag, cohort, pool, weight_g, length_cm, "
                                      "health, feeding, notes), or NDJSON objects with those keys"}};
+  s["Video"] = {{"type", "string"}, {"format", "binary"},
+                {"description", "Drone footage (MP4, H.264 or anything FFmpeg decodes), as the raw body"}};
+  s["Png"] = {{"type", "string"}, {"format", "binary"}};
+  s["Html"] = {{"type", "string"}};
+  s["Asset"] = {{"type", "string"}, {"format", "binary"}};
+  s["StocktakeJob"] = SchemaOf(json{{"id", 1}, {"pool", ""}, {"farm", ""}, {"state", "queued"}, {"time", ""},
+                                    {"created_at", ""}, {"started_at", nullptr}, {"finished_at", nullptr},
+                                    {"video_bytes", 1}, {"altitude_m", nullptr}, {"hfov_deg", nullptr},
+                                    {"progress", {{"frames_done", 1}, {"frames_total", 1},
+                                                                      {"fraction", 0.5}}},
+                                    {"error", nullptr}, {"result", nullptr}, {"snapshot_url", nullptr},
+                                    {"accepted", nullptr}});
+  s["StocktakeJob"]["properties"]["state"]["enum"] = {"queued", "running", "done", "failed"};
+  s["StocktakeJobList"] = {{"type", "object"},
+                           {"properties",
+                            {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/StocktakeJob"}}}}}}}};
+  s["AcceptedStocktake"] = SchemaOf(json{{"stocktake", ToJson(Stocktake{})}, {"job", 1}, {"book_count", 1},
+                                         {"counted", 1}, {"variance", 1}, {"variance_pct", 0.5},
+                                         {"book_within_interval", true}});
+  s["Overview"] = SchemaOf(json{{"time", ""}, {"complete", true}, {"inventory", ToJson(Inventory{})},
+                                {"farms", json::array()}, {"alerts", json::array()}, {"thresholds", json::object()}});
+  s["FarmOverview"] = SchemaOf(json{{"time", ""}, {"farm", json::object()}, {"inventory", ToJson(Inventory{})},
+                                    {"pools", json::array()}, {"alerts", json::array()}});
+  s["PoolOverview"] = SchemaOf(json{{"time", ""}, {"pool", ToJson(Pool{})}, {"farm", json::object()},
+                                    {"inventory", ToJson(Inventory{})}, {"growth", json::array()},
+                                    {"water", json::array()}, {"thresholds", json::object()},
+                                    {"feedings", json::array()}, {"deaths", json::array()}, {"deaths_total", 1},
+                                    {"last_stocktake", nullptr}});
   s["Problem"] = SchemaOf(json{{"type", ""}, {"title", ""}, {"status", 400}, {"detail", ""}, {"instance", ""},
                                {"field", ""}, {"errors", json::array()}});
   s["NewFarm"] = InputSchema({{"code", "string"}, {"name", "string"}, {"province", "string"}, {"city", "string"},
@@ -186,18 +217,24 @@ json OpenApiDocument() {
     }
     if (!params.empty()) op["parameters"] = params;
     const bool bulk = r.request_schema == "BulkStatus";
+    const bool video = r.request_schema == "Video";
     if (!r.request_schema.empty()) {
       const json ref = {{"$ref", "#/components/schemas/" + std::string(r.request_schema)}};
       op["requestBody"] = {{"required", true},
-                           {"content", bulk ? json{{"text/csv", {{"schema", ref}}},
-                                                   {"application/x-ndjson", {{"schema", ref}}}}
-                                            : json{{"application/json", {{"schema", ref}}}}}};
+                           {"content", bulk    ? json{{"text/csv", {{"schema", ref}}},
+                                                      {"application/x-ndjson", {{"schema", ref}}}}
+                                       : video ? json{{"video/mp4", {{"schema", ref}}},
+                                                      {"application/octet-stream", {{"schema", ref}}}}
+                                               : json{{"application/json", {{"schema", ref}}}}}};
     }
-    const std::string ok_code = r.method == boost::beast::http::verb::post ? "201" : "200";
-    const bool text = r.response_schema == "Text";
+    // Uploading footage queues a job: 202 Accepted.
+    const std::string ok_code = video ? "202" : r.method == boost::beast::http::verb::post ? "201" : "200";
+    static const std::map<std::string_view, const char*> kMediaTypes = {
+        {"Text", "text/plain"}, {"Html", "text/html"}, {"Png", "image/png"}, {"Asset", "application/octet-stream"}};
+    const auto media = kMediaTypes.find(r.response_schema);
     json responses = {{ok_code,
                        {{"description", "Success"},
-                        {"content", {{text ? "text/plain" : "application/json",
+                        {"content", {{media != kMediaTypes.end() ? media->second : "application/json",
                                       {{"schema", {{"$ref", "#/components/schemas/" + std::string(r.response_schema)}}}}}}}}}};
     if (r.access == Access::kAuthenticated) {
       responses["401"] = ProblemResponse("No or unknown bearer token");

@@ -25,6 +25,7 @@ struct Reply {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
 };
 
 Reply JsonReply(int status, const nlohmann::json& body);
@@ -47,6 +48,9 @@ class RequestContext {
   // The server's response cache; may be null (no caching).
   class ResponseCache* cache() const { return cache_; }
   void set_cache(class ResponseCache* c) { cache_ = c; }
+  // The server's stocktake job runner (api/stocktake_worker.h); may be null.
+  class StocktakeWorker* stocktake_worker() const { return stocktake_worker_; }
+  void set_stocktake_worker(class StocktakeWorker* w) { stocktake_worker_ = w; }
 
   // A path parameter ("code" in /api/pools/{code}); percent-decoded.
   const std::string& Param(std::string_view name) const;
@@ -67,6 +71,7 @@ class RequestContext {
   Store* store_;
   const class Metrics* metrics_ = nullptr;
   class ResponseCache* cache_ = nullptr;
+  class StocktakeWorker* stocktake_worker_ = nullptr;
 };
 
 using Handler = Result<Reply> (*)(RequestContext& ctx);
@@ -75,6 +80,7 @@ enum class Access { kPublic, kAuthenticated };
 
 inline constexpr uint64_t kDefaultBodyLimit = 1ull << 20;  // 1 MiB
 inline constexpr uint64_t kBulkBodyLimit = 64ull << 20;    // 64 MiB
+inline constexpr uint64_t kVideoBodyLimit = 512ull << 20;  // 512 MiB: drone footage
 
 struct Route {
   boost::beast::http::verb method;
@@ -104,6 +110,9 @@ struct RouteMatch {
 
 // Finds the route for `method` and `path` (without the query string).
 RouteMatch MatchRoute(boost::beast::http::verb method, std::string_view path);
+// The largest body any route at `path` accepts (kDefaultBodyLimit when no
+// route raises it), checked from the headers before the body is read.
+uint64_t BodyLimitForPath(std::string_view path);
 
 // Percent-decodes `s` ('+' stays '+'). InvalidArgument for a bad escape.
 Result<std::string> PercentDecode(std::string_view s);

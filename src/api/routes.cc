@@ -91,6 +91,33 @@ const std::vector<Route>& Routes() {
       {get, "/api/biopsies", ListBiopsies, A::kAuthenticated, "biopsies", "Egg biopsies", kList, "", "BiopsyPage"},
       {post, "/api/biopsies", CreateBiopsy, A::kAuthenticated, "biopsies", "Record an egg biopsy (worker)", {},
        "NewBiopsy", "Biopsy"},
+
+      {post, "/api/pools/{code}/stocktakes/jobs", CreateStocktakeJob, A::kAuthenticated, "stocktake jobs",
+       "Upload drone footage of a pool to be counted (manager); answers 202 with the queued job",
+       {"time", "altitude_m", "hfov_deg"},
+       "Video", "StocktakeJob", kVideoBodyLimit},
+      {get, "/api/pools/{code}/stocktakes/jobs", ListPoolStocktakeJobs, A::kAuthenticated, "stocktake jobs",
+       "A pool's stocktake jobs, newest first", {}, "", "StocktakeJobList"},
+      {get, "/api/stocktake-jobs/{id}", GetStocktakeJob, A::kAuthenticated, "stocktake jobs",
+       "A stocktake job: state, progress, and when done the count and its variance against the book", {}, "",
+       "StocktakeJob"},
+      {get, "/api/stocktake-jobs/{id}/snapshot.png", GetStocktakeJobSnapshot, A::kAuthenticated, "stocktake jobs",
+       "The annotated frame of a counted job (PNG)", {}, "", "Png"},
+      {post, "/api/stocktake-jobs/{id}/accept", AcceptStocktakeJob, A::kAuthenticated, "stocktake jobs",
+       "Store a counted job as the pool's new book count (manager)", {}, "", "AcceptedStocktake"},
+
+      {get, "/", GetDashboard, A::kPublic, "dashboard", "The web dashboard (HTML; signs in with a token)", {}, "",
+       "Html"},
+      {get, "/assets/{name}", GetDashboardAsset, A::kPublic, "dashboard", "A file of the web dashboard", {}, "",
+       "Asset"},
+      {get, "/api/overview", GetOverview, A::kAuthenticated, "dashboard",
+       "Company overview: the user's farms with head count, biomass and alerts", {}, "", "Overview"},
+      {get, "/api/farms/{code}/overview", GetFarmOverview, A::kAuthenticated, "dashboard",
+       "A farm's pools with fill, last count and variance against the book, and its alerts", {}, "",
+       "FarmOverview"},
+      {get, "/api/pools/{code}/overview", GetPoolOverview, A::kAuthenticated, "dashboard",
+       "A pool's growth, water quality with alert bands, feedings, deaths and last stocktake", {"from", "to"}, "",
+       "PoolOverview"},
   };
   return kRoutes;
 }

@@ -17,6 +17,8 @@ void AddServeCommand(CLI::App& app) {
     std::string db, listen = "127.0.0.1:8080", log_level = "info";
     int threads = 0;
     int cache_ms = 1000;
+    std::string stocktake_dir;
+    int stocktake_threads = 1;
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve the JSON HTTP API (see docs/api.md)");
@@ -25,11 +27,18 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--threads", a->threads, "I/O threads (default: 2 per CPU core, 2 to 8)");
   cmd->add_option("--inventory-cache-ms", a->cache_ms,
                   "Serve a computed pool inventory again for up to this long (0: off; API writes clear it)");
+  cmd->add_option("--stocktake-dir", a->stocktake_dir,
+                  "Where uploaded stocktake footage waits to be counted (default: DB.uploads beside the database)");
+  cmd->add_option("--stocktake-threads", a->stocktake_threads,
+                  "Stocktake videos counted at the same time (default 1; 0: leave them to another process)")
+      ->check(CLI::Range(0, 4));
   cmd->add_option("--log-level", a->log_level, "trace, debug, info (one line per request), warn, error");
   cmd->callback([a] {
     api::ApiOptions o;
     o.db = a->db;
     o.inventory_cache_ttl = std::chrono::milliseconds(std::max(0, a->cache_ms));
+    o.stocktake_dir = a->stocktake_dir;
+    o.stocktake_threads = a->stocktake_threads;
     OrFail(api::ParseListen(a->listen, &o.server));
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     o.server.io_threads = a->threads > 0 ? a->threads : std::clamp(2 * cores, 2, 8);

@@ -7,8 +7,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "registry/inventory_service.h"
-#include "vision/pipeline.h"
+#include "stocktake/drone_stocktake.h"
 
 namespace sturgeon::cli {
 namespace {
@@ -23,38 +22,18 @@ void RunStocktake(StocktakeArgs& a) {
   auto store = OpenStoreOrFail(a.db);
   const Pool pool = OrFail(store->FindPool(a.pool));
   const Timestamp at = TimeOrNow(a.at);
-  const Inventory book = OrFail(InventoryOfPool(*store, pool.id, at));
-  vision::CountReport report = OrFail(vision::RunCount(a.options));
+  DroneCount counted =
+      OrFail(CountPoolFootage(pool.id, at, a.options, fmt::format("video {}", a.options.video_path)));
+  const StoredStocktake stored = OrFail(RecordStocktake(*store, counted.stocktake));
+  const Reconciliation& r = stored.reconciliation;
 
-  Stocktake counted;
-  counted.pool_id = pool.id;
-  counted.at = at;
-  counted.count = report.result.count;
-  counted.count_low = report.result.count_low;
-  counted.count_high = report.result.count_high;
-  if (report.sizes && report.sizes->mean_weight_g > 0) counted.mean_weight_g = report.sizes->mean_weight_g;
-  counted.method = "drone";
-  counted.notes = fmt::format("video {}", a.options.video_path);
-  const Reconciliation r = Reconcile(book.head_count, counted);
-  WriteBatch batch;
-  batch.stocktakes.push_back(counted);
-  OrFail(store->Write(batch));
-
-  if (a.json) {
-    nlohmann::json j = vision::ReportToJson(report);
-    j["pool"] = pool.code;
-    j["time"] = at.ToString();
-    j["book_count"] = r.book_count;
-    j["variance"] = r.variance;
-    j["variance_pct"] = r.variance_pct;
-    j["book_within_interval"] = r.book_within_interval;
-    return PrintJson(j);
-  }
+  if (a.json) return PrintJson(StocktakeJson(counted.report, pool.code, at, r));
   std::cout << fmt::format(
       "pool {} at {}: counted {} (95% interval {}-{}), book {}, variance {:+} ({:+.1f}%){}\n"
       "stored as the pool's new book count\n",
-      pool.code, at.ToString(), r.counted, *counted.count_low, *counted.count_high, r.book_count, r.variance,
-      r.variance_pct, r.book_within_interval ? "; the book count lies inside the interval" : "");
+      pool.code, at.ToString(), r.counted, *counted.stocktake.count_low, *counted.stocktake.count_high,
+      r.book_count, r.variance, r.variance_pct,
+      r.book_within_interval ? "; the book count lies inside the interval" : "");
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "domain/inventory.h"
 #include "domain/model.h"
 #include "storage/audit.h"
+#include "storage/stocktake_job.h"
 
 namespace sturgeon {
 
@@ -157,6 +158,36 @@ class Store {
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) {
     return Status::Internal("this storage backend has no audit trail");
   }
+
+  // ---- Drone stocktake jobs (storage/stocktake_job.h). ----
+  // The defaults refuse: a backend without them cannot run API stocktakes.
+  // Stores a new queued job and returns it with its id.
+  virtual Result<StocktakeJob> AddStocktakeJob(const StocktakeJob& job) { return NoJobs(); }
+  // NotFound for an unknown id.
+  virtual Result<StocktakeJob> GetStocktakeJob(Id id) { return NoJobs(); }
+  // A pool's jobs, newest first, at most `limit`.
+  virtual Result<std::vector<StocktakeJob>> ListStocktakeJobs(Id pool_id, int limit) { return NoJobs(); }
+  // Atomically moves the oldest queued job (or a running one whose
+  // heartbeat is older than `stale_before`: its worker died) to running and
+  // returns it; nullopt when there is none. Safe across processes.
+  virtual Result<std::optional<StocktakeJob>> ClaimStocktakeJob(Timestamp stale_before) { return NoJobs(); }
+  // Records progress of a running job and refreshes its heartbeat.
+  virtual Status UpdateStocktakeJobProgress(Id id, int frames_done, int frames_total) { return NoJobs(); }
+  // Running -> done with the count (JSON text) and the annotated PNG.
+  virtual Status FinishStocktakeJob(Id id, const std::string& result_json, const std::string& snapshot_png) {
+    return NoJobs();
+  }
+  // Running -> failed with a sentence saying why.
+  virtual Status FailStocktakeJob(Id id, const std::string& error) { return NoJobs(); }
+  // The annotated PNG of a done job; NotFound when it has none.
+  virtual Result<std::string> StocktakeJobSnapshot(Id id) { return NoJobs(); }
+  // Marks a done job as accepted as stocktake `stocktake_id`. Joins an open
+  // Transaction. FailedPrecondition if the job is not done or was already
+  // accepted (so a job is accepted at most once, even by two processes).
+  virtual Status MarkStocktakeJobAccepted(Id id, Id stocktake_id, Id user_id, Timestamp at) { return NoJobs(); }
+
+ private:
+  static Status NoJobs() { return Status::Internal("this storage backend does not keep stocktake jobs"); }
 };
 
 // Opens the store named by `url`: a file path (or "sqlite:PATH") opens the

@@ -192,6 +192,9 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       }
       return opt.altitude_m > 0 ? GroundSamplingDistance(opt.altitude_m, opt.hfov_deg, report.width) : 0;
     };
+    const int frames_total = opt.max_frames > 0 && source->declared_frames() > 0
+                                 ? std::min(opt.max_frames, source->declared_frames())
+                                 : source->declared_frames();
     Detector detector(dp);
     CameraMotion motion;
     cv::Mat frame, pool_mask, grey, small;
@@ -218,6 +221,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       frame_gsd.push_back(gsd_at(f));
       tracker.Update(f, dets);
       image_from_world.push_back(motion.WorldFromImage().inv());
+      if (opt.on_frame) opt.on_frame(f, frames_total);
     }
     STURGEON_RETURN_IF_ERROR(source->Finish());
     report.frames = f;

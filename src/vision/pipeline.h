@@ -12,6 +12,7 @@
 // file:line), bad options (InvalidArgument), unwritable outputs (IOError).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ struct CountOptions {
   std::string tracks_path;    // MOTChallenge tracks out
   std::string annotate_path;  // annotated video out
   std::string snapshot_path;  // annotated PNG out
+  // Called after each decoded frame with the frames counted so far and the
+  // total the container declares (0 if it declares none). Optional.
+  std::function<void(int frames_done, int frames_total)> on_frame;
 };
 
 struct CountReport {

@@ -276,7 +276,39 @@ CREATE TABLE temperature_readings (
 CREATE INDEX temperature_readings_shipment ON temperature_readings(shipment_id, at);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// Drone stocktake jobs (issue 5/7): footage uploaded through the API is
+// counted on a worker thread; the job's state lives here so that several
+// stateless `sturgeon serve` processes sharing the database can serve it.
+// `result` is the count as JSON; `snapshot` the annotated PNG.
+constexpr std::string_view kMigration4 = R"sql(
+CREATE TABLE stocktake_jobs (
+  id INTEGER PRIMARY KEY,
+  pool_id INTEGER NOT NULL REFERENCES pools(id),
+  at TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  created_at TEXT NOT NULL,
+  created_by INTEGER,
+  video_path TEXT NOT NULL,
+  video_bytes INTEGER NOT NULL,
+  altitude_m REAL,
+  hfov_deg REAL,
+  frames_done INTEGER NOT NULL DEFAULT 0,
+  frames_total INTEGER NOT NULL DEFAULT 0,
+  started_at TEXT,
+  heartbeat_at TEXT,
+  finished_at TEXT,
+  error TEXT,
+  result TEXT,
+  snapshot BLOB,
+  stocktake_id INTEGER REFERENCES stocktakes(id),
+  accepted_at TEXT,
+  accepted_by INTEGER
+);
+CREATE INDEX stocktake_jobs_pool ON stocktake_jobs(pool_id, id);
+CREATE INDEX stocktake_jobs_state ON stocktake_jobs(state, id);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 
@@ -296,6 +328,9 @@ Status Migrate(Connection& db) {
   STURGEON_ASSIGN_OR_RETURN(Statement version_query, db.Prepare("PRAGMA user_version"));
   STURGEON_ASSIGN_OR_RETURN(bool has_row, version_query.Step("reading schema version"));
   const int current = has_row ? static_cast<int>(version_query.Int(0)) : 0;
+  // A statement still active on the connection would make a migration that
+  // drops an index fail with "database table is locked".
+  version_query.Reset();
   if (current > SchemaVersion()) {
     return Status::FailedPrecondition(fmt::format(
         "database schema version {} is newer than this program's {}; upgrade sturgeon", current, SchemaVersion()));

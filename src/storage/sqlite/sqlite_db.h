@@ -77,6 +77,10 @@ class Statement {
   Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
   Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Statement& BindNull(int i) { sqlite3_bind_null(stmt_, i); return *this; }
+  Statement& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   template <typename T>
   Statement& Bind(int i, const std::optional<T>& v) {
     if (!v) return BindNull(i);

@@ -8,6 +8,7 @@
 #include "domain/validation.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_audit.h"
+#include "storage/sqlite/sqlite_jobs.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace sturgeon {
@@ -543,6 +544,28 @@ class SqliteStore final : public Store {
   Status Transaction(const std::function<Status()>& fn) override { return sqlite::RunInTransaction(db_, fn); }
   Result<Id> AppendAudit(const AuditEntry& entry) override { return sqlite::AppendAudit(db_, entry); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) override { return sqlite::ListAudit(db_, q); }
+
+  // ---- Drone stocktake jobs (SQL in sqlite_jobs.cc). ----
+  Result<StocktakeJob> AddStocktakeJob(const StocktakeJob& job) override { return sqlite::AddStocktakeJob(db_, job); }
+  Result<StocktakeJob> GetStocktakeJob(Id id) override { return sqlite::GetStocktakeJob(db_, id); }
+  Result<std::vector<StocktakeJob>> ListStocktakeJobs(Id pool_id, int limit) override {
+    return sqlite::ListStocktakeJobs(db_, pool_id, limit);
+  }
+  Result<std::optional<StocktakeJob>> ClaimStocktakeJob(Timestamp stale_before) override {
+    return sqlite::ClaimStocktakeJob(db_, stale_before);
+  }
+  Status UpdateStocktakeJobProgress(Id id, int frames_done, int frames_total) override {
+    return sqlite::UpdateStocktakeJobProgress(db_, id, frames_done, frames_total);
+  }
+  Status FinishStocktakeJob(Id id, const std::string& result_json, const std::string& snapshot_png) override {
+    return sqlite::FinishStocktakeJob(db_, id, result_json, snapshot_png);
+  }
+  Status FailStocktakeJob(Id id, const std::string& error) override { return sqlite::FailStocktakeJob(db_, id, error); }
+  Result<std::string> StocktakeJobSnapshot(Id id) override { return sqlite::StocktakeJobSnapshot(db_, id); }
+  Status MarkStocktakeJobAccepted(Id id, Id stocktake_id, Id user_id, Timestamp at) override {
+    return sqlite::MarkStocktakeJobAccepted(db_, id, stocktake_id, user_id, at);
+  }
+
 
  private:
   // How far back the pool-wide weighing scan looks before falling back to
