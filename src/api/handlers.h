@@ -31,6 +31,39 @@ Result<Reply> ListCohorts(RequestContext& c);
 Result<Reply> CreateCohort(RequestContext& c);
 Result<Reply> GetCohort(RequestContext& c);
 
+// Caviar traceability (trace_handlers.cc): harvests, batches and steps,
+// lots, tins and labels, cases, shipments and logger readings, traces,
+// EPCIS export and products.
+Result<Reply> CreateHarvest(RequestContext& c);
+Result<Reply> ListHarvests(RequestContext& c);
+Result<Reply> GetHarvest(RequestContext& c);
+Result<Reply> CreateBatch(RequestContext& c);
+Result<Reply> ListBatches(RequestContext& c);
+Result<Reply> GetBatch(RequestContext& c);
+Result<Reply> CreateBatchStep(RequestContext& c);
+Result<Reply> CreateLot(RequestContext& c);
+Result<Reply> GetLot(RequestContext& c);
+Result<Reply> CreateTin(RequestContext& c);
+Result<Reply> GetTin(RequestContext& c);
+Result<Reply> GetTinLabel(RequestContext& c);
+Result<Reply> GetTinLabelQr(RequestContext& c);
+Result<Reply> CreateCase(RequestContext& c);
+Result<Reply> GetCase(RequestContext& c);
+Result<Reply> CreateShipment(RequestContext& c);
+Result<Reply> ListShipments(RequestContext& c);
+Result<Reply> GetShipment(RequestContext& c);
+Result<Reply> CreateReadings(RequestContext& c);
+Result<Reply> GetColdChain(RequestContext& c);
+Result<Reply> GetBackwardTrace(RequestContext& c);
+Result<Reply> GetRecall(RequestContext& c);
+Result<Reply> GetEpcis(RequestContext& c);
+Result<Reply> ListProducts(RequestContext& c);
+Result<Reply> GetProduct(RequestContext& c);
+Result<Reply> PutProduct(RequestContext& c);
+// The OpenAPI component schemas of the trace routes, derived from the
+// trace records' JSON forms (trace_handlers.cc).
+nlohmann::json TraceSchemas();
+
 // Fish and the records kept about them (record_handlers.cc).
 Result<Reply> ListFish(RequestContext& c);
 Result<Reply> CreateFish(RequestContext& c);

@@ -4,6 +4,7 @@
 // ToJson() writes, so they cannot drift from what the API returns.
 #include <map>
 
+#include "api/handlers.h"
 #include "api/router.h"
 #include "registry/json_mapping.h"
 
@@ -20,6 +21,13 @@ struct ParamDoc {
 
 const std::map<std::string_view, ParamDoc>& ParamCatalogue() {
   static const std::map<std::string_view, ParamDoc> kParams = {
+      {"tin", {"A tin ID", "string", ""}},
+      {"label", {"A CITES label code, SPECIES/SOURCE/COUNTRY/YEAR/PLANT/LOT", "string", ""}},
+      {"lot", {"A lot code", "string", ""}},
+      {"shipment", {"A shipment code", "string", ""}},
+      {"product", {"The product whose settings apply (default malossol)", "string", ""}},
+      {"warm_minutes", {"Minutes above the range that make a warm excursion (default: the product's)", "integer", ""}},
+      {"breaches", {"true: only batches sealed late or with salt outside the product's range", "boolean", ""}},
       {"farm", {"Only this farm (code, e.g. ZJ-QZ1)", "string", ""}},
       {"pool", {"Only this pool (code, e.g. ZJ-QZ1-P017)", "string", ""}},
       {"fish", {"Only this fish (15-digit PIT tag or id)", "string", ""}},
@@ -183,6 +191,7 @@ json Components() {
   s["NewBiopsy"] = InputSchema({{"pit_tag", "string"}, {"fish_id", "integer"}, {"date", "string"},
                                 {"egg_diameter_mm", "number"}, {"polarization_index", "number"}, {"notes", "string"}},
                                {"date", "egg_diameter_mm", "polarization_index"});
+  s.update(TraceSchemas());
   return s;
 }
 
@@ -218,6 +227,7 @@ json OpenApiDocument() {
     if (!params.empty()) op["parameters"] = params;
     const bool bulk = r.request_schema == "BulkStatus";
     const bool video = r.request_schema == "Video";
+    const bool readings = r.request_schema == "NewReadings";
     if (!r.request_schema.empty()) {
       const json ref = {{"$ref", "#/components/schemas/" + std::string(r.request_schema)}};
       op["requestBody"] = {{"required", true},
@@ -227,10 +237,12 @@ json OpenApiDocument() {
                                                       {"application/octet-stream", {{"schema", ref}}}}
                                                : json{{"application/json", {{"schema", ref}}}}}};
     }
+    if (readings) op["requestBody"]["content"]["text/csv"] = {{"schema", {{"type", "string"}}}};
     // Uploading footage queues a job: 202 Accepted.
     const std::string ok_code = video ? "202" : r.method == boost::beast::http::verb::post ? "201" : "200";
     static const std::map<std::string_view, const char*> kMediaTypes = {
-        {"Text", "text/plain"}, {"Html", "text/html"}, {"Png", "image/png"}, {"Asset", "application/octet-stream"}};
+        {"Text", "text/plain"}, {"Html", "text/html"}, {"Png", "image/png"}, {"Asset", "application/octet-stream"},
+        {"QrPng", "image/png"}, {"EpcisDocument", "application/ld+json"}};
     const auto media = kMediaTypes.find(r.response_schema);
     json responses = {{ok_code,
                        {{"description", "Success"},

@@ -1,5 +1,7 @@
-// `sturgeon harvest|batch|lot|tin|label|case|shipment|temps|trace|recall|epcis`:
-// caviar from roe harvest to export (src/trace, storage/trace_store.h).
+// `sturgeon harvest|batch|lot|tin|label|case|shipment|temps|trace|recall|epcis|product`:
+// caviar from roe harvest to export (src/trace, storage/trace_store.h). The
+// logic lives in trace/trace_service.h, shared with the HTTP API; these
+// commands parse options and print.
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -20,7 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kDefaultBaseUri = "https://id.sturgeon.example";
+using trace::kDefaultBaseUri;
 
 std::unique_ptr<TraceStore> OpenTraceOrFail(const std::string& db) {
   // Opening the registry store first applies any pending migrations.
@@ -116,7 +118,7 @@ void AddBatch(CLI::App& app) {
     add->add_option("code", a->code, "Batch code")->required();
     add->add_option("--harvest", a->harvests, "Harvest id (repeatable)")->required();
     add->add_option("--plant", a->plant, "Processing plant's CITES registration code")->required();
-    add->add_option("--product", a->product, "malossol (salt outside 3-5% flagged) or malossol-strict (refused)");
+    add->add_option("--product", a->product, "Product (`sturgeon product list`; default malossol)");
     add->callback([a] {
       auto store = OpenTraceOrFail(a->db);
       PrintBatch(OrFail(store->AddBatch(a->code, a->product, a->plant, a->harvests)), a->json);
@@ -223,14 +225,13 @@ void AddLabel(CLI::App& app) {
   cmd->add_option("--qr", a->qr, "Write a PNG QR code here");
   cmd->add_option("--base-uri", a->base_uri, "Base of the trace URI");
   cmd->callback([a] {
-    const TinTrace t = OrFail(OpenTraceOrFail(a->db)->TraceTin(a->tin));
-    const std::string uri = trace::EpcUri(a->base_uri, "tin", t.tin.code);
-    if (!a->qr.empty()) OrFail(trace::WriteQrPng(uri, a->qr));
+    const trace::TinLabel l = OrFail(trace::LabelOfTin(*OpenTraceOrFail(a->db), a->tin, a->base_uri));
+    if (!a->qr.empty()) OrFail(trace::WriteQrPng(l.trace_uri, a->qr));
     if (a->json) {
-      return PrintJson({{"tin", t.tin.code}, {"label", t.tin.label}, {"net_g", t.tin.net_g}, {"grade", t.tin.grade},
-                        {"trace_uri", uri}, {"qr", a->qr.empty() ? json(nullptr) : json(a->qr)}});
+      return PrintJson({{"tin", l.tin.code}, {"label", l.tin.label}, {"net_g", l.tin.net_g}, {"grade", l.tin.grade},
+                        {"trace_uri", l.trace_uri}, {"qr", a->qr.empty() ? json(nullptr) : json(a->qr)}});
     }
-    std::cout << fmt::format("{}\n{} g  grade {}  tin {}\n{}\n", t.tin.label, t.tin.net_g, t.tin.grade, t.tin.code, uri);
+    std::cout << l.Text();
   });
 }
 
@@ -269,10 +270,8 @@ void PrintColdChain(const trace::ColdChainReport& r, bool as_json) {
 }
 
 // `warm_minutes` below 0 keeps the product's own.
-trace::ProductSpec ProductOrFail(const std::string& name, int warm_minutes) {
-  trace::ProductSpec p = OrFail(trace::FindProduct(name));
-  if (warm_minutes >= 0) p.warm_excursion_minutes = warm_minutes;
-  return p;
+trace::ProductSpec ProductOrFail(TraceStore& store, const std::string& name, int warm_minutes) {
+  return OrFail(trace::ProductFor(store, name, warm_minutes >= 0 ? std::optional<int>(warm_minutes) : std::nullopt));
 }
 
 void AddShipment(CLI::App& app) {
@@ -307,12 +306,12 @@ void AddShipment(CLI::App& app) {
     auto a = std::make_shared<Args>();
     CLI::App* check = AddCommand(group, "check", "Check a shipment's temperatures for excursions", *a);
     check->add_option("code", a->code, "Shipment code")->required();
-    check->add_option("--product", a->product, "Product whose range applies (default malossol: -3..+2 C)");
+    check->add_option("--product", a->product, "Product whose cold-chain range applies (default malossol)");
     check->add_option("--warm-minutes", a->warm_minutes, "Minutes above the range that make an excursion (30)");
     check->callback([a] {
       auto store = OpenTraceOrFail(a->db);
-      PrintColdChain(OrFail(trace::CheckColdChain(*store, a->code, ProductOrFail(a->product, a->warm_minutes))),
-                     a->json);
+      PrintColdChain(
+          OrFail(trace::CheckColdChain(*store, a->code, ProductOrFail(*store, a->product, a->warm_minutes))), a->json);
     });
   }
 }
@@ -320,12 +319,13 @@ void AddShipment(CLI::App& app) {
 void AddTemps(CLI::App& app) {
   CLI::App* group = app.add_subcommand("temps", "Temperature logger readings")->require_subcommand(1);
   struct Args : Common {
-    std::string file, shipment;
+    std::string file, shipment, product = "malossol";
   };
   auto a = std::make_shared<Args>();
   CLI::App* import = AddCommand(group, "import", "Import a logger CSV (logger,at,celsius) for a shipment", *a);
   import->add_option("file", a->file, "CSV file")->required();
   import->add_option("--shipment", a->shipment, "Shipment code")->required();
+  import->add_option("--product", a->product, "Product whose cold-chain range the report applies (default malossol)");
   import->callback([a] {
     std::ifstream in(a->file, std::ios::binary);
     if (!in) Fail(Status::IOError(fmt::format("cannot read '{}'", a->file)));
@@ -333,11 +333,11 @@ void AddTemps(CLI::App& app) {
     buf << in.rdbuf();
     const auto readings = OrFail(trace::ParseLoggerCsv(buf.str(), a->file));
     auto store = OpenTraceOrFail(a->db);
-    const int n = OrFail(store->AddReadings(a->shipment, readings));
-    const auto report = OrFail(trace::CheckColdChain(*store, a->shipment, OrFail(trace::FindProduct("malossol"))));
-    if (a->json) return PrintJson({{"imported", n}, {"cold_chain", trace::ToJson(report)}});
-    std::cout << fmt::format("{} reading(s) imported\n", n);
-    PrintColdChain(report, false);
+    const trace::ReadingsImport r =
+        OrFail(trace::ImportReadings(*store, a->shipment, readings, ProductOrFail(*store, a->product, -1)));
+    if (a->json) return PrintJson({{"imported", r.imported}, {"cold_chain", trace::ToJson(r.report)}});
+    std::cout << fmt::format("{} reading(s) imported\n", r.imported);
+    PrintColdChain(r.report, false);
   });
 }
 
@@ -349,13 +349,12 @@ void AddTrace(CLI::App& app) {
   CLI::App* cmd = AddCommand(&app, "trace", "Trace a tin (by ID) or a lot (by label code) back to fish and farm", *a);
   cmd->add_option("key", a->key, "Tin ID or CITES label code")->required();
   cmd->callback([a] {
-    auto store = OpenTraceOrFail(a->db);
-    if (a->key.find('/') != std::string::npos) {
-      const LotTrace t = OrFail(store->TraceLabel(a->key));
-      if (a->json) return PrintJson(trace::ToJson(t));
-      return PrintLotTrace(t);
+    const trace::BackwardTrace back = OrFail(trace::TraceBack(*OpenTraceOrFail(a->db), a->key));
+    if (!back.tin) {
+      if (a->json) return PrintJson(trace::ToJson(back.lot));
+      return PrintLotTrace(back.lot);
     }
-    const TinTrace t = OrFail(store->TraceTin(a->key));
+    const TinTrace& t = *back.tin;
     if (a->json) return PrintJson(trace::ToJson(t));
     std::cout << fmt::format("tin {}: {} g, grade {}, label {}\n", t.tin.code, t.tin.net_g, t.tin.grade, t.tin.label);
     if (t.tin_case) std::cout << fmt::format("  in case {}\n", t.tin_case->code);
@@ -371,30 +370,39 @@ void AddTrace(CLI::App& app) {
 void AddRecall(CLI::App& app) {
   struct Args : Common {
     std::string fish, pool;
+    int limit = 0;
+    Id after = 0;
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = AddCommand(&app, "recall", "Every tin and shipment from a fish or a pool", *a);
   auto* fish = cmd->add_option("--fish", a->fish, "PIT tag");
   auto* pool = cmd->add_option("--pool", a->pool, "Pool code");
   fish->excludes(pool);
+  cmd->add_option("--limit", a->limit, "List at most this many tins (default: all)");
+  cmd->add_option("--after", a->after, "List tins after this tin id (the previous page's next cursor)");
   cmd->callback([a] {
     if (a->fish.empty() && a->pool.empty()) Fail(Status::InvalidArgument("give --fish TAG or --pool CODE"));
+    if (a->limit < 0) Fail(Status::InvalidArgument("--limit: must not be negative"));
+    RecallPage page;
+    page.after_tin_id = a->after;
+    if (a->limit > 0) page.limit = a->limit;
     auto store = OpenTraceOrFail(a->db);
-    const Recall r = OrFail(a->fish.empty() ? store->RecallPool(a->pool) : store->RecallFish(a->fish));
+    const Recall r = OrFail(a->fish.empty() ? store->RecallPool(a->pool, page) : store->RecallFish(a->fish, page));
     if (a->json) return PrintJson(trace::ToJson(r));
-    std::cout << fmt::format("{} harvest(s), {} lot(s), {} tin(s), {} shipment(s)\n", r.harvests.size(),
-                             r.lot_codes.size(), r.tins.size(), r.shipments.size());
+    std::cout << fmt::format("{} harvest(s), {} lot(s), {} tin(s) ({:.0f} g), {} shipment(s)\n", r.harvests.size(),
+                             r.lot_codes.size(), r.tin_count, r.tin_net_g, r.shipments.size());
     std::vector<std::vector<std::string>> rows;
     for (const RecalledTin& t : r.tins) {
       rows.push_back({t.tin.code, t.lot_code, t.case_code.value_or("-"), t.shipment_code.value_or("-")});
     }
     PrintTable({"tin", "lot", "case", "shipment"}, rows);
+    if (r.next_tin_cursor) std::cout << fmt::format("more: --after {}\n", *r.next_tin_cursor);
   });
 }
 
 void AddEpcis(CLI::App& app) {
   struct Args : Common {
-    std::string lot, shipment, out, base_uri = std::string(kDefaultBaseUri);
+    std::string lot, shipment, out, base_uri = std::string(kDefaultBaseUri), product = "malossol";
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = AddCommand(&app, "epcis", "Export a lot's or a shipment's events as an EPCIS 2.0 document", *a);
@@ -403,13 +411,12 @@ void AddEpcis(CLI::App& app) {
   lot->excludes(shipment);
   cmd->add_option("--out", a->out, "Write the document here (default stdout)");
   cmd->add_option("--base-uri", a->base_uri, "Base of the identifiers");
+  cmd->add_option("--product", a->product, "Product whose cold-chain range marks excursions (default malossol)");
   cmd->callback([a] {
     if (a->lot.empty() && a->shipment.empty()) Fail(Status::InvalidArgument("give --lot CODE or --shipment CODE"));
     auto store = OpenTraceOrFail(a->db);
-    const trace::ProductSpec product = OrFail(trace::FindProduct("malossol"));
-    const trace::EpcisInput in = OrFail(a->lot.empty() ? trace::GatherShipmentEvents(*store, a->shipment, product)
-                                                       : trace::GatherLotEvents(*store, a->lot, product));
-    const json doc = trace::BuildEpcisDocument(in, trace::EpcisOptions{a->base_uri, Timestamp::Now()});
+    const json doc = OrFail(trace::ExportEpcis(*store, a->lot, a->shipment, ProductOrFail(*store, a->product, -1),
+                                               trace::EpcisOptions{a->base_uri, Timestamp::Now()}));
     if (a->out.empty()) return PrintJson(doc);
     std::ofstream f(a->out, std::ios::binary);
     f << doc.dump(2) << "\n";
@@ -420,7 +427,80 @@ void AddEpcis(CLI::App& app) {
 
 }  // namespace
 
+void PrintProduct(const trace::ProductSpec& p) {
+  std::cout << fmt::format(
+      "product {}: salt {}-{}% ({}), seal within {} min, cold chain {} .. {} C (warm excursion after {} min, "
+      "freezing below {} C)\n",
+      p.name, p.min_salt_percent, p.max_salt_percent, p.reject_salt_outside ? "refused outside" : "flagged outside",
+      p.max_extraction_to_seal_minutes, p.min_celsius, p.max_celsius, p.warm_excursion_minutes, p.freeze_celsius);
+  std::vector<std::vector<std::string>> rows;
+  for (const trace::GradeRule& g : p.scale.grades) {
+    rows.push_back({g.name, fmt::format("{}", g.min_diameter_mm), std::string(trace::ColourName(g.max_colour_rank)),
+                    std::to_string(g.min_firmness), fmt::format("{}", g.min_intact_share)});
+  }
+  PrintTable({"grade", "min_diameter_mm", "max_colour", "min_firmness", "min_intact_share"}, rows);
+  std::cout << fmt::format("more than {}% broken: {}; meeting no grade: {}\n", p.scale.pressed_broken_share * 100,
+                           p.scale.pressed_grade, p.scale.fallback_grade);
+}
+
+void AddProduct(CLI::App& app) {
+  CLI::App* group = app.add_subcommand("product", "Product settings: salt range, seal limit, grading scale, "
+                                                  "cold-chain range (docs/trace.md)")->require_subcommand(1);
+  {
+    auto a = std::make_shared<Common>();
+    CLI::App* list = AddCommand(group, "list", "List the products", *a);
+    list->callback([a] {
+      const auto products = OrFail(OpenTraceOrFail(a->db)->ListProducts());
+      if (a->json) {
+        json out = json::array();
+        for (const auto& p : products) out.push_back(trace::ToJson(p));
+        return PrintJson(out);
+      }
+      for (const auto& p : products) PrintProduct(p);
+    });
+  }
+  {
+    struct Args : Common {
+      std::string name;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* show = AddCommand(group, "show", "Show one product", *a);
+    show->add_option("name", a->name, "Product name")->required();
+    show->callback([a] {
+      const trace::ProductSpec p = OrFail(OpenTraceOrFail(a->db)->FindProduct(a->name));
+      if (a->json) return PrintJson(trace::ToJson(p));
+      PrintProduct(p);
+    });
+  }
+  {
+    struct Args : Common {
+      std::string name, file;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* set = AddCommand(group, "set", "Create or replace a product from a JSON file (the form `product show "
+                                             "--json` prints)", *a);
+    set->add_option("name", a->name, "Product name")->required();
+    set->add_option("--file", a->file, "JSON file")->required();
+    set->callback([a] {
+      std::ifstream in(a->file, std::ios::binary);
+      if (!in) Fail(Status::IOError(fmt::format("cannot read '{}'", a->file)));
+      std::stringstream buf;
+      buf << in.rdbuf();
+      const json j = json::parse(buf.str(), nullptr, false);
+      if (j.is_discarded()) Fail(Status::InvalidArgument(fmt::format("{}: malformed JSON", a->file)));
+      auto parsed = trace::ProductFromJson(j, a->name);
+      if (!parsed.ok()) Fail(parsed.status().WithContext(a->file));
+      auto store = OpenTraceOrFail(a->db);
+      OrFail(store->PutProduct(*parsed));
+      const trace::ProductSpec p = OrFail(store->FindProduct(a->name));
+      if (a->json) return PrintJson(trace::ToJson(p));
+      PrintProduct(p);
+    });
+  }
+}
+
 void AddTraceCommands(CLI::App& app) {
+  AddProduct(app);
   AddHarvest(app);
   AddBatch(app);
   AddLot(app);

@@ -82,6 +82,8 @@ struct PoolLedger {
   std::vector<PopulationWeight> weights; // latest weighing per population in the pool
 };
 
+class TraceStore;  // storage/trace_store.h
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -137,6 +139,15 @@ class Store {
 
   // Refreshes the query planner's statistics after a bulk load.
   virtual Status Optimize() = 0;
+
+  // ---- Caviar traceability (storage/trace_store.h). ----
+  // The trace records of this same database, over this Store's connection:
+  // trace writes made inside Transaction() commit or roll back with it (and
+  // with the audit entry appended there). Owned by the Store; valid while it
+  // lives. The default refuses: the backend keeps no trace records.
+  virtual Result<TraceStore*> Trace() {
+    return Status::Internal("this storage backend does not keep traceability records");
+  }
 
   // ---- Transactions and the audit trail. ----
   // Runs `fn` inside one transaction. Every write `fn` makes through this

@@ -10,8 +10,14 @@
 //   tin heavier than the lot's remaining roe, an out-of-order step);
 //   InvalidArgument for malformed input (a bad label).
 // - A TraceStore object is NOT thread-safe; open one per thread.
+// - Inside an open transaction of the same connection (Store::Trace() in a
+//   Store::Transaction), each Add* joins it through a savepoint: its own
+//   failure undoes only its own changes, and the outer commit or rollback
+//   decides the rest. This is how the API commits a change together with its
+//   audit entry.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,12 +87,48 @@ struct RecalledTin {
   std::optional<std::string> shipment_code;
 };
 
-// Forward trace from a fish or a pool.
+// Forward trace from a fish or a pool. Lots and shipments are always
+// complete; `harvests` too unless RecallPage::with_harvests is false (then
+// only `harvest_count`); `tins` is one page (RecallPage) of `tin_count` in
+// id order, followed by `next_tin_cursor` when more remain.
 struct Recall {
   std::vector<trace::Harvest> harvests;
+  int64_t harvest_count = 0;
   std::vector<std::string> lot_codes;
   std::vector<RecalledTin> tins;
   std::vector<trace::Shipment> shipments;
+  int64_t tin_count = 0;
+  double tin_net_g = 0;  // of all the recalled tins
+  std::optional<Id> next_tin_cursor;
+};
+
+// Which tins a forward trace lists: those with an id above `after_tin_id`,
+// at most `limit` of them (the default: all).
+struct RecallPage {
+  Id after_tin_id = 0;
+  int limit = std::numeric_limits<int>::max();
+  bool with_harvests = true;  // false: count the harvests only (the API's summary)
+};
+
+// The farms a traceability record comes from: the farms of the pools its
+// harvests' fish were in at extraction (a batch may mix several). Access to
+// the record is access to every one of them.
+struct TraceScope {
+  std::vector<Id> farm_ids;  // ascending, unique
+  bool unplaced = false;     // a harvest's fish was in no pool: no farm holds it
+};
+
+enum class TraceKind { kHarvest, kBatch, kLot, kTin, kCase, kShipment };
+
+// Filters for harvest and batch lists. Unset fields do not filter.
+// `farm_ids`: only records every one of whose harvests comes from one of
+// these farms (an empty list matches nothing).
+struct TraceQuery {
+  std::optional<std::vector<Id>> farm_ids;
+  std::optional<Id> pool_id;  // harvests only
+  std::optional<Id> fish_id;  // harvests only
+  Id after_id = 0;
+  int limit = 100;
 };
 
 class TraceStore {
@@ -127,6 +169,32 @@ class TraceStore {
   virtual Result<std::vector<trace::Case>> ListCases(Id shipment_id) = 0;
   virtual Result<std::vector<trace::Tin>> ListTinsOfCase(Id case_id) = 0;
 
+  // ---- Lookups (NotFound for an unknown id or code). ----
+  virtual Result<trace::Harvest> GetHarvest(Id id) = 0;
+  // Harvests in id order, at most q.limit after q.after_id.
+  virtual Result<std::vector<trace::Harvest>> ListHarvests(const TraceQuery& q) = 0;
+  // Batches in id order, with seal figures (pool and fish filters ignored).
+  virtual Result<std::vector<trace::Batch>> ListBatches(const TraceQuery& q) = 0;
+  virtual Result<trace::Lot> FindLot(const std::string& code) = 0;
+  virtual Result<trace::Tin> FindTin(const std::string& code) = 0;
+  virtual Result<trace::Case> FindCase(const std::string& code) = 0;
+  // The pool the fish with `pit_tag` was in at `at` (nullopt: none).
+  // NotFound for an unknown tag.
+  virtual Result<std::optional<Id>> PoolOfFishAt(const std::string& pit_tag, Timestamp at) = 0;
+  // The farms of the record of `kind` named by `key` (a harvest id in
+  // decimal, otherwise a code). NotFound for an unknown key.
+  virtual Result<TraceScope> ScopeOf(TraceKind kind, const std::string& key) = 0;
+
+  // ---- Products: salt range, seal limit, grading scale and cold-chain
+  // range per product (migration 5 seeds the built-in two). ----
+  // NotFound naming the known products.
+  virtual Result<trace::ProductSpec> FindProduct(const std::string& name) = 0;
+  virtual Result<std::vector<trace::ProductSpec>> ListProducts() = 0;
+  // Creates or replaces a product after trace::ValidateProduct. Batches
+  // already stored keep their salt flag; seal figures and grades of new lots
+  // follow the new settings.
+  virtual Status PutProduct(const trace::ProductSpec& product) = 0;
+
   // Backward traces. NotFound for an unknown tin or lot.
   virtual Result<TinTrace> TraceTin(const std::string& tin_code) = 0;
   virtual Result<LotTrace> TraceLot(const std::string& lot_code) = 0;
@@ -134,8 +202,8 @@ class TraceStore {
   virtual Result<LotTrace> TraceLabel(const std::string& label) = 0;
 
   // Forward traces. NotFound for an unknown tag or pool.
-  virtual Result<Recall> RecallFish(const std::string& pit_tag) = 0;
-  virtual Result<Recall> RecallPool(const std::string& pool_code) = 0;
+  virtual Result<Recall> RecallFish(const std::string& pit_tag, const RecallPage& page = {}) = 0;
+  virtual Result<Recall> RecallPool(const std::string& pool_code, const RecallPage& page = {}) = 0;
 };
 
 // Opens the trace store in the database named by `url` (as OpenStore does).

@@ -3,6 +3,7 @@
 #include <qrencode.h>
 
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
@@ -10,7 +11,10 @@
 
 namespace sturgeon::trace {
 
-Status WriteQrPng(const std::string& text, const std::string& path, int pixels_per_module) {
+namespace {
+
+// The QR code of `text` as a grey image, black modules on white.
+Result<cv::Mat> QrImage(const std::string& text, int pixels_per_module) {
   constexpr int kQuietZoneModules = 4;
   constexpr uint8_t kWhite = 255;
   if (pixels_per_module < 1) return Status::InvalidArgument("QR: pixels per module must be at least 1");
@@ -27,6 +31,24 @@ Status WriteQrPng(const std::string& text, const std::string& path, int pixels_p
           .setTo(cv::Scalar(0));
     }
   }
+  return img;
+}
+
+}  // namespace
+
+Result<std::string> EncodeQrPng(const std::string& text, int pixels_per_module) {
+  STURGEON_ASSIGN_OR_RETURN(cv::Mat img, QrImage(text, pixels_per_module));
+  std::vector<uint8_t> png;
+  try {
+    if (!cv::imencode(".png", img, png)) return Status::Internal("QR: PNG encoding failed");
+  } catch (const cv::Exception& e) {
+    return Status::Internal(fmt::format("QR: PNG encoding failed: {}", e.what()));
+  }
+  return std::string(png.begin(), png.end());
+}
+
+Status WriteQrPng(const std::string& text, const std::string& path, int pixels_per_module) {
+  STURGEON_ASSIGN_OR_RETURN(cv::Mat img, QrImage(text, pixels_per_module));
   bool written = false;
   try {
     written = cv::imwrite(path, img);

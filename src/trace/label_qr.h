@@ -13,4 +13,7 @@ namespace sturgeon::trace {
 // be written.
 Status WriteQrPng(const std::string& text, const std::string& path, int pixels_per_module = 8);
 
+// The same image as PNG bytes in memory (for the API's image/png answer).
+Result<std::string> EncodeQrPng(const std::string& text, int pixels_per_module = 8);
+
 }  // namespace sturgeon::trace

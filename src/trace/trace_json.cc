@@ -1,5 +1,7 @@
 #include "trace/trace_json.h"
 
+#include <fmt/format.h>
+
 namespace sturgeon::trace {
 
 using nlohmann::json;
@@ -100,7 +102,14 @@ json ToJson(const Recall& r) {
   }
   json shipments = json::array();
   for (const Shipment& s : r.shipments) shipments.push_back(ToJson(s));
-  return {{"harvests", harvests}, {"lots", r.lot_codes}, {"tins", tins}, {"shipments", shipments}};
+  return {{"harvest_count", r.harvest_count},
+          {"harvests", harvests},
+          {"lots", r.lot_codes},
+          {"tin_count", r.tin_count},
+          {"tin_net_g", r.tin_net_g},
+          {"tins", tins},
+          {"next_tin_cursor", Opt(r.next_tin_cursor)},
+          {"shipments", shipments}};
 }
 
 json ToJson(const ColdChainReport& r) {
@@ -110,6 +119,134 @@ json ToJson(const ColdChainReport& r) {
           {"readings", r.readings},
           {"excursions", ex},
           {"affected_tins", r.affected_tins}};
+}
+
+json ToJson(const BackwardTrace& t) {
+  if (t.tin) return ToJson(*t.tin);
+  return {{"tin", nullptr}, {"lot", ToJson(t.lot)}, {"case", nullptr}, {"shipment", nullptr}};
+}
+
+json ToJson(const ProductSpec& p) {
+  json grades = json::array();
+  for (const GradeRule& g : p.scale.grades) {
+    grades.push_back({{"name", g.name},
+                      {"min_diameter_mm", g.min_diameter_mm},
+                      {"max_colour", ColourName(g.max_colour_rank)},
+                      {"min_firmness", g.min_firmness},
+                      {"min_intact_share", g.min_intact_share}});
+  }
+  return {{"name", p.name},
+          {"min_salt_percent", p.min_salt_percent},
+          {"max_salt_percent", p.max_salt_percent},
+          {"reject_salt_outside", p.reject_salt_outside},
+          {"max_extraction_to_seal_minutes", p.max_extraction_to_seal_minutes},
+          {"min_celsius", p.min_celsius},
+          {"max_celsius", p.max_celsius},
+          {"warm_excursion_minutes", p.warm_excursion_minutes},
+          {"freeze_celsius", p.freeze_celsius},
+          {"pressed_broken_share", p.scale.pressed_broken_share},
+          {"pressed_grade", p.scale.pressed_grade},
+          {"fallback_grade", p.scale.fallback_grade},
+          {"grades", grades}};
+}
+
+namespace {
+
+// Typed reads of one object's fields, refusing unknown ones; errors start
+// with `prefix` and the field's name.
+class Fields {
+ public:
+  Fields(const json& j, std::string prefix) : j_(j), prefix_(std::move(prefix)) {}
+
+  Status OnlyKnown(std::initializer_list<std::string_view> known) const {
+    if (!j_.is_object()) return Status::InvalidArgument(fmt::format("{}body: expected a JSON object", prefix_));
+    for (const auto& [key, value] : j_.items()) {
+      bool ok = false;
+      for (std::string_view k : known) ok = ok || k == key;
+      if (!ok) return Status::InvalidArgument(fmt::format("{}{}: unknown field", prefix_, key));
+    }
+    return Status::Ok();
+  }
+  Status Number(const char* name, double* out) const {
+    if (!j_.contains(name)) return Status::Ok();
+    if (!j_[name].is_number()) return Status::InvalidArgument(fmt::format("{}{}: must be a number", prefix_, name));
+    *out = j_[name].get<double>();
+    return Status::Ok();
+  }
+  Status Int(const char* name, int* out) const {
+    if (!j_.contains(name)) return Status::Ok();
+    if (!j_[name].is_number_integer()) {
+      return Status::InvalidArgument(fmt::format("{}{}: must be an integer", prefix_, name));
+    }
+    *out = j_[name].get<int>();
+    return Status::Ok();
+  }
+  Status Bool(const char* name, bool* out) const {
+    if (!j_.contains(name)) return Status::Ok();
+    if (!j_[name].is_boolean()) return Status::InvalidArgument(fmt::format("{}{}: must be true or false", prefix_, name));
+    *out = j_[name].get<bool>();
+    return Status::Ok();
+  }
+  Status String(const char* name, std::string* out) const {
+    if (!j_.contains(name)) return Status::Ok();
+    if (!j_[name].is_string()) return Status::InvalidArgument(fmt::format("{}{}: must be a string", prefix_, name));
+    *out = j_[name].get<std::string>();
+    return Status::Ok();
+  }
+
+ private:
+  const json& j_;
+  std::string prefix_;
+};
+
+}  // namespace
+
+Result<ProductSpec> ProductFromJson(const json& j, const std::string& name) {
+  ProductSpec p;
+  p.name = name;
+  Fields f(j, "");
+  STURGEON_RETURN_IF_ERROR(f.OnlyKnown({"name", "min_salt_percent", "max_salt_percent", "reject_salt_outside",
+                                        "max_extraction_to_seal_minutes", "min_celsius", "max_celsius",
+                                        "warm_excursion_minutes", "freeze_celsius", "pressed_broken_share",
+                                        "pressed_grade", "fallback_grade", "grades"}));
+  std::string given_name;
+  STURGEON_RETURN_IF_ERROR(f.String("name", &given_name));
+  if (!given_name.empty() && !name.empty() && given_name != name) {
+    return Status::InvalidArgument(fmt::format("name: '{}' differs from the product named '{}'", given_name, name));
+  }
+  if (!given_name.empty()) p.name = given_name;
+  STURGEON_RETURN_IF_ERROR(f.Number("min_salt_percent", &p.min_salt_percent));
+  STURGEON_RETURN_IF_ERROR(f.Number("max_salt_percent", &p.max_salt_percent));
+  STURGEON_RETURN_IF_ERROR(f.Bool("reject_salt_outside", &p.reject_salt_outside));
+  STURGEON_RETURN_IF_ERROR(f.Int("max_extraction_to_seal_minutes", &p.max_extraction_to_seal_minutes));
+  STURGEON_RETURN_IF_ERROR(f.Number("min_celsius", &p.min_celsius));
+  STURGEON_RETURN_IF_ERROR(f.Number("max_celsius", &p.max_celsius));
+  STURGEON_RETURN_IF_ERROR(f.Int("warm_excursion_minutes", &p.warm_excursion_minutes));
+  STURGEON_RETURN_IF_ERROR(f.Number("freeze_celsius", &p.freeze_celsius));
+  STURGEON_RETURN_IF_ERROR(f.Number("pressed_broken_share", &p.scale.pressed_broken_share));
+  STURGEON_RETURN_IF_ERROR(f.String("pressed_grade", &p.scale.pressed_grade));
+  STURGEON_RETURN_IF_ERROR(f.String("fallback_grade", &p.scale.fallback_grade));
+  if (!j.contains("grades") || !j["grades"].is_array()) {
+    return Status::InvalidArgument("grades: is required: a list of grades, best first");
+  }
+  for (size_t i = 0; i < j["grades"].size(); ++i) {
+    const json& g = j["grades"][i];
+    Fields gf(g, fmt::format("grades[{}]: ", i));
+    STURGEON_RETURN_IF_ERROR(gf.OnlyKnown({"name", "min_diameter_mm", "max_colour", "min_firmness", "min_intact_share"}));
+    GradeRule r;
+    STURGEON_RETURN_IF_ERROR(gf.String("name", &r.name));
+    STURGEON_RETURN_IF_ERROR(gf.Number("min_diameter_mm", &r.min_diameter_mm));
+    std::string colour = std::string(ColourName(r.max_colour_rank));
+    STURGEON_RETURN_IF_ERROR(gf.String("max_colour", &colour));
+    auto rank = ParseColourRank(colour);
+    if (!rank.ok()) return Status::InvalidArgument(fmt::format("grades[{}]: max_colour: {}", i, rank.status().message()));
+    r.max_colour_rank = *rank;
+    STURGEON_RETURN_IF_ERROR(gf.Int("min_firmness", &r.min_firmness));
+    STURGEON_RETURN_IF_ERROR(gf.Number("min_intact_share", &r.min_intact_share));
+    p.scale.grades.push_back(std::move(r));
+  }
+  STURGEON_RETURN_IF_ERROR(ValidateProduct(p));
+  return p;
 }
 
 }  // namespace sturgeon::trace

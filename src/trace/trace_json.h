@@ -21,5 +21,15 @@ nlohmann::json ToJson(const LotTrace& t);
 nlohmann::json ToJson(const TinTrace& t);
 nlohmann::json ToJson(const Recall& r);
 nlohmann::json ToJson(const ColdChainReport& r);
+nlohmann::json ToJson(const BackwardTrace& t);
+// Grades name their darkest colour ("max_colour": "light_grey").
+nlohmann::json ToJson(const ProductSpec& p);
+
+// A product from its JSON form (the fields ToJson writes; "name" may be
+// left out when `name` is given). Missing settings keep ProductSpec's
+// defaults, except "grades", which is required. InvalidArgument naming the
+// field ("grades[1]: min_firmness: ...") for a wrong type, an unknown field
+// or a setting ValidateProduct refuses.
+Result<ProductSpec> ProductFromJson(const nlohmann::json& j, const std::string& name = "");
 
 }  // namespace sturgeon::trace

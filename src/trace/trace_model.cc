@@ -100,6 +100,68 @@ Result<ProductSpec> FindProduct(std::string_view name) {
   return Status::NotFound(fmt::format("no product '{}' (known: malossol, malossol-strict)", name));
 }
 
+Status ValidateProduct(const ProductSpec& p) {
+  constexpr size_t kMaxNameLength = 40;
+  constexpr int kMaxMinutes = 24 * 60;
+  const bool name_ok = !p.name.empty() && p.name.size() <= kMaxNameLength &&
+                       std::all_of(p.name.begin(), p.name.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                       });
+  if (!name_ok) return Status::InvalidArgument(fmt::format("name: '{}': expected 1-40 letters, digits, '-' or '_'", p.name));
+  if (!(p.min_salt_percent >= 0 && p.min_salt_percent <= p.max_salt_percent && p.max_salt_percent <= 100)) {
+    return Status::InvalidArgument(fmt::format("min_salt_percent: {}-{}%: expected 0 <= min <= max <= 100",
+                                               p.min_salt_percent, p.max_salt_percent));
+  }
+  if (p.max_extraction_to_seal_minutes < 1 || p.max_extraction_to_seal_minutes > kMaxMinutes) {
+    return Status::InvalidArgument(
+        fmt::format("max_extraction_to_seal_minutes: {}: expected 1..1440", p.max_extraction_to_seal_minutes));
+  }
+  if (!(std::isfinite(p.min_celsius) && std::isfinite(p.max_celsius) && p.min_celsius < p.max_celsius)) {
+    return Status::InvalidArgument(
+        fmt::format("min_celsius: {} .. {} C: expected min below max", p.min_celsius, p.max_celsius));
+  }
+  if (!(p.freeze_celsius <= p.min_celsius)) {
+    return Status::InvalidArgument(fmt::format("freeze_celsius: {} C: expected at most min_celsius {} C",
+                                               p.freeze_celsius, p.min_celsius));
+  }
+  if (p.warm_excursion_minutes < 0 || p.warm_excursion_minutes > kMaxMinutes) {
+    return Status::InvalidArgument(fmt::format("warm_excursion_minutes: {}: expected 0..1440", p.warm_excursion_minutes));
+  }
+  const GradingScale& s = p.scale;
+  if (!(s.pressed_broken_share >= 0 && s.pressed_broken_share <= 1)) {
+    return Status::InvalidArgument(fmt::format("pressed_broken_share: {}: expected 0..1", s.pressed_broken_share));
+  }
+  if (s.pressed_grade.empty() || s.fallback_grade.empty() || s.pressed_grade == s.fallback_grade) {
+    return Status::InvalidArgument("pressed_grade: the pressed and fallback grades must be distinct, non-empty names");
+  }
+  for (size_t i = 0; i < s.grades.size(); ++i) {
+    const GradeRule& g = s.grades[i];
+    const std::string where = fmt::format("grades[{}]", i);
+    if (g.name.empty() || g.name == s.pressed_grade || g.name == s.fallback_grade) {
+      return Status::InvalidArgument(
+          fmt::format("{}: name: '{}': must be non-empty and not the pressed or fallback grade", where, g.name));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (s.grades[j].name == g.name) {
+        return Status::InvalidArgument(fmt::format("{}: name: '{}' appears twice", where, g.name));
+      }
+    }
+    if (!(g.min_diameter_mm >= 0 && g.min_diameter_mm <= kMaxGrainDiameterMm)) {
+      return Status::InvalidArgument(fmt::format("{}: min_diameter_mm: {}: expected 0..10", where, g.min_diameter_mm));
+    }
+    if (g.max_colour_rank < 0 || g.max_colour_rank >= static_cast<int>(kColours.size())) {
+      return Status::InvalidArgument(fmt::format("{}: max_colour: rank {}: expected 0..5", where, g.max_colour_rank));
+    }
+    if (g.min_firmness < kMinFirmness || g.min_firmness > kMaxFirmness) {
+      return Status::InvalidArgument(fmt::format("{}: min_firmness: {}: expected 1..5", where, g.min_firmness));
+    }
+    if (!(g.min_intact_share >= 0 && g.min_intact_share <= 1)) {
+      return Status::InvalidArgument(fmt::format("{}: min_intact_share: {}: expected 0..1", where, g.min_intact_share));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<bool> CheckSalt(const ProductSpec& product, double salt_percent) {
   if (!(salt_percent >= 0 && salt_percent <= 100)) {
     return Status::InvalidArgument(fmt::format("salt {}%: must be between 0 and 100", salt_percent));

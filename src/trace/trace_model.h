@@ -149,8 +149,18 @@ struct ProductSpec {
 // The default scale (docs/trace.md).
 GradingScale DefaultGradingScale();
 // Built-in products: "malossol" (salt outside 3-5% flagged) and
-// "malossol-strict" (refused). NotFound for other names.
+// "malossol-strict" (refused). NotFound for other names. These are the
+// defaults the database is seeded with; the settings in force are the
+// TraceStore's (TraceStore::FindProduct), which may be changed.
 Result<ProductSpec> FindProduct(std::string_view name);
+
+// InvalidArgument naming the first bad setting: a name of 1-40 letters,
+// digits, '-' or '_'; salt 0 <= min <= max <= 100; a seal limit of 1..1440
+// minutes; min_celsius < max_celsius; freeze_celsius <= min_celsius; a warm
+// limit of 0..1440 minutes; a pressed share in 0..1; grades with distinct,
+// non-empty names (none equal to the pressed or fallback grade), diameters in
+// 0..10 mm, colour ranks 0..5, firmness 1..5 and intact shares 0..1.
+Status ValidateProduct(const ProductSpec& product);
 
 // ---- Rules. ----
 

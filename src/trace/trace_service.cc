@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 namespace sturgeon::trace {
 namespace {
 
@@ -90,6 +92,58 @@ Result<EpcisInput> GatherShipmentEvents(TraceStore& store, const std::string& sh
     }
   }
   return in;
+}
+
+Result<ProductSpec> ProductFor(TraceStore& store, const std::string& name, std::optional<int> warm_minutes) {
+  STURGEON_ASSIGN_OR_RETURN(ProductSpec p, store.FindProduct(name));
+  if (warm_minutes) {
+    if (*warm_minutes < 0) {
+      return Status::InvalidArgument(fmt::format("warm_minutes: {}: must not be negative", *warm_minutes));
+    }
+    p.warm_excursion_minutes = *warm_minutes;
+  }
+  return p;
+}
+
+Result<ReadingsImport> ImportReadings(TraceStore& store, const std::string& shipment_code,
+                                      const std::vector<TemperatureReading>& readings, const ProductSpec& product) {
+  ReadingsImport out;
+  STURGEON_ASSIGN_OR_RETURN(out.imported, store.AddReadings(shipment_code, readings));
+  STURGEON_ASSIGN_OR_RETURN(out.report, CheckColdChain(store, shipment_code, product));
+  return out;
+}
+
+Result<BackwardTrace> TraceBack(TraceStore& store, const std::string& key) {
+  BackwardTrace out;
+  if (key.find('/') != std::string::npos) {
+    STURGEON_ASSIGN_OR_RETURN(out.lot, store.TraceLabel(key));
+    return out;
+  }
+  STURGEON_ASSIGN_OR_RETURN(TinTrace t, store.TraceTin(key));
+  out.lot = t.lot;
+  out.tin = std::move(t);
+  return out;
+}
+
+std::string TinLabel::Text() const {
+  return fmt::format("{}\n{} g  grade {}  tin {}\n{}\n", tin.label, tin.net_g, tin.grade, tin.code, trace_uri);
+}
+
+Result<TinLabel> LabelOfTin(TraceStore& store, const std::string& tin_code, std::string_view base_uri) {
+  TinLabel out;
+  STURGEON_ASSIGN_OR_RETURN(out.tin, store.FindTin(tin_code));
+  out.trace_uri = EpcUri(std::string(base_uri), "tin", out.tin.code);
+  return out;
+}
+
+Result<nlohmann::json> ExportEpcis(TraceStore& store, const std::string& lot_code, const std::string& shipment_code,
+                                   const ProductSpec& product, const EpcisOptions& options) {
+  if (lot_code.empty() == shipment_code.empty()) {
+    return Status::InvalidArgument("lot: give a lot code or a shipment code, not both");
+  }
+  STURGEON_ASSIGN_OR_RETURN(EpcisInput in, lot_code.empty() ? GatherShipmentEvents(store, shipment_code, product)
+                                                            : GatherLotEvents(store, lot_code, product));
+  return BuildEpcisDocument(in, options);
 }
 
 }  // namespace sturgeon::trace

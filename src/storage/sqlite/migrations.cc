@@ -308,7 +308,54 @@ CREATE INDEX stocktake_jobs_pool ON stocktake_jobs(pool_id, id);
 CREATE INDEX stocktake_jobs_state ON stocktake_jobs(state, id);
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Caviar products as settings rather than code (issue 6): salt range, seal
+// limit, cold-chain range and the grading scale per product, seeded with the
+// two built-in products (trace::FindProduct; a test checks they agree).
+// Covering indexes for the forward trace: harvests by pool or fish with their
+// batch, and tins by lot with what a recall counts and pages (lots by batch
+// are covered by their unique index already).
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE products (
+  name TEXT PRIMARY KEY,
+  min_salt_percent REAL NOT NULL,
+  max_salt_percent REAL NOT NULL,
+  reject_salt_outside INTEGER NOT NULL,
+  max_extraction_to_seal_minutes INTEGER NOT NULL,
+  min_celsius REAL NOT NULL,
+  max_celsius REAL NOT NULL,
+  warm_excursion_minutes INTEGER NOT NULL,
+  freeze_celsius REAL NOT NULL,
+  pressed_broken_share REAL NOT NULL,
+  pressed_grade TEXT NOT NULL,
+  fallback_grade TEXT NOT NULL
+);
+CREATE TABLE product_grades (
+  product TEXT NOT NULL REFERENCES products(name),
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  min_diameter_mm REAL NOT NULL,
+  max_colour_rank INTEGER NOT NULL,
+  min_firmness INTEGER NOT NULL,
+  min_intact_share REAL NOT NULL,
+  PRIMARY KEY (product, position)
+);
+INSERT INTO products VALUES ('malossol', 3.0, 5.0, 0, 15, -3.0, 2.0, 30, -4.0, 0.35, 'pressed', 'select');
+INSERT INTO products VALUES ('malossol-strict', 3.0, 5.0, 1, 15, -3.0, 2.0, 30, -4.0, 0.35, 'pressed', 'select');
+INSERT INTO product_grades
+  SELECT p.name, g.position, g.name, g.d, g.c, g.f, g.i FROM products p,
+    (SELECT 0 AS position, 'imperial' AS name, 3.0 AS d, 2 AS c, 4 AS f, 0.95 AS i
+     UNION ALL SELECT 1, 'royal', 2.7, 3, 3, 0.90
+     UNION ALL SELECT 2, 'classic', 2.3, 5, 2, 0.80) g;
+DROP INDEX roe_harvests_fish;
+DROP INDEX roe_harvests_pool;
+CREATE INDEX roe_harvests_fish_batch ON roe_harvests(fish_id, batch_id);
+CREATE INDEX roe_harvests_pool_batch ON roe_harvests(pool_id, batch_id);
+DROP INDEX tins_lot;
+CREATE INDEX tins_lot_cover ON tins(lot_id, id, net_g, case_id);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5};
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "storage/sqlite/sqlite_audit.h"
 #include "storage/sqlite/sqlite_jobs.h"
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/sqlite_trace_store.h"
 
 namespace sturgeon {
 namespace {
@@ -542,6 +543,11 @@ class SqliteStore final : public Store {
 
   // ---- Transactions and the audit trail (SQL in sqlite_audit.cc). ----
   Status Transaction(const std::function<Status()>& fn) override { return sqlite::RunInTransaction(db_, fn); }
+
+  Result<TraceStore*> Trace() override {
+    if (!trace_) trace_ = NewSqliteTraceStore(&db_);
+    return trace_.get();
+  }
   Result<Id> AppendAudit(const AuditEntry& entry) override { return sqlite::AppendAudit(db_, entry); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) override { return sqlite::ListAudit(db_, q); }
 
@@ -565,7 +571,6 @@ class SqliteStore final : public Store {
   Status MarkStocktakeJobAccepted(Id id, Id stocktake_id, Id user_id, Timestamp at) override {
     return sqlite::MarkStocktakeJobAccepted(db_, id, stocktake_id, user_id, at);
   }
-
 
  private:
   // How far back the pool-wide weighing scan looks before falling back to
@@ -761,6 +766,7 @@ class SqliteStore final : public Store {
   }
 
   Connection db_;
+  std::unique_ptr<TraceStore> trace_;  // over db_, made on first use; destroyed before it
 };
 
 }  // namespace

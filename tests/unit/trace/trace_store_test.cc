@@ -4,6 +4,7 @@
 
 #include "storage/store.h"
 #include "support/db_fingerprint.h"
+#include "trace/trace_json.h"
 #include "trace/trace_service.h"
 
 namespace sturgeon {
@@ -241,6 +242,65 @@ TEST_F(TraceStoreTest, PackingATinTwiceOrShippingACaseTwiceIsRefused) {
   EXPECT_EQ(trace_->AddShipment(again, {"C1"}).status().code(), StatusCode::kFailedPrecondition);
   again.destination_country = "France";
   EXPECT_EQ(trace_->AddShipment(again, {"C1"}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(TraceStoreTest, SeededProductsAreTheBuiltInDefaults) {
+  for (const char* name : {"malossol", "malossol-strict"}) {
+    auto stored = trace_->FindProduct(name);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    const trace::ProductSpec built_in = *trace::FindProduct(name);
+    EXPECT_EQ(trace::ToJson(*stored), trace::ToJson(built_in)) << name;
+  }
+  EXPECT_EQ(trace_->ListProducts()->size(), 2u);
+  auto missing = trace_->FindProduct("ossetra");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("known: malossol, malossol-strict"), std::string::npos);
+}
+
+TEST_F(TraceStoreTest, ChangedProductSettingsDriveGradingSaltAndSeal) {
+  trace::ProductSpec p = *trace_->FindProduct("malossol");
+  p.scale.grades = {{"first", 2.0, 5, 1, 0.5}};
+  p.max_extraction_to_seal_minutes = 5;
+  p.max_salt_percent = 3.2;
+  ASSERT_TRUE(trace_->PutProduct(p).ok());
+  const trace::Batch b = Process("B1", 12, 3.5);
+  EXPECT_TRUE(b.seal_breach);    // 12 minutes is now over the 5-minute limit
+  EXPECT_TRUE(b.salt_flagged);   // 3.5% is now over 3.2%
+  EXPECT_EQ(Grade("B1", "L1").grade, "first");
+  p.min_celsius = 3;  // above max: refused, nothing stored
+  EXPECT_EQ(trace_->PutProduct(p).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(trace_->FindProduct("malossol")->min_celsius, -3.0);
+}
+
+TEST_F(TraceStoreTest, RecallPagesTinsAndCountsThemAll) {
+  Process("B1");
+  Grade("B1", "L1");
+  for (const char* t : {"T1", "T2", "T3"}) ASSERT_TRUE(trace_->AddTin(TinInput{t, "L1", 100, {}}).ok());
+  auto first = trace_->RecallPool("ZJ-QZ1-P001", RecallPage{0, 2});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->tin_count, 3);
+  EXPECT_DOUBLE_EQ(first->tin_net_g, 300.0);
+  ASSERT_EQ(first->tins.size(), 2u);
+  ASSERT_TRUE(first->next_tin_cursor.has_value());
+  auto second = trace_->RecallPool("ZJ-QZ1-P001", RecallPage{*first->next_tin_cursor, 2});
+  ASSERT_EQ(second->tins.size(), 1u);
+  EXPECT_EQ(second->tins[0].tin.code, "T3");
+  EXPECT_FALSE(second->next_tin_cursor.has_value());
+  EXPECT_EQ(trace_->RecallFish(kFemale)->tins.size(), 3u);  // default: every tin
+}
+
+TEST_F(TraceStoreTest, ScopeOfARecordIsTheFarmOfItsHarvestedFish) {
+  Process("B1");
+  Grade("B1", "L1");
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T1", "L1", 100, {}}).ok());
+  for (auto [kind, key] : {std::pair{TraceKind::kBatch, "B1"}, std::pair{TraceKind::kLot, "L1"},
+                           std::pair{TraceKind::kTin, "T1"}, std::pair{TraceKind::kHarvest, "1"}}) {
+    auto scope = trace_->ScopeOf(kind, key);
+    ASSERT_TRUE(scope.ok()) << key << ": " << scope.status().ToString();
+    EXPECT_EQ(scope->farm_ids, std::vector<Id>{1}) << key;
+    EXPECT_FALSE(scope->unplaced);
+  }
+  EXPECT_EQ(trace_->ScopeOf(TraceKind::kTin, "T9").status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace
