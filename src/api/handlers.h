@@ -99,5 +99,8 @@ Result<Reply> GetDashboardAsset(RequestContext& c);
 Result<Reply> GetOverview(RequestContext& c);
 Result<Reply> GetFarmOverview(RequestContext& c);
 Result<Reply> GetPoolOverview(RequestContext& c);
+// Caviar views for the dashboard (caviar_dashboard_handlers.cc).
+Result<Reply> GetShipmentReadings(RequestContext& c);
+Result<Reply> GetCaviarAlerts(RequestContext& c);
 
 }  // namespace sturgeon::api

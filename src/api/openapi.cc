@@ -138,6 +138,8 @@ json Components() {
                                     {"water", json::array()}, {"thresholds", json::object()},
                                     {"feedings", json::array()}, {"deaths", json::array()}, {"deaths_total", 1},
                                     {"last_stocktake", nullptr}});
+  s["ShipmentReadings"] = SchemaOf(json{{"shipment", ""}, {"items", json::array()}});
+  s["CaviarAlerts"] = SchemaOf(json{{"alerts", json::array()}});
   s["Problem"] = SchemaOf(json{{"type", ""}, {"title", ""}, {"status", 400}, {"detail", ""}, {"instance", ""},
                                {"field", ""}, {"errors", json::array()}});
   s["NewFarm"] = InputSchema({{"code", "string"}, {"name", "string"}, {"province", "string"}, {"city", "string"},

@@ -172,6 +172,10 @@ const std::vector<Route>& Routes() {
       {get, "/api/pools/{code}/overview", GetPoolOverview, A::kAuthenticated, "dashboard",
        "A pool's growth, water quality with alert bands, feedings, deaths and last stocktake", {"from", "to"}, "",
        "PoolOverview"},
+      {get, "/api/shipments/{code}/readings", GetShipmentReadings, A::kAuthenticated, "dashboard",
+       "A shipment's logger readings in time order, for its temperature chart", {}, "", "ShipmentReadings"},
+      {get, "/api/caviar-alerts", GetCaviarAlerts, A::kAuthenticated, "dashboard",
+       "Cold-chain excursions and batches sealed over the limit, from the user's farms", {}, "", "CaviarAlerts"},
   };
   return kRoutes;
 }

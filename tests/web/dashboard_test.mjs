@@ -158,6 +158,18 @@ async function main() {
     const last = await page.locator('main').innerText();
     check(last.includes(`drone count`) && last.includes(String(counted)), 'the pool view shows the accepted stocktake');
 
+    // ---- Trace a tin ----
+    await page.click('nav a:has-text("Trace")');
+    await page.fill('#trace-query', Tin);
+    await page.click('button:has-text("Trace")');
+    await page.locator('.trace-chain').waitFor({ timeout: 30000 });
+    const trace = await page.locator('main').innerText();
+    check(trace.includes(Tin) && trace.includes('ZJ-QZ1-P001') && trace.includes(Farm),
+      'the trace shows the tin back to its pool and farm', trace.slice(0, 400));
+    check(/PIT tag \d{15}/.test(trace), 'the trace names the fish by PIT tag');
+    check(await page.locator('svg.chart path.series').count() >= 1, 'the shipment temperature chart is drawn');
+    check(await page.locator('svg.chart circle.mark').count() > 0, 'excursions are marked on the chart');
+    await page.screenshot({ path: join(Artifacts, 'desktop-6-trace.png'), fullPage: true });
     check(pageErrors.length === 0, 'no script errors on the page', pageErrors.join('; '));
     await desktop.close();
 

@@ -112,8 +112,8 @@ signout.addEventListener('click', () => {
 // ---- Company overview ----
 
 async function overviewView() {
-  const o = await api.get('/api/overview');
-  const alerts = o.alerts;
+  const [o, caviar] = await Promise.all([api.get('/api/overview'), api.get('/api/caviar-alerts')]);
+  const alerts = [...o.alerts, ...caviar.alerts].sort((a, b) => (b.time || '').localeCompare(a.time || ''));
   const farms = o.farms.map((f) => ({ ...f, biomass_kg: f.inventory.biomass_kg, href: `#/farm/${enc(f.code)}` }));
   const cards = o.farms.map((f) => h('a', { class: `card farm ${f.alerts ? 'has-alerts' : ''}`, href: `#/farm/${enc(f.code)}` },
     h('h3', {}, f.name, ' ', h('span', { class: 'muted' }, f.code)),
