@@ -197,13 +197,15 @@ Result<CountReport> RunCount(const CountOptions& opt) {
                                  : source->declared_frames();
     Detector detector(dp);
     CameraMotion motion;
+    PoolMask pool;
     cv::Mat frame, pool_mask, grey, small;
     std::vector<cv::Rect2f> last_boxes;
     int f = 0;
     while (source->Next(&frame)) {
       ++f;
-      // The pool is found again every few frames: the drone drifts slowly.
-      if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) pool_mask = FindPoolMask(frame);
+      // The pool is found again every few frames (the drone drifts slowly),
+      // kept consistent in time (PoolMask: a failed look is not the pool).
+      if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) pool_mask = pool.Update(frame);
       detector.SetGroundSampling(gsd_at(f));
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       const float motion_scale = static_cast<float>(frame.cols) / kMotionWidth;

@@ -1,6 +1,7 @@
 #include "vision/detect/scene.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>
@@ -77,7 +78,10 @@ cv::Point2f CameraMotion::ToImage(cv::Point2f p) const {
   return {static_cast<float>(v[0]), static_cast<float>(v[1])};
 }
 
-cv::Mat FindPoolMask(const cv::Mat& bgr) {
+namespace {
+
+// FindPoolMask without the fallback: empty when no plausible pool is found.
+cv::Mat FindPoolRegion(const cv::Mat& bgr) {
   cv::Mat small;
   const double f = std::min(1.0, 240.0 / bgr.cols);
   cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
@@ -119,7 +123,7 @@ cv::Mat FindPoolMask(const cv::Mat& bgr) {
     }
   }
   cv::Mat out(small.size(), CV_8U, cv::Scalar(255));
-  if (seeded == 0) return out;
+  if (seeded == 0) return cv::Mat();
   cv::Mat region = flood(cv::Rect(1, 1, small.cols, small.rows)).clone();
   // The step-wise flood may creep up a soft wall edge; water stays near the
   // water's own colour, so farther pixels are cut off before the hull.
@@ -137,15 +141,36 @@ cv::Mat FindPoolMask(const cv::Mat& bgr) {
   for (const auto& c : contours) {
     if (!(cv::boundingRect(c) & centre).empty()) points.insert(points.end(), c.begin(), c.end());
   }
-  if (points.size() < 3) return out;
+  if (points.size() < 3) return cv::Mat();
   std::vector<cv::Point> hull;
   cv::convexHull(points, hull);
-  if (cv::contourArea(hull) < kMinPoolShare * small.total()) return out;
+  if (cv::contourArea(hull) < kMinPoolShare * small.total()) return cv::Mat();
   out.setTo(0);
   cv::fillConvexPoly(out, hull, cv::Scalar(255));
   // A few pixels in from the wall, so no concrete edge is taken for water.
   cv::erode(out, out, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
   return out;
+}
+
+}  // namespace
+
+cv::Mat FindPoolMask(const cv::Mat& bgr) {
+  cv::Mat region = FindPoolRegion(bgr);
+  if (!region.empty()) return region;
+  const double f = std::min(1.0, 240.0 / bgr.cols);
+  return cv::Mat(cvRound(bgr.rows * f), cvRound(bgr.cols * f), CV_8U, cv::Scalar(255));
+}
+
+const cv::Mat& PoolMask::Update(const cv::Mat& bgr) {
+  ++looks_since_;
+  cv::Mat found = FindPoolRegion(bgr);
+  if (found.empty()) return mask_;
+  const double area = static_cast<double>(cv::countNonZero(found)) / static_cast<double>(found.total());
+  if (area_ > 0 && area > area_ * std::pow(max_growth_, looks_since_)) return mask_;
+  mask_ = found;
+  area_ = area;
+  looks_since_ = 0;
+  return mask_;
 }
 
 }  // namespace sturgeon::vision

@@ -43,4 +43,33 @@ class CameraMotion {
 // the region is implausibly small.
 cv::Mat FindPoolMask(const cv::Mat& bgr);
 
+// The pool over a video: FindPoolMask every few frames, kept consistent in
+// time. The flood that finds the pool fails in two ways, both from one
+// frame's light (caustics, ripples, noise): no seed of the water's colour
+// (FindPoolMask then gives the whole frame) or a flood that creeps over a
+// wall into the neighbouring pools. Either way the mask jumps from the pool
+// to much more of the frame and back, and every jump lets the walls' edges
+// and the neighbours' water in as short-lived "fish" (raceway: 600 counted
+// of 120). The pool itself cannot do that: between two looks its apparent
+// area grows at most by the drone's climb or a sweep bringing more of it
+// into view, a few percent. So a new mask is taken when it is not more than
+// `max_growth` times the area of the mask in use (per look since that one
+// was taken: slow legitimate growth still gets through); otherwise, and
+// when nothing was found, the mask in use is kept. Until a pool is found
+// the whole frame is searched. Not thread-safe.
+class PoolMask {
+ public:
+  explicit PoolMask(double max_growth = 1.25) : max_growth_(max_growth) {}
+  // Looks at `bgr` and returns the mask to use (same format as
+  // FindPoolMask; empty = the whole frame).
+  const cv::Mat& Update(const cv::Mat& bgr);
+  const cv::Mat& mask() const { return mask_; }
+
+ private:
+  double max_growth_;
+  cv::Mat mask_;
+  double area_ = 0;   // share of the frame of mask_, 0 when none found yet
+  int looks_since_ = 0;  // looks since mask_ was taken
+};
+
 }  // namespace sturgeon::vision

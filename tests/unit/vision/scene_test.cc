@@ -1,0 +1,71 @@
+// The pool over a video (PoolMask): one frame's failed look (a flood over a
+// wall, no seed of the water's colour) must not replace the pool found
+// before; the pool's slow growth (a sweep, a climb) and shrinking still pass.
+#include "vision/detect/scene.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+namespace sturgeon::vision {
+namespace {
+
+const cv::Size kSize(960, 540);
+const cv::Scalar kWater(95, 110, 80), kConcrete(190, 190, 185);
+
+// Concrete with a horizontal water band of `band_height` at the centre.
+cv::Mat Raceway(int band_height) {
+  cv::Mat img(kSize, CV_8UC3, kConcrete);
+  cv::rectangle(img, cv::Rect(60, (kSize.height - band_height) / 2, kSize.width - 120, band_height), kWater,
+                cv::FILLED);
+  return img;
+}
+
+double Share(const cv::Mat& mask) {
+  return mask.empty() ? 1.0 : static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
+}
+
+TEST(PoolMask, KeepsThePoolWhenOneLookFloodsTheWholeFrame) {
+  const cv::Mat pool = Raceway(160);
+  const double pool_share = Share(FindPoolMask(pool));
+  ASSERT_GT(pool_share, 0.15);
+  ASSERT_LT(pool_share, 0.35);
+  // A look where the water's colour reaches every edge (light over the
+  // walls): the flood takes the whole frame and the neighbours with it.
+  const cv::Mat flooded(kSize, CV_8UC3, kWater);
+  ASSERT_GT(Share(FindPoolMask(flooded)), 0.9);  // what each look alone gave
+
+  PoolMask masks;
+  EXPECT_NEAR(Share(masks.Update(pool)), pool_share, 1e-9);
+  EXPECT_NEAR(Share(masks.Update(flooded)), pool_share, 1e-9);
+  EXPECT_NEAR(Share(masks.Update(pool)), pool_share, 1e-9);
+}
+
+TEST(PoolMask, KeepsThePoolWhenALookFindsNoWater) {
+  const cv::Mat pool = Raceway(160);
+  // Stripes of three colours whose per-channel median is none of them: no
+  // seed has the central median's colour, nothing is found.
+  cv::Mat dry(kSize, CV_8UC3);
+  const cv::Scalar colours[3] = {{50, 200, 50}, {200, 50, 200}, {125, 125, 20}};
+  for (int x = 0; x < kSize.width; x += 40) {
+    cv::rectangle(dry, cv::Rect(x, 0, 40, kSize.height), colours[(x / 40) % 3], cv::FILLED);
+  }
+  PoolMask masks;
+  EXPECT_TRUE(masks.Update(dry).empty());  // nothing found yet: whole frame
+  const double pool_share = Share(masks.Update(pool));
+  EXPECT_LT(pool_share, 0.35);
+  EXPECT_NEAR(Share(masks.Update(dry)), pool_share, 1e-9);
+}
+
+TEST(PoolMask, FollowsSlowGrowthAndShrinking) {
+  PoolMask masks;
+  double share = Share(masks.Update(Raceway(160)));
+  for (int h : {180, 200, 220}) {  // more of the pool comes into view, ~12% a look
+    const double next = Share(masks.Update(Raceway(h)));
+    EXPECT_GT(next, share);
+    share = next;
+  }
+  EXPECT_LT(Share(masks.Update(Raceway(120))), share);
+}
+
+}  // namespace
+}  // namespace sturgeon::vision
