@@ -1,5 +1,7 @@
 #include "trace/trace_json.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace sturgeon::trace {
@@ -98,18 +100,19 @@ json ToJson(const Recall& r) {
     j["lot"] = t.lot_code;
     j["case"] = Opt(t.case_code);
     j["shipment"] = Opt(t.shipment_code);
-    tins.push_back(j);
+    tins.push_back(std::move(j));
   }
   json shipments = json::array();
   for (const Shipment& s : r.shipments) shipments.push_back(ToJson(s));
+  // Moved, not copied, into the answer: a page or a whole recall of tins.
   return {{"harvest_count", r.harvest_count},
-          {"harvests", harvests},
+          {"harvests", std::move(harvests)},
           {"lots", r.lot_codes},
           {"tin_count", r.tin_count},
           {"tin_net_g", r.tin_net_g},
-          {"tins", tins},
+          {"tins", std::move(tins)},
           {"next_tin_cursor", Opt(r.next_tin_cursor)},
-          {"shipments", shipments}};
+          {"shipments", std::move(shipments)}};
 }
 
 json ToJson(const ColdChainReport& r) {

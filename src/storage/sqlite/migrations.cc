@@ -354,8 +354,91 @@ DROP INDEX tins_lot;
 CREATE INDEX tins_lot_cover ON tins(lot_id, id, net_g, case_id);
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                         kMigration5};
+// Forward-recall summary kept in step with the writes (issue 6): per lot, its
+// tins' count and net weight (lot_totals) and the shipments holding any of
+// its tins, with how many (lot_shipments). A recall then reads O(lots) rows
+// for its totals and shipments instead of walking every tin. Triggers keep
+// both in the write's own transaction: a tin added, moved, re-weighed or
+// removed; a tin packed into (or out of) a case; a case shipped (or
+// unshipped) or removed. Lots' rows go with the lot (ON DELETE CASCADE).
+// The same design carries to the PostgreSQL backend: AFTER INSERT/UPDATE/
+// DELETE row triggers (plpgsql functions) doing these statements, with
+// INSERT ... ON CONFLICT DO UPDATE and IS DISTINCT FROM for SQLite's IS NOT.
+// The backfill at the end counts the rows already there.
+constexpr std::string_view kMigration6 = R"sql(
+CREATE TABLE lot_totals (
+  lot_id INTEGER PRIMARY KEY REFERENCES lots(id) ON DELETE CASCADE,
+  tin_count INTEGER NOT NULL DEFAULT 0,
+  net_g REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE lot_shipments (
+  lot_id INTEGER NOT NULL REFERENCES lots(id) ON DELETE CASCADE,
+  shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+  tin_count INTEGER NOT NULL CHECK (tin_count >= 0),
+  PRIMARY KEY (lot_id, shipment_id)
+) WITHOUT ROWID;
+CREATE INDEX lot_shipments_shipment ON lot_shipments(shipment_id);
+
+CREATE TRIGGER lots_totals_insert AFTER INSERT ON lots BEGIN
+  INSERT INTO lot_totals (lot_id) VALUES (NEW.id);
+END;
+
+CREATE TRIGGER tins_totals_insert AFTER INSERT ON tins BEGIN
+  UPDATE lot_totals SET tin_count = tin_count + 1, net_g = net_g + NEW.net_g WHERE lot_id = NEW.lot_id;
+  INSERT INTO lot_shipments (lot_id, shipment_id, tin_count)
+    SELECT NEW.lot_id, c.shipment_id, 1 FROM cases c WHERE c.id = NEW.case_id AND c.shipment_id IS NOT NULL
+    ON CONFLICT (lot_id, shipment_id) DO UPDATE SET tin_count = tin_count + 1;
+END;
+
+CREATE TRIGGER tins_totals_delete AFTER DELETE ON tins BEGIN
+  UPDATE lot_totals SET tin_count = tin_count - 1, net_g = net_g - OLD.net_g WHERE lot_id = OLD.lot_id;
+  UPDATE lot_shipments SET tin_count = tin_count - 1
+    WHERE lot_id = OLD.lot_id AND shipment_id = (SELECT c.shipment_id FROM cases c WHERE c.id = OLD.case_id);
+  DELETE FROM lot_shipments WHERE lot_id = OLD.lot_id AND tin_count = 0;
+END;
+
+CREATE TRIGGER tins_totals_update AFTER UPDATE OF lot_id, net_g, case_id ON tins
+WHEN OLD.lot_id IS NOT NEW.lot_id OR OLD.net_g IS NOT NEW.net_g OR OLD.case_id IS NOT NEW.case_id BEGIN
+  UPDATE lot_totals SET tin_count = tin_count - 1, net_g = net_g - OLD.net_g WHERE lot_id = OLD.lot_id;
+  UPDATE lot_totals SET tin_count = tin_count + 1, net_g = net_g + NEW.net_g WHERE lot_id = NEW.lot_id;
+  UPDATE lot_shipments SET tin_count = tin_count - 1
+    WHERE lot_id = OLD.lot_id AND shipment_id = (SELECT c.shipment_id FROM cases c WHERE c.id = OLD.case_id);
+  DELETE FROM lot_shipments WHERE lot_id = OLD.lot_id AND tin_count = 0;
+  INSERT INTO lot_shipments (lot_id, shipment_id, tin_count)
+    SELECT NEW.lot_id, c.shipment_id, 1 FROM cases c WHERE c.id = NEW.case_id AND c.shipment_id IS NOT NULL
+    ON CONFLICT (lot_id, shipment_id) DO UPDATE SET tin_count = tin_count + 1;
+END;
+
+CREATE TRIGGER cases_shipments_update AFTER UPDATE OF shipment_id ON cases
+WHEN OLD.shipment_id IS NOT NEW.shipment_id BEGIN
+  UPDATE lot_shipments
+    SET tin_count = tin_count -
+      (SELECT COUNT(*) FROM tins t WHERE t.case_id = OLD.id AND t.lot_id = lot_shipments.lot_id)
+    WHERE shipment_id = OLD.shipment_id AND lot_id IN (SELECT t.lot_id FROM tins t WHERE t.case_id = OLD.id);
+  DELETE FROM lot_shipments WHERE shipment_id = OLD.shipment_id AND tin_count = 0;
+  INSERT INTO lot_shipments (lot_id, shipment_id, tin_count)
+    SELECT t.lot_id, NEW.shipment_id, COUNT(*) FROM tins t
+    WHERE NEW.shipment_id IS NOT NULL AND t.case_id = NEW.id GROUP BY t.lot_id
+    ON CONFLICT (lot_id, shipment_id) DO UPDATE SET tin_count = tin_count + excluded.tin_count;
+END;
+
+CREATE TRIGGER cases_shipments_delete AFTER DELETE ON cases WHEN OLD.shipment_id IS NOT NULL BEGIN
+  UPDATE lot_shipments
+    SET tin_count = tin_count -
+      (SELECT COUNT(*) FROM tins t WHERE t.case_id = OLD.id AND t.lot_id = lot_shipments.lot_id)
+    WHERE shipment_id = OLD.shipment_id AND lot_id IN (SELECT t.lot_id FROM tins t WHERE t.case_id = OLD.id);
+  DELETE FROM lot_shipments WHERE shipment_id = OLD.shipment_id AND tin_count = 0;
+END;
+
+INSERT INTO lot_totals (lot_id, tin_count, net_g)
+  SELECT l.id, COUNT(t.id), IFNULL(SUM(t.net_g), 0) FROM lots l LEFT JOIN tins t ON t.lot_id = l.id GROUP BY l.id;
+INSERT INTO lot_shipments (lot_id, shipment_id, tin_count)
+  SELECT t.lot_id, c.shipment_id, COUNT(*) FROM tins t JOIN cases c ON c.id = t.case_id
+  WHERE c.shipment_id IS NOT NULL GROUP BY t.lot_id, c.shipment_id;
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5, kMigration6};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -841,7 +842,9 @@ class SqliteTraceStore final : public TraceStore {
 
   // The forward trace from the harvests matching `where` (one '?' bound to
   // `key`). Harvests, lots, totals and shipments are whole; the tins are one
-  // page. Each query reads the covering indexes of migration 5, and only the
+  // page. Totals and shipments come from the per-lot summary that migration
+  // 6's triggers keep (lot_totals, lot_shipments): O(lots) rows, not O(tins).
+  // The page's ids come from the covering index of migration 5, and only the
   // page's tins are read as rows.
   Result<Recall> RecallWhere(std::string_view where, Id key, const RecallPage& page) {
     Recall out;
@@ -864,28 +867,27 @@ class SqliteTraceStore final : public TraceStore {
     }
     const std::string lots_of = fmt::format(
         "SELECT l.id FROM roe_harvests h JOIN lots l ON l.batch_id = h.batch_id WHERE {}", where);
+    // The lots with their totals in one pass (a lot with several of the
+    // harvests comes once per harvest; it is counted once).
     STURGEON_ASSIGN_OR_RETURN(Statement l, db_->Prepare(fmt::format(
-        "SELECT DISTINCT l.code FROM roe_harvests h JOIN lots l ON l.batch_id = h.batch_id WHERE {} ORDER BY l.code",
+        "SELECT l.id, l.code, IFNULL(lt.tin_count, 0), IFNULL(lt.net_g, 0) FROM roe_harvests h "
+        "JOIN lots l ON l.batch_id = h.batch_id LEFT JOIN lot_totals lt ON lt.lot_id = l.id WHERE {}",
         where)));
     l.Bind(1, key);
+    std::unordered_set<Id> seen_lots;
     while (true) {
       STURGEON_ASSIGN_OR_RETURN(bool row, l.Step("recalling lots"));
       if (!row) break;
-      out.lot_codes.push_back(l.Text(0));
+      if (!seen_lots.insert(l.Int(0)).second) continue;
+      out.lot_codes.push_back(l.Text(1));
+      out.tin_count += l.Int(2);
+      out.tin_net_g += l.Double(3);
     }
-    STURGEON_ASSIGN_OR_RETURN(Statement n, db_->Prepare(fmt::format(
-        "SELECT COUNT(*), IFNULL(SUM(t.net_g), 0) FROM tins t WHERE t.lot_id IN ({})", lots_of)));
-    n.Bind(1, key);
-    STURGEON_ASSIGN_OR_RETURN(bool counted, n.Step("counting tins"));
-    if (counted) {
-      out.tin_count = n.Int(0);
-      out.tin_net_g = n.Double(1);
-    }
-    // The tins' distinct cases come from the covering index; only those
-    // cases (a dozen tins each) are read as rows.
+    std::sort(out.lot_codes.begin(), out.lot_codes.end());
     STURGEON_ASSIGN_OR_RETURN(Statement sh, db_->Prepare(fmt::format(
-        "SELECT {} FROM shipments sh WHERE sh.id IN (SELECT c.shipment_id FROM cases c WHERE c.id IN "
-        "(SELECT t.case_id FROM tins t WHERE t.lot_id IN ({}))) ORDER BY sh.id", kShipmentColumns, lots_of)));
+        "SELECT {} FROM shipments sh WHERE sh.id IN "
+        "(SELECT ls.shipment_id FROM lot_shipments ls WHERE ls.lot_id IN ({})) ORDER BY sh.id",
+        kShipmentColumns, lots_of)));
     sh.Bind(1, key);
     while (true) {
       STURGEON_ASSIGN_OR_RETURN(bool row, sh.Step("recalling shipments"));

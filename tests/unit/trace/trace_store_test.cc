@@ -1,7 +1,14 @@
 #include "storage/trace_store.h"
 
-#include <gtest/gtest.h>
+#include <set>
+#include <string>
+#include <vector>
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_db.h"
 #include "storage/store.h"
 #include "support/db_fingerprint.h"
 #include "trace/trace_json.h"
@@ -287,6 +294,186 @@ TEST_F(TraceStoreTest, RecallPagesTinsAndCountsThemAll) {
   EXPECT_EQ(second->tins[0].tin.code, "T3");
   EXPECT_FALSE(second->next_tin_cursor.has_value());
   EXPECT_EQ(trace_->RecallFish(kFemale)->tins.size(), 3u);  // default: every tin
+}
+
+// The rows of `sql`, one line each, columns as text.
+std::string Rows(sqlite::Connection& db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    return std::string("error: ") + sqlite3_errmsg(db.handle());
+  }
+  std::string out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      const unsigned char* v = sqlite3_column_text(st, c);
+      out += (c ? "|" : "") + std::string(v ? reinterpret_cast<const char*>(v) : "NULL");
+    }
+    out += "\n";
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+// Migration 6's per-lot summary against a recount from the raw tables.
+void ExpectSummaryMatchesRecount(const std::string& path, const std::string& when) {
+  auto db = sqlite::Connection::Open(path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ(Rows(*db, "SELECT lot_id, tin_count, net_g FROM lot_totals ORDER BY lot_id"),
+            Rows(*db, "SELECT l.id, COUNT(t.id), IFNULL(SUM(t.net_g), 0.0) FROM lots l "
+                      "LEFT JOIN tins t ON t.lot_id = l.id GROUP BY l.id ORDER BY l.id"))
+      << when;
+  EXPECT_EQ(Rows(*db, "SELECT lot_id, shipment_id, tin_count FROM lot_shipments ORDER BY lot_id, shipment_id"),
+            Rows(*db, "SELECT t.lot_id, c.shipment_id, COUNT(*) FROM tins t JOIN cases c ON c.id = t.case_id "
+                      "WHERE c.shipment_id IS NOT NULL GROUP BY t.lot_id, c.shipment_id "
+                      "ORDER BY t.lot_id, c.shipment_id"))
+      << when;
+}
+
+// The recall's totals and shipments against its own full list of tins.
+void ExpectRecallMatchesItsTins(TraceStore& trace, const std::string& when) {
+  auto all = trace.RecallPool("ZJ-QZ1-P001");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  double net = 0;
+  std::set<std::string> shipped;
+  for (const RecalledTin& t : all->tins) {
+    net += t.tin.net_g;
+    if (t.shipment_code) shipped.insert(*t.shipment_code);
+  }
+  EXPECT_EQ(all->tin_count, static_cast<int64_t>(all->tins.size())) << when;
+  EXPECT_DOUBLE_EQ(all->tin_net_g, net) << when;
+  std::set<std::string> listed;
+  for (const trace::Shipment& s : all->shipments) listed.insert(s.code);
+  EXPECT_EQ(listed, shipped) << when;
+  EXPECT_EQ(all->shipments.size(), listed.size()) << when;
+  auto page = trace.RecallFish(kFemale, RecallPage{0, 1, false});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->tin_count, all->tin_count) << when;
+  EXPECT_DOUBLE_EQ(page->tin_net_g, all->tin_net_g) << when;
+  EXPECT_EQ(page->shipments.size(), all->shipments.size()) << when;
+}
+
+TEST_F(TraceStoreTest, RecallSummaryStaysInStepWithTinsCasesAndShipments) {
+  Process("B1");
+  Grade("B1", "L1");
+  Process("B2");
+  Grade("B2", "L2");
+  ExpectSummaryMatchesRecount(path_, "lots only");
+  for (const char* t : {"T1", "T2", "T3", "T4"}) ASSERT_TRUE(trace_->AddTin(TinInput{t, "L1", 125, {}}).ok());
+  for (const char* t : {"T5", "T6"}) ASSERT_TRUE(trace_->AddTin(TinInput{t, "L2", 250, {}}).ok());
+  ExpectSummaryMatchesRecount(path_, "tins added");
+  ExpectRecallMatchesItsTins(*trace_, "tins added");
+  ASSERT_TRUE(trace_->AddCase("C1", T("2026-03-02T09:00:00Z"), {"T1", "T5"}).ok());
+  ASSERT_TRUE(trace_->AddCase("C2", T("2026-03-02T09:00:00Z"), {"T2"}).ok());
+  ExpectSummaryMatchesRecount(path_, "cases packed");
+  ExpectRecallMatchesItsTins(*trace_, "cases packed");
+  const auto ship = [&](const char* code, std::vector<std::string> cases) {
+    ASSERT_TRUE(trace_->AddShipment(trace::Shipment{0, code, "FR", "AirCold", T("2026-03-03T09:00:00Z"),
+                                                    T("2026-03-04T09:00:00Z")}, cases).ok());
+  };
+  ship("S1", {"C1"});
+  ExpectSummaryMatchesRecount(path_, "S1 shipped");
+  ExpectRecallMatchesItsTins(*trace_, "S1 shipped");
+  ship("S2", {"C2"});
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T7", "L1", 125, {}}).ok());
+  ASSERT_TRUE(trace_->AddCase("C3", T("2026-03-02T10:00:00Z"), {"T3", "T7", "T6"}).ok());
+  ship("S3", {"C3"});
+  ExpectSummaryMatchesRecount(path_, "S2, S3 shipped");
+  ExpectRecallMatchesItsTins(*trace_, "S2, S3 shipped");
+  auto r = trace_->RecallPool("ZJ-QZ1-P001", RecallPage{0, 2, false});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->tin_count, 7);
+  EXPECT_DOUBLE_EQ(r->tin_net_g, 5 * 125.0 + 2 * 250.0);
+  EXPECT_EQ(r->shipments.size(), 3u);
+
+  // Corrections no store call makes yet (unshipping, unpacking, moving,
+  // re-weighing, removing) keep the summary in step too.
+  auto db = sqlite::Connection::Open(path_);
+  ASSERT_TRUE(db.ok());
+  const char* edits[] = {
+      "UPDATE cases SET shipment_id = NULL WHERE code = 'C3'",
+      "UPDATE tins SET case_id = NULL WHERE code = 'T1'",
+      "UPDATE tins SET case_id = (SELECT id FROM cases WHERE code = 'C2') WHERE code = 'T1'",
+      "UPDATE cases SET shipment_id = (SELECT id FROM shipments WHERE code = 'S1') WHERE code = 'C3'",
+      "UPDATE tins SET net_g = 100 WHERE code = 'T7'",
+      "UPDATE tins SET lot_id = (SELECT id FROM lots WHERE code = 'L2') WHERE code = 'T3'",
+      "DELETE FROM tins WHERE code = 'T4'",
+      "DELETE FROM tins WHERE code = 'T5'",
+  };
+  for (const char* e : edits) {
+    ASSERT_TRUE(db->Exec(e).ok()) << e;
+    ExpectSummaryMatchesRecount(path_, e);
+    ExpectRecallMatchesItsTins(*trace_, e);
+  }
+}
+
+TEST_F(TraceStoreTest, LotOfABatchOfSeveralHarvestsIsRecalledAndCountedOnce) {
+  std::vector<Id> harvests;
+  for (const char* at : {"2026-03-01T08:00:00Z", "2026-03-01T08:05:00Z"}) {
+    auto h = trace_->AddHarvest(HarvestInput{kFemale, T(at), 1.0, 3.2, "light_grey"});
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    harvests.push_back(h->id);
+  }
+  ASSERT_TRUE(trace_->AddBatch("B1", "malossol", "CN-ZJ-001", harvests).ok());
+  const Timestamp x = T("2026-03-01T08:05:00Z");
+  ASSERT_TRUE(trace_->AddStep("B1", {trace::StepKind::kScreening, x.AddSeconds(120), {}}).ok());
+  ASSERT_TRUE(trace_->AddStep("B1", {trace::StepKind::kRinsing, x.AddSeconds(240), {}}).ok());
+  ASSERT_TRUE(trace_->AddStep("B1", {trace::StepKind::kSalting, x.AddSeconds(360), 3.5}).ok());
+  ASSERT_TRUE(trace_->AddStep("B1", {trace::StepKind::kTinning, x.AddSeconds(600), {}}).ok());
+  Grade("B1", "L1");
+  for (const char* t : {"T1", "T2"}) ASSERT_TRUE(trace_->AddTin(TinInput{t, "L1", 125, {}}).ok());
+  auto r = trace_->RecallPool("ZJ-QZ1-P001", RecallPage{0, 10, false});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->harvest_count, 2);
+  EXPECT_EQ(r->lot_codes, std::vector<std::string>{"L1"});
+  EXPECT_EQ(r->tin_count, 2);
+  EXPECT_DOUBLE_EQ(r->tin_net_g, 250.0);
+  ExpectSummaryMatchesRecount(path_, "two harvests, one lot");
+}
+
+TEST_F(TraceStoreTest, MigrationBackfillsTheRecallSummaryOfAnOlderDatabase) {
+  Process("B1");
+  Grade("B1", "L1");
+  Process("B2");
+  Grade("B2", "L2");
+  for (const char* t : {"T1", "T2", "T3"}) ASSERT_TRUE(trace_->AddTin(TinInput{t, "L1", 125, {}}).ok());
+  for (const char* t : {"T4", "T5"}) ASSERT_TRUE(trace_->AddTin(TinInput{t, "L2", 250, {}}).ok());
+  ASSERT_TRUE(trace_->AddCase("C1", T("2026-03-02T09:00:00Z"), {"T1", "T4"}).ok());
+  ASSERT_TRUE(trace_->AddCase("C2", T("2026-03-02T09:00:00Z"), {"T2"}).ok());
+  ASSERT_TRUE(trace_->AddShipment(trace::Shipment{0, "S1", "FR", "AirCold", T("2026-03-03T09:00:00Z"),
+                                                  T("2026-03-04T09:00:00Z")}, {"C1"}).ok());
+  trace_.reset();
+  // Back to a schema-5 database: no summary tables, no triggers.
+  {
+    auto db = sqlite::Connection::Open(path_);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("DROP TRIGGER lots_totals_insert; DROP TRIGGER tins_totals_insert; "
+                         "DROP TRIGGER tins_totals_delete; DROP TRIGGER tins_totals_update; "
+                         "DROP TRIGGER cases_shipments_update; DROP TRIGGER cases_shipments_delete; "
+                         "DROP TABLE lot_shipments; DROP TABLE lot_totals; PRAGMA user_version = 5")
+                    .ok());
+  }
+  auto t = OpenTraceStore(path_);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  trace_ = std::move(t).value();
+  {
+    auto db = sqlite::Connection::Open(path_);
+    ASSERT_TRUE(db.ok());
+    EXPECT_EQ(Rows(*db, "PRAGMA user_version"), std::to_string(sqlite::SchemaVersion()) + "\n");
+  }
+  ExpectSummaryMatchesRecount(path_, "backfilled");
+  ExpectRecallMatchesItsTins(*trace_, "backfilled");
+  auto r = trace_->RecallPool("ZJ-QZ1-P001", RecallPage{0, 1, false});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->tin_count, 5);
+  EXPECT_DOUBLE_EQ(r->tin_net_g, 3 * 125.0 + 2 * 250.0);
+  ASSERT_EQ(r->shipments.size(), 1u);
+  EXPECT_EQ(r->shipments[0].code, "S1");
+  // The triggers keep it from there.
+  ASSERT_TRUE(trace_->AddShipment(trace::Shipment{0, "S2", "JP", "AirCold", T("2026-03-03T09:00:00Z"),
+                                                  T("2026-03-04T09:00:00Z")}, {"C2"}).ok());
+  ASSERT_TRUE(trace_->AddTin(TinInput{"T6", "L1", 125, {}}).ok());
+  ExpectSummaryMatchesRecount(path_, "after the backfill");
+  ExpectRecallMatchesItsTins(*trace_, "after the backfill");
 }
 
 TEST_F(TraceStoreTest, ScopeOfARecordIsTheFarmOfItsHarvestedFish) {
