@@ -122,6 +122,9 @@ async function main() {
     const charts = await page.locator('svg.chart path.series').count();
     check(charts === 3, 'the pool view draws growth, temperature and oxygen charts', `${charts} series`);
     check(await page.locator('svg.chart rect.band').count() >= 2, 'the water charts show alert bands');
+    const crumbText = (await page.locator('nav.crumbs').innerText()).trim();
+    check(/^Overview › .+ › ZJ-QZ1-P001$/.test(crumbText) && !crumbText.includes('http'),
+      'the breadcrumb reads Overview › farm › pool', crumbText);
     await page.screenshot({ path: join(Artifacts, 'desktop-3-pool.png'), fullPage: true });
 
     // ---- Stocktake: upload, progress, result, accept ----
