@@ -117,17 +117,55 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(const ApiOptions& options) {
     STURGEON_ASSIGN_OR_RETURN(server->stocktake_worker_, StocktakeWorker::Start(w));
   }
   ApiServer* self = server.get();
+  // Bodies over the default limit are read only for an authenticated caller
+  // (GateLargeBody), so anonymous clients cannot make the server hold one.
+  ServerOptions server_options = options.server;
+  server_options.large_body_threshold = kDefaultBodyLimit;
   STURGEON_ASSIGN_OR_RETURN(
       server->http_,
       HttpServer::Start(
-          options.server, [self](HttpRequest&& req) { return self->Handle(std::move(req)); },
-          [](std::string_view target) { return BodyLimitForPath(target.substr(0, target.find('?'))); },
+          server_options, [self](HttpRequest&& req) { return self->Handle(std::move(req)); },
+          [](const HttpRequestHeader& header) {
+            const std::string_view target(header.target().data(), header.target().size());
+            return BodyLimitForRoute(header.method(), target.substr(0, target.find('?')));
+          },
+          [self](const HttpRequestHeader& header) { return self->GateLargeBody(header); },
           [](const HttpRequest& header, uint64_t limit) {
             const std::string target(header.target().data(), header.target().size());
             return ProblemResponse(413, ProblemJson(413, fmt::format("the body is larger than {} bytes", limit),
                                                     target.substr(0, target.find('?'))));
           }));
   return server;
+}
+
+std::optional<HttpResponse> ApiServer::GateLargeBody(const HttpRequestHeader& header) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto authorization = header[http::field::authorization];
+  auto principal = auth_->Authenticate(std::string_view(authorization.data(), authorization.size()));
+  if (principal.ok()) return std::nullopt;
+  const std::string_view target(header.target().data(), header.target().size());
+  const std::string_view path = target.substr(0, target.find('?'));
+  const RouteMatch match = MatchRoute(header.method(), path);
+  const int code = HttpStatusOf(principal.status().code());
+  if (code >= 500) spdlog::error("{}: authenticating a large body: {}", target, principal.status().ToString());
+  HttpResponse res = ProblemResponse(code, ProblemJson(principal.status(), std::string(path)));
+  if (code == 401) res.set(http::field::www_authenticate, "Bearer");
+  Observe(header, match.route ? match.index : Routes().size(), code, start, "-");
+  return res;
+}
+
+void ApiServer::Observe(const HttpRequestHeader& header, size_t route_index, int status,
+                        std::chrono::steady_clock::time_point start, const std::string& user) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_->Record(route_index, status, seconds);
+  if (options_.log_requests) {
+    const auto method = header.method_string();
+    const std::string_view target(header.target().data(), header.target().size());
+    spdlog::info("request method={} route=\"{}\" target=\"{}\" status={} duration_ms={:.3f} user={}",
+                 std::string_view(method.data(), method.size()),
+                 route_index < Routes().size() ? Routes()[route_index].path : std::string_view("-"), target, status,
+                 seconds * 1e3, user);
+  }
 }
 
 HttpResponse ApiServer::Handle(HttpRequest&& req) {
@@ -203,16 +241,7 @@ HttpResponse ApiServer::Handle(HttpRequest&& req) {
       if (code == 401) res.set(http::field::www_authenticate, "Bearer");
     }
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const int status = res.result_int();
-  metrics_->Record(route_index, status, seconds);
-  if (options_.log_requests) {
-    const auto method = req.method_string();
-    spdlog::info("request method={} route=\"{}\" target=\"{}\" status={} duration_ms={:.3f} user={}",
-                 std::string_view(method.data(), method.size()),
-                 route_index < Routes().size() ? Routes()[route_index].path : std::string_view("-"), target, status,
-                 seconds * 1e3, user);
-  }
+  Observe(req, route_index, res.result_int(), start, user);
   return res;
 }
 

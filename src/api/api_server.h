@@ -7,8 +7,10 @@
 // thread); SQLite's WAL mode lets them read concurrently while one writes.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +56,13 @@ class ApiServer {
  private:
   explicit ApiServer(const ApiOptions& options);
   HttpResponse Handle(HttpRequest&& request);
+  // HttpServer's LargeBodyGate: a body over the default limit is read only
+  // when the Authorization header authenticates; otherwise 401 (or the
+  // error that stopped authentication) as problem+json, logged and counted.
+  std::optional<HttpResponse> GateLargeBody(const HttpRequestHeader& header);
+  // Counts a request in the metrics and logs its line.
+  void Observe(const HttpRequestHeader& header, size_t route_index, int status,
+               std::chrono::steady_clock::time_point start, const std::string& user);
 
   // A Store from the pool; returned by StoreLease's destructor.
   class StoreLease;

@@ -37,10 +37,12 @@ class Session;
 
 class HttpServer::Impl {
  public:
-  Impl(const ServerOptions& o, RequestHandler handler, BodyLimit body_limit, TooLargeResponder too_large)
+  Impl(const ServerOptions& o, RequestHandler handler, BodyLimit body_limit, LargeBodyGate large_body_gate,
+       TooLargeResponder too_large)
       : options_(o),
         handler_(std::move(handler)),
         body_limit_(std::move(body_limit)),
+        large_body_gate_(std::move(large_body_gate)),
         too_large_(std::move(too_large)),
         ioc_(std::max(1, o.io_threads)),
         acceptor_(net::make_strand(ioc_)) {}
@@ -98,7 +100,22 @@ class HttpServer::Impl {
     res.version(version);
     return res;
   }
-  uint64_t BodyLimitFor(std::string_view target) const { return body_limit_(target); }
+  uint64_t BodyLimitFor(const HttpRequestHeader& header) const { return body_limit_(header); }
+  // nullopt: the large body may be read; otherwise the response to send.
+  std::optional<HttpResponse> GateLargeBody(const HttpRequestHeader& header) const {
+    if (!large_body_gate_) return std::nullopt;
+    std::optional<HttpResponse> refusal;
+    try {
+      refusal = large_body_gate_(header);
+    } catch (const std::exception& e) {
+      HttpResponse res(http::status::internal_server_error, header.version());
+      res.set(http::field::content_type, "text/plain");
+      res.body() = fmt::format("internal error: {}\n", e.what());
+      refusal = std::move(res);
+    }
+    if (refusal) refusal->version(header.version());
+    return refusal;
+  }
   HttpResponse TooLarge(const HttpRequest& header, uint64_t limit) const { return too_large_(header, limit); }
 
   void Register(Session* s, std::weak_ptr<Session> w) {
@@ -116,6 +133,7 @@ class HttpServer::Impl {
   ServerOptions options_;
   RequestHandler handler_;
   BodyLimit body_limit_;
+  LargeBodyGate large_body_gate_;
   TooLargeResponder too_large_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;
@@ -174,11 +192,21 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     const HttpRequest& req = parser_->get();
-    limit_ = server_.BodyLimitFor(std::string_view(req.target().data(), req.target().size()));
-    if (auto length = parser_->content_length(); length && *length > limit_) {
-      return Respond(server_.TooLarge(req, limit_), true);
+    limit_ = server_.BodyLimitFor(req);
+    const auto length = parser_->content_length();
+    if (length && *length > limit_) return Respond(server_.TooLarge(req, limit_), true);
+    // A body that may be large (by Content-Length, or chunked) is read only
+    // if the gate lets the header through; nothing of it is read, and no
+    // "100 Continue" sent, otherwise.
+    const uint64_t threshold = server_.options().large_body_threshold;
+    large_body_ = limit_ > threshold && !parser_->is_done() && (!length || *length > threshold);
+    if (large_body_) {
+      if (auto refusal = server_.GateLargeBody(req)) return Respond(std::move(*refusal), true);
     }
     parser_->body_limit(limit_);
+    // A large body has read_timeout between pieces (re-armed in ReadBody),
+    // so a long upload over a slow line is not cut off; any other has
+    // read_timeout for the whole body.
     stream_.expires_after(server_.options().read_timeout);
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_, req.version());
@@ -191,9 +219,16 @@ class Session : public std::enable_shared_from_this<Session> {
     ReadBody();
   }
 
+  // Reads the body piece by piece (each read takes what has arrived, up to
+  // the buffer's read size), re-arming the timeout before each for a large
+  // body.
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+    if (parser_->is_done()) return OnBody({});
+    if (large_body_) stream_.expires_after(server_.options().read_timeout);
+    http::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->OnBody(ec);
+      self->ReadBody();
+    });
   }
 
   void OnBody(beast::error_code ec) {
@@ -257,6 +292,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<HttpResponse> response_;
   std::unique_ptr<http::response<http::empty_body>> continue_;
   uint64_t limit_ = 0;
+  bool large_body_ = false;
   bool waiting_for_request_ = false;
   std::vector<char> drain_buffer_;
   uint64_t drained_ = 0;
@@ -307,8 +343,10 @@ HttpServer::~HttpServer() {
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& options, RequestHandler handler,
-                                                      BodyLimit body_limit, TooLargeResponder too_large) {
-  auto impl = std::make_unique<Impl>(options, std::move(handler), std::move(body_limit), std::move(too_large));
+                                                      BodyLimit body_limit, LargeBodyGate large_body_gate,
+                                                      TooLargeResponder too_large) {
+  auto impl = std::make_unique<Impl>(options, std::move(handler), std::move(body_limit), std::move(large_body_gate),
+                                     std::move(too_large));
   STURGEON_RETURN_IF_ERROR(impl->Listen());
   impl->StartThreads();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));

@@ -123,19 +123,9 @@ std::string RouteName(const Route& route) {
   return fmt::format("{} {}", std::string_view(verb.data(), verb.size()), route.path);
 }
 
-uint64_t BodyLimitForPath(std::string_view path) {
-  const std::vector<std::string_view> segments = Split(path);
-  const auto& routes = Routes();
-  const auto& compiled = Compiled();
-  uint64_t limit = kDefaultBodyLimit;
-  for (size_t i = 0; i < routes.size(); ++i) {
-    const auto& pattern = compiled[i].segments;
-    if (pattern.size() != segments.size()) continue;
-    bool match = true;
-    for (size_t s = 0; s < pattern.size() && match; ++s) match = IsParam(pattern[s]) || pattern[s] == segments[s];
-    if (match) limit = std::max(limit, routes[i].body_limit);
-  }
-  return limit;
+uint64_t BodyLimitForRoute(http::verb method, std::string_view path) {
+  const RouteMatch m = MatchRoute(method, path);
+  return m.route ? m.route->body_limit : kDefaultBodyLimit;
 }
 
 RouteMatch MatchRoute(http::verb method, std::string_view path) {

@@ -110,9 +110,11 @@ struct RouteMatch {
 
 // Finds the route for `method` and `path` (without the query string).
 RouteMatch MatchRoute(boost::beast::http::verb method, std::string_view path);
-// The largest body any route at `path` accepts (kDefaultBodyLimit when no
-// route raises it), checked from the headers before the body is read.
-uint64_t BodyLimitForPath(std::string_view path);
+// The largest body the route for `method` and `path` accepts
+// (kDefaultBodyLimit when there is no such route), checked from the headers
+// before the body is read. Only the route that raises its limit gets it: a
+// GET to an upload's path has the default.
+uint64_t BodyLimitForRoute(boost::beast::http::verb method, std::string_view path);
 
 // Percent-decodes `s` ('+' stays '+'). InvalidArgument for a bad escape.
 Result<std::string> PercentDecode(std::string_view s);

@@ -303,5 +303,120 @@ TEST_F(StocktakeJobsTest, DashboardViewsFollowFarmAccess) {
   EXPECT_TRUE(pool.Json()["thresholds"].contains("oxygen_min_mg_l"));
 }
 
+// What the server does with a request before and while reading its body,
+// seen on a raw connection: the header is sent, then the body in `pieces`
+// (one each `gap`; none for a header alone), then one response is read,
+// giving up `timeout` after the header was sent.
+struct RawAnswer {
+  bool answered = false;  // a whole response arrived in time
+  bool closed = false;    // it said Connection: close, and then closed
+  int status = 0;
+  std::string body, content_type, www_authenticate;
+  double seconds = 0;  // from sending the header to the whole response
+};
+
+RawAnswer Exchange(uint16_t port, const http::request<http::empty_body>& req, const std::vector<std::string>& pieces,
+                   std::chrono::milliseconds gap, std::chrono::seconds timeout) {
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  const auto start = std::chrono::steady_clock::now();
+  beast::error_code ec;
+  http::request_serializer<http::empty_body> sr(req);
+  http::write_header(socket, sr, ec);
+  for (const std::string& piece : pieces) {
+    if (ec) break;
+    net::write(socket, net::buffer(piece), ec);
+    std::this_thread::sleep_for(gap);
+  }
+  RawAnswer a;
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1ull << 30);
+  char byte = 0;
+  http::async_read(socket, buffer, parser, [&](beast::error_code read_ec, size_t) {
+    if (read_ec) return;
+    a.answered = true;
+    a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto& res = parser.get();
+    a.status = static_cast<int>(res.result_int());
+    a.body = res.body();
+    a.content_type = std::string(res[http::field::content_type]);
+    a.www_authenticate = std::string(res[http::field::www_authenticate]);
+    if (res.keep_alive()) return;
+    socket.async_read_some(net::buffer(&byte, 1),
+                           [&](beast::error_code eof_ec, size_t) { a.closed = eof_ec == net::error::eof; });
+  });
+  ioc.run_for(timeout);
+  socket.close(ec);
+  ioc.restart();
+  ioc.run();
+  return a;
+}
+
+http::request<http::empty_body> UploadHeader(http::verb method, const std::string& target, const std::string& token,
+                                             uint64_t length) {
+  http::request<http::empty_body> req(method, target, 11);
+  req.set(http::field::host, "127.0.0.1");
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  req.set(http::field::content_type, "video/mp4");
+  req.content_length(length);
+  return req;
+}
+
+// Only an authenticated caller may send a body over the default 1 MiB: an
+// anonymous upload declaring 100 MiB is answered 401 at once, from its
+// header, with no "100 Continue", and the connection is closed.
+TEST_F(StocktakeJobsTest, LargeUploadWithoutAValidTokenIs401BeforeTheBodyIsSent) {
+  for (const std::string& token : {std::string(), std::string("stg_") + std::string(64, '0')}) {
+    SCOPED_TRACE(token.empty() ? "no token" : "unknown token");
+    auto req = UploadHeader(http::verb::post, "/api/pools/FA-P1/stocktakes/jobs", token, 100ull << 20);
+    if (token.empty()) req.set(http::field::expect, "100-continue");
+    const RawAnswer a = Exchange(port(), req, {}, std::chrono::milliseconds(0), std::chrono::seconds(10));
+    ASSERT_TRUE(a.answered) << "no answer without the body";
+    EXPECT_EQ(a.status, 401) << a.body;
+    EXPECT_EQ(a.content_type, "application/problem+json");
+    EXPECT_EQ(a.www_authenticate, "Bearer");
+    EXPECT_LT(a.seconds, 5.0);
+    EXPECT_TRUE(a.closed);
+  }
+}
+
+// The raised limit is the upload's (POST) alone: a GET to the same path
+// keeps the default 1 MiB.
+TEST_F(StocktakeJobsTest, RaisedBodyLimitIsTheUploadRoutesOnly) {
+  const std::string body(2u << 20, 'x');
+  const RawAnswer get = Exchange(port(), UploadHeader(http::verb::get, "/api/pools/FA-P1/stocktakes/jobs",
+                                                      tokens_["admin"], body.size()),
+                                 {body}, std::chrono::milliseconds(0), std::chrono::seconds(30));
+  ASSERT_TRUE(get.answered);
+  EXPECT_EQ(get.status, 413) << get.body;
+  EXPECT_EQ(get.content_type, "application/problem+json");
+}
+
+// A large body has a timeout between pieces, not one for the whole body:
+// 3 MiB sent over ~2.5 s is read whole by a server whose read timeout is
+// 1 s (answered 404 for the unknown pool, after the body).
+TEST_F(StocktakeJobsTest, SlowLargeUploadIsNotCutOffWhileDataKeepsArriving) {
+  ApiOptions o;
+  o.db = db_;
+  o.server.port = 0;
+  o.server.io_threads = 1;
+  o.server.read_timeout = std::chrono::seconds(1);
+  o.log_requests = false;
+  o.stocktake_dir = (dir_ / "uploads_slow").string();
+  o.stocktake_threads = 0;
+  auto server = ApiServer::Start(o);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const std::vector<std::string> pieces(24, std::string(128u << 10, 'x'));
+  const RawAnswer a =
+      Exchange((*server)->port(),
+               UploadHeader(http::verb::post, "/api/pools/NOPE/stocktakes/jobs", tokens_["admin"], 3u << 20), pieces,
+               std::chrono::milliseconds(110), std::chrono::seconds(30));
+  ASSERT_TRUE(a.answered) << "the connection was cut off during the upload";
+  EXPECT_EQ(a.status, 404) << a.body;
+  EXPECT_GT(a.seconds, 2.0);
+}
+
 }  // namespace
 }  // namespace sturgeon::api
