@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "api/response_cache.h"
+#include "domain/ids.h"
 
 namespace sturgeon::api {
 namespace {
@@ -104,12 +105,9 @@ Status RequireOnFish(RequestContext& c, Action action, Id fish_id) {
 Result<Fish> FindFishRef(Store& store, const std::string& ref) {
   constexpr size_t kPitTagDigits = 15;
   if (ref.size() == kPitTagDigits) return store.FindFishByTag(ref);
-  Id id = 0;
-  auto [ptr, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-  if (ec != std::errc() || ptr != ref.data() + ref.size() || id <= 0) {
-    return Status::InvalidArgument(fmt::format("fish: '{}' is neither a 15-digit PIT tag nor a fish id", ref));
-  }
-  return store.GetFish(id);
+  std::optional<Id> id = ParseId(ref);
+  if (!id) return Status::InvalidArgument(fmt::format("fish: '{}' is neither a 15-digit PIT tag nor a fish id", ref));
+  return store.GetFish(*id);
 }
 
 nlohmann::json Page(nlohmann::json items, std::optional<Id> next_cursor) {

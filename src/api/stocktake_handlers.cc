@@ -1,7 +1,6 @@
 // Handlers for drone stocktake jobs: upload footage, follow the count, fetch
 // its annotated snapshot, and accept it as the pool's new book count. The
 // counting itself runs on StocktakeWorker's threads (stocktake_worker.h).
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include "api/handlers.h"
 #include "api/service.h"
 #include "api/stocktake_worker.h"
+#include "domain/ids.h"
 #include "registry/json_mapping.h"
 #include "stocktake/drone_stocktake.h"
 
@@ -67,12 +67,9 @@ nlohmann::json JobJson(const StocktakeJob& job, const Pool& pool, const std::str
 
 Result<Id> JobId(const RequestContext& c) {
   const std::string& text = c.Param("id");
-  Id id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
-    return Status::NotFound(fmt::format("no stocktake job with id '{}'", text));
-  }
-  return id;
+  std::optional<Id> id = ParseId(text);
+  if (!id) return Status::NotFound(fmt::format("no stocktake job with id '{}'", text));
+  return *id;
 }
 
 struct JobOnPool {

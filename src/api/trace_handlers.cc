@@ -16,6 +16,7 @@
 #include "api/handlers.h"
 #include "api/json_input.h"
 #include "api/service.h"
+#include "domain/ids.h"
 #include "storage/trace_store.h"
 #include "trace/label_qr.h"
 #include "trace/trace_json.h"
@@ -189,8 +190,11 @@ Result<Reply> ListHarvests(RequestContext& c) {
 Result<Reply> GetHarvest(RequestContext& c) {
   STURGEON_ASSIGN_OR_RETURN(TraceStore * trace, TraceOf(c));
   const std::string& key = c.Param("id");
-  STURGEON_RETURN_IF_ERROR(RequireOn(c, Action::kRead, TraceKind::kHarvest, key));
-  STURGEON_ASSIGN_OR_RETURN(trace::Harvest h, trace->GetHarvest(std::stoll(key)));
+  const std::optional<Id> id = ParseId(key);
+  if (!id) return Status::NotFound(fmt::format("no harvest {}", key));
+  // The scope is checked for the very id that is then read.
+  STURGEON_RETURN_IF_ERROR(RequireOn(c, Action::kRead, TraceKind::kHarvest, std::to_string(*id)));
+  STURGEON_ASSIGN_OR_RETURN(trace::Harvest h, trace->GetHarvest(*id));
   return JsonReply(200, trace::ToJson(h));
 }
 
@@ -595,8 +599,17 @@ Result<Reply> GetRecall(RequestContext& c) {
     STURGEON_ASSIGN_OR_RETURN(r, trace->RecallPool(*pool, page));
   } else {
     STURGEON_ASSIGN_OR_RETURN(Fish f, FindFishRef(c.store(), *fish));
-    STURGEON_RETURN_IF_ERROR(RequireOnFish(c, Action::kRead, f.id));
-    STURGEON_ASSIGN_OR_RETURN(r, trace->RecallFish(f.pit_tag.value_or(*fish), page));
+    // A fish's recall is the trace of its roe: it needs read access to every
+    // farm whose pools the roe was taken in (the fish may have moved since,
+    // or left every pool). A fish never harvested is checked by its pool.
+    const std::string tag = f.pit_tag.value_or(*fish);
+    STURGEON_ASSIGN_OR_RETURN(TraceScope roe, trace->ScopeOf(TraceKind::kFishRoe, tag));
+    if (roe.farm_ids.empty() && !roe.unplaced) {
+      STURGEON_RETURN_IF_ERROR(RequireOnFish(c, Action::kRead, f.id));
+    } else {
+      STURGEON_RETURN_IF_ERROR(RequireOnScope(c, Action::kRead, roe, fmt::format("fish {}", tag)));
+    }
+    STURGEON_ASSIGN_OR_RETURN(r, trace->RecallFish(tag, page));
   }
   return JsonReply(200, trace::ToJson(r));
 }

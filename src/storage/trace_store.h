@@ -118,7 +118,9 @@ struct TraceScope {
   bool unplaced = false;     // a harvest's fish was in no pool: no farm holds it
 };
 
-enum class TraceKind { kHarvest, kBatch, kLot, kTin, kCase, kShipment };
+// kFishRoe: the roe of one fish (key: its PIT tag), i.e. every harvest
+// taken from it, wherever the fish is now.
+enum class TraceKind { kHarvest, kBatch, kLot, kTin, kCase, kShipment, kFishRoe };
 
 // Filters for harvest and batch lists. Unset fields do not filter.
 // `farm_ids`: only records every one of whose harvests comes from one of
@@ -182,7 +184,9 @@ class TraceStore {
   // NotFound for an unknown tag.
   virtual Result<std::optional<Id>> PoolOfFishAt(const std::string& pit_tag, Timestamp at) = 0;
   // The farms of the record of `kind` named by `key` (a harvest id in
-  // decimal, otherwise a code). NotFound for an unknown key.
+  // canonical decimal, a fish's PIT tag, otherwise a code). NotFound for an
+  // unknown key, including a harvest key that is not a canonical decimal id
+  // ("1e1", "012"). A fish with no harvests has an empty scope.
   virtual Result<TraceScope> ScopeOf(TraceKind kind, const std::string& key) = 0;
 
   // ---- Products: salt range, seal limit, grading scale and cold-chain

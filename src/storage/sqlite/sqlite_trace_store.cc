@@ -13,6 +13,7 @@
 
 #include "storage/sqlite/sqlite_trace_store.h"
 
+#include "domain/ids.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/trace_store.h"
@@ -306,10 +307,26 @@ class SqliteTraceStore final : public TraceStore {
         {"shipment", "SELECT 1 FROM shipments WHERE code = ?",
          "h.batch_id IN (SELECT l.batch_id FROM shipments sh JOIN cases c ON c.shipment_id = sh.id "
          "JOIN tins t ON t.case_id = c.id JOIN lots l ON l.id = t.lot_id WHERE sh.code = ?)"},
+        {"fish", "SELECT 1 FROM fish WHERE pit_tag = ?", "h.fish_id = (SELECT id FROM fish WHERE pit_tag = ?)"},
     };
+    static_assert(std::size(kKinds) == static_cast<size_t>(TraceKind::kFishRoe) + 1);
     const Kind& k = kKinds[static_cast<size_t>(kind)];
+    // A harvest id is bound as an integer, and only a canonical decimal is
+    // one: SQLite would otherwise read text such as '1e1' as 10.
+    std::optional<Id> harvest_id;
+    if (kind == TraceKind::kHarvest) {
+      harvest_id = ParseId(key);
+      if (!harvest_id) return Status::NotFound(fmt::format("no harvest {}", key));
+    }
+    auto bind_key = [&](Statement& st) {
+      if (harvest_id) {
+        st.Bind(1, *harvest_id);
+      } else {
+        st.Bind(1, key);
+      }
+    };
     STURGEON_ASSIGN_OR_RETURN(Statement e, db_->Prepare(k.exists));
-    e.Bind(1, key);
+    bind_key(e);
     STURGEON_ASSIGN_OR_RETURN(bool exists, e.Step("finding record"));
     if (!exists) {
       return Status::NotFound(kind == TraceKind::kHarvest ? fmt::format("no harvest {}", key)
@@ -318,7 +335,7 @@ class SqliteTraceStore final : public TraceStore {
     STURGEON_ASSIGN_OR_RETURN(Statement s, db_->Prepare(fmt::format(
         "SELECT DISTINCT p.farm_id FROM roe_harvests h LEFT JOIN pools p ON p.id = h.pool_id WHERE {} "
         "ORDER BY p.farm_id", k.harvests)));
-    s.Bind(1, key);
+    bind_key(s);
     TraceScope scope;
     while (true) {
       STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("finding farms"));

@@ -23,6 +23,7 @@
 #include "api/router.h"
 #include "storage/auth_store.h"
 #include "storage/store.h"
+#include "support/http_client.h"
 
 namespace sturgeon::api {
 namespace {
@@ -32,45 +33,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using json = nlohmann::json;
 
-struct Response {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-  std::string allow;
-  json Json() const { return json::parse(body, nullptr, false); }
-};
-
-// A keep-alive HTTP/1.1 client on one connection.
-class Client {
- public:
-  explicit Client(uint16_t port) : socket_(ioc_) {
-    net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
-    socket_.connect(ep);
-  }
-  Response Send(http::verb method, const std::string& target, const std::string& token,
-                const std::string& body = "", const std::string& content_type = "application/json") {
-    http::request<http::string_body> req(method, target, 11);
-    req.set(http::field::host, "127.0.0.1");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (!body.empty() || method == http::verb::post) {
-      req.set(http::field::content_type, content_type);
-      req.body() = body;
-    }
-    req.prepare_payload();
-    http::write(socket_, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(1ull << 30);
-    http::read(socket_, buffer, parser);
-    auto res = parser.release();
-    return Response{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type]),
-                    std::string(res[http::field::allow])};
-  }
-
- private:
-  net::io_context ioc_;
-  net::ip::tcp::socket socket_;
-};
+using Response = sturgeon::testing::HttpResponse;
+using Client = sturgeon::testing::HttpClient;
 
 std::string TempDb(const std::string& name) {
   std::random_device rd;

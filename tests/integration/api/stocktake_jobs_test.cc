@@ -22,6 +22,7 @@
 #include "api/auth.h"
 #include "storage/auth_store.h"
 #include "storage/store.h"
+#include "support/http_client.h"
 #include "support/run_command.h"
 
 namespace sturgeon::api {
@@ -34,33 +35,12 @@ using json = nlohmann::json;
 using sturgeon::testing::RunCommand;
 using sturgeon::testing::ShellQuote;
 
-struct Response {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-  std::string location;
-  json Json() const { return json::parse(body, nullptr, false); }
-};
+using Response = sturgeon::testing::HttpResponse;
+using Client = sturgeon::testing::HttpClient;
 
 Response Send(uint16_t port, http::verb method, const std::string& target, const std::string& token,
               const std::string& body = "", const std::string& content_type = "video/mp4") {
-  net::io_context ioc;
-  net::ip::tcp::socket socket(ioc);
-  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  http::request<http::string_body> req(method, target, 11);
-  req.set(http::field::host, "127.0.0.1");
-  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-  if (method == http::verb::post) req.set(http::field::content_type, content_type);
-  req.body() = body;
-  req.prepare_payload();
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(1ull << 30);
-  http::read(socket, buffer, parser);
-  auto res = parser.release();
-  return Response{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type]),
-                  std::string(res[http::field::location])};
+  return Client(port).Send(method, target, token, body, content_type);
 }
 
 std::string ReadFile(const std::filesystem::path& p) {

@@ -23,6 +23,7 @@
 #include "api/auth.h"
 #include "storage/auth_store.h"
 #include "storage/store.h"
+#include "support/http_client.h"
 #include "storage/trace_store.h"
 #include "support/db_fingerprint.h"
 
@@ -35,41 +36,8 @@ namespace net = boost::asio;
 using json = nlohmann::json;
 using testing::DatabaseFingerprint;
 
-struct Response {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-  json Json() const { return json::parse(body, nullptr, false); }
-};
-
-class Client {
- public:
-  explicit Client(uint16_t port) : socket_(ioc_) {
-    socket_.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  }
-  Response Send(http::verb method, const std::string& target, const std::string& token, const std::string& body = "",
-                const std::string& content_type = "application/json") {
-    http::request<http::string_body> req(method, target, 11);
-    req.set(http::field::host, "127.0.0.1");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (!body.empty() || method == http::verb::post || method == http::verb::put) {
-      req.set(http::field::content_type, content_type);
-      req.body() = body;
-    }
-    req.prepare_payload();
-    http::write(socket_, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(1ull << 30);
-    http::read(socket_, buffer, parser);
-    auto res = parser.release();
-    return Response{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type])};
-  }
-
- private:
-  net::io_context ioc_;
-  net::ip::tcp::socket socket_;
-};
+using Response = sturgeon::testing::HttpResponse;
+using Client = sturgeon::testing::HttpClient;
 
 Timestamp T(const std::string& text) { return *Timestamp::Parse(text); }
 
@@ -450,6 +418,54 @@ TEST_F(TraceApiTest, ReadAccessFollowsTheFarmOfTheHarvestedFish) {
   }
   Response filtered = Get("/api/harvests?farm=FB", "viewer");
   EXPECT_EQ(filtered.status, 403);
+}
+
+// A harvest id in the URL is read exactly: forms that SQLite would coerce
+// to a number ("01", "1e1", "1.0") used to be checked against one harvest's
+// farm and then read another harvest; they name no harvest.
+TEST_F(TraceApiTest, HarvestIdIsReadCanonicallyOrNotAtAll) {
+  ASSERT_EQ(Get("/api/harvests/1").status, 200);
+  for (const std::string key : {"01", "1e0", "1e1", "1.0", "+1", "%201", "-1", "0", "99999999999999999999"}) {
+    Response r = Get("/api/harvests/" + key);
+    EXPECT_EQ(r.status, 404) << key << " -> " << r.status << " " << r.body.substr(0, 200);
+  }
+}
+
+// A fish's recall is the trace of its roe, so it follows the farm where the
+// roe was taken, not the pool the fish swims in now.
+TEST_F(TraceApiTest, RecallOfAFishThatMovedFollowsTheFarmOfItsRoe) {
+  constexpr char kMover[] = "900000000000016";
+  const Id fa = store_->FindPool("FA-P1")->id;
+  const Id fb = store_->FindPool("FB-P1")->id;
+  WriteBatch stock;
+  NewFish nf;
+  nf.fish.pit_tag = kMover;
+  nf.fish.species_id = store_->FindFishByTag(kFemaleB)->species_id;
+  nf.fish.sex = Sex::kFemale;
+  nf.stock_pool_id = fb;
+  nf.stocked_at = T("2025-01-01T00:00:00Z");
+  stock.fish.push_back(nf);
+  ASSERT_TRUE(store_->Write(stock).ok());
+  TraceStore& t = **store_->Trace();
+  ASSERT_TRUE(t.AddHarvest(HarvestInput{kMover, T("2026-03-05T08:00:00Z"), 1.5, 3.1, "grey"}).ok());
+  // Then the fish is moved to farm A, whose viewer must still not see the
+  // roe taken on farm B.
+  WriteBatch move;
+  Move m;
+  m.at = T("2026-03-10T08:00:00Z");
+  m.count = 1;
+  m.fish_id = store_->FindFishByTag(kMover)->id;
+  m.from_pool_id = fb;
+  m.to_pool_id = fa;
+  m.reason = "test";
+  move.moves.push_back(m);
+  ASSERT_TRUE(store_->Write(move).ok());
+  ASSERT_EQ(Get(fmt::format("/api/fish/{}", kMover), "viewer").status, 200);  // the fish is on farm A now
+  Response viewer = Get(fmt::format("/api/recall?fish={}", kMover), "viewer");
+  EXPECT_EQ(viewer.status, 403) << viewer.body.substr(0, 300);
+  Response admin = Get(fmt::format("/api/recall?fish={}", kMover), "admin");
+  ASSERT_EQ(admin.status, 200) << admin.body.substr(0, 300);
+  EXPECT_EQ(admin.Json()["harvest_count"], 1) << admin.body.substr(0, 300);
 }
 
 // Writes: which role may write which trace record, on its own farm and on

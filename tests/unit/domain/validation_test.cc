@@ -1,3 +1,4 @@
+#include "domain/ids.h"
 #include "domain/validation.h"
 
 #include <gtest/gtest.h>
@@ -54,6 +55,20 @@ TEST(Validation, GonadStagesAcceptRomanAndSexedForms) {
   EXPECT_EQ(*ParseGonadStage("MVI"), 6);
   EXPECT_EQ(*ParseGonadStage("3"), 3);
   EXPECT_FALSE(ParseGonadStage("VII").ok());
+}
+
+}  // namespace
+}  // namespace sturgeon
+
+namespace sturgeon {
+namespace {
+
+TEST(ParseId, AcceptsOnlyCanonicalPositiveDecimals) {
+  EXPECT_EQ(ParseId("1"), std::optional<Id>(1));
+  EXPECT_EQ(ParseId("9223372036854775807"), std::optional<Id>(9223372036854775807));
+  for (const char* bad : {"", "0", "01", "-1", "+1", " 1", "1 ", "1e1", "1.0", "0x10", "9223372036854775808", "abc"}) {
+    EXPECT_EQ(ParseId(bad), std::nullopt) << "'" << bad << "'";
+  }
 }
 
 }  // namespace
