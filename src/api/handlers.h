@@ -63,6 +63,10 @@ Result<Reply> PutProduct(RequestContext& c);
 // The OpenAPI component schemas of the trace routes, derived from the
 // trace records' JSON forms (trace_handlers.cc).
 nlohmann::json TraceSchemas();
+// OpenAPI helpers (openapi.cc): a schema describing `example` (nulls become
+// nullable values), and a page of `item`s with its next_cursor.
+nlohmann::json SchemaOf(const nlohmann::json& example);
+nlohmann::json PageOf(const std::string& item);
 
 // Fish and the records kept about them (record_handlers.cc).
 Result<Reply> ListFish(RequestContext& c);

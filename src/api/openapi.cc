@@ -46,27 +46,6 @@ const std::map<std::string_view, ParamDoc>& ParamCatalogue() {
   return kParams;
 }
 
-// A schema describing `example`: nulls become nullable values.
-json SchemaOf(const json& example) {
-  if (example.is_object()) {
-    json props = json::object();
-    for (const auto& [k, v] : example.items()) props[k] = SchemaOf(v);
-    return {{"type", "object"}, {"properties", props}};
-  }
-  if (example.is_array()) return {{"type", "array"}, {"items", json::object()}};
-  if (example.is_string()) return {{"type", "string"}};
-  if (example.is_boolean()) return {{"type", "boolean"}};
-  if (example.is_number_integer()) return {{"type", "integer"}};
-  if (example.is_number()) return {{"type", "number"}};
-  return {{"nullable", true}};
-}
-
-json PageOf(const std::string& item) {
-  return {{"type", "object"},
-          {"properties",
-           {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/" + item}}}}},
-            {"next_cursor", {{"type", "integer"}, {"nullable", true}}}}}};
-}
 
 // Request bodies: field name -> type. Codes name related records.
 json InputSchema(std::initializer_list<std::pair<const char*, const char*>> fields,
@@ -203,6 +182,28 @@ json ProblemResponse(const char* description) {
 }
 
 }  // namespace
+
+// A schema describing `example`: nulls become nullable values.
+json SchemaOf(const json& example) {
+  if (example.is_object()) {
+    json props = json::object();
+    for (const auto& [k, v] : example.items()) props[k] = SchemaOf(v);
+    return {{"type", "object"}, {"properties", props}};
+  }
+  if (example.is_array()) return {{"type", "array"}, {"items", json::object()}};
+  if (example.is_string()) return {{"type", "string"}};
+  if (example.is_boolean()) return {{"type", "boolean"}};
+  if (example.is_number_integer()) return {{"type", "integer"}};
+  if (example.is_number()) return {{"type", "number"}};
+  return {{"nullable", true}};
+}
+
+json PageOf(const std::string& item) {
+  return {{"type", "object"},
+          {"properties",
+           {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/" + item}}}}},
+            {"next_cursor", {{"type", "integer"}, {"nullable", true}}}}}};
+}
 
 json OpenApiDocument() {
   json paths = json::object();

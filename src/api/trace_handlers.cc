@@ -672,29 +672,6 @@ Result<Reply> PutProduct(RequestContext& c) {
 
 namespace {
 
-// A schema describing `example` (as openapi.cc's SchemaOf: nulls become
-// nullable values), so the documented forms are the ToJson forms.
-json ExampleSchema(const json& example) {
-  if (example.is_object()) {
-    json props = json::object();
-    for (const auto& [k, v] : example.items()) props[k] = ExampleSchema(v);
-    return {{"type", "object"}, {"properties", props}};
-  }
-  if (example.is_array()) return {{"type", "array"}, {"items", json::object()}};
-  if (example.is_string()) return {{"type", "string"}};
-  if (example.is_boolean()) return {{"type", "boolean"}};
-  if (example.is_number_integer()) return {{"type", "integer"}};
-  if (example.is_number()) return {{"type", "number"}};
-  return {{"nullable", true}};
-}
-
-json PageSchema(const std::string& item) {
-  return {{"type", "object"},
-          {"properties",
-           {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/" + item}}}}},
-            {"next_cursor", {{"type", "integer"}, {"nullable", true}}}}}};
-}
-
 json Input(std::initializer_list<std::pair<const char*, const char*>> fields, std::initializer_list<const char*> required) {
   json props = json::object();
   for (const auto& [name, type] : fields) {
@@ -712,29 +689,29 @@ json TraceSchemas() {
   const trace::Tin tin;
   const trace::Batch batch;
   const trace::Shipment shipment;
-  s["Harvest"] = ExampleSchema(trace::ToJson(trace::Harvest{}));
-  s["Batch"] = ExampleSchema(trace::ToJson(batch));
-  s["Lot"] = ExampleSchema(trace::ToJson(trace::Lot{}));
-  s["Tin"] = ExampleSchema(trace::ToJson(tin));
+  s["Harvest"] = SchemaOf(trace::ToJson(trace::Harvest{}));
+  s["Batch"] = SchemaOf(trace::ToJson(batch));
+  s["Lot"] = SchemaOf(trace::ToJson(trace::Lot{}));
+  s["Tin"] = SchemaOf(trace::ToJson(tin));
   json case_json = trace::ToJson(trace::Case{});
   case_json["tins"] = json::array();
-  s["Case"] = ExampleSchema(case_json);
+  s["Case"] = SchemaOf(case_json);
   json shipment_json = trace::ToJson(shipment);
   shipment_json["cases"] = json::array();
-  s["Shipment"] = ExampleSchema(shipment_json);
-  for (const char* t : {"Harvest", "Batch", "Shipment"}) s[std::string(t) + "Page"] = PageSchema(t);
+  s["Shipment"] = SchemaOf(shipment_json);
+  for (const char* t : {"Harvest", "Batch", "Shipment"}) s[std::string(t) + "Page"] = PageOf(t);
   trace::ColdChainReport report;
   json cold = trace::ToJson(report);
   cold["product"] = "";
-  s["ColdChain"] = ExampleSchema(cold);
-  s["ReadingsResult"] = ExampleSchema(json{{"imported", 1}, {"cold_chain", trace::ToJson(report)}});
-  s["Trace"] = ExampleSchema(trace::ToJson(TinTrace{}));
-  s["Recall"] = ExampleSchema(trace::ToJson(Recall{}));
+  s["ColdChain"] = SchemaOf(cold);
+  s["ReadingsResult"] = SchemaOf(json{{"imported", 1}, {"cold_chain", trace::ToJson(report)}});
+  s["Trace"] = SchemaOf(trace::ToJson(TinTrace{}));
+  s["Recall"] = SchemaOf(trace::ToJson(Recall{}));
   s["Recall"]["properties"]["next_tin_cursor"] = {{"type", "integer"}, {"nullable", true}};
   s["EpcisDocument"] = {{"type", "object"}, {"description", "A GS1 EPCIS 2.0 EPCISDocument (JSON-LD)"}};
   s["QrPng"] = {{"type", "string"}, {"format", "binary"}};
-  s["Product"] = ExampleSchema(trace::ToJson(*trace::FindProduct("malossol")));
-  s["ProductPage"] = PageSchema("Product");
+  s["Product"] = SchemaOf(trace::ToJson(*trace::FindProduct("malossol")));
+  s["ProductPage"] = PageOf("Product");
   s["NewHarvest"] = Input({{"pit_tag", "string"}, {"extracted_at", "string"}, {"roe_kg", "number"},
                            {"egg_diameter_mm", "number"}, {"colour", "string"}},
                           {"pit_tag", "roe_kg", "egg_diameter_mm", "colour"});
