@@ -513,17 +513,7 @@ class SqliteTraceStore final : public TraceStore {
       if (w.code() == StatusCode::kAlreadyExists) return Status::AlreadyExists(fmt::format("case '{}' exists", code));
       STURGEON_RETURN_IF_ERROR(w);
       c.id = db_->LastInsertId();
-      for (const std::string& t : tin_codes) {
-        STURGEON_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT id, case_id FROM tins WHERE code = ?"));
-        s.Bind(1, t);
-        STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("finding tin"));
-        if (!row) return Status::NotFound(fmt::format("no tin '{}'", t));
-        if (!s.IsNull(1)) return Status::FailedPrecondition(fmt::format("tin '{}' is already in a case", t));
-        STURGEON_ASSIGN_OR_RETURN(Statement u, db_->Prepare("UPDATE tins SET case_id = ? WHERE id = ?"));
-        u.Bind(1, c.id).Bind(2, s.Int(0));
-        STURGEON_RETURN_IF_ERROR(u.Run("packing tin"));
-      }
-      return Status::Ok();
+      return Attach({"tins", "tin", "case_id", "is already in a case", "packing tin"}, tin_codes, c.id);
     });
     STURGEON_RETURN_IF_ERROR(st);
     return c;
@@ -548,17 +538,7 @@ class SqliteTraceStore final : public TraceStore {
       if (w.code() == StatusCode::kAlreadyExists) return Status::AlreadyExists(fmt::format("shipment '{}' exists", sh.code));
       STURGEON_RETURN_IF_ERROR(w);
       sh.id = db_->LastInsertId();
-      for (const std::string& cc : case_codes) {
-        STURGEON_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT id, shipment_id FROM cases WHERE code = ?"));
-        s.Bind(1, cc);
-        STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("finding case"));
-        if (!row) return Status::NotFound(fmt::format("no case '{}'", cc));
-        if (!s.IsNull(1)) return Status::FailedPrecondition(fmt::format("case '{}' is already shipped", cc));
-        STURGEON_ASSIGN_OR_RETURN(Statement u, db_->Prepare("UPDATE cases SET shipment_id = ? WHERE id = ?"));
-        u.Bind(1, sh.id).Bind(2, s.Int(0));
-        STURGEON_RETURN_IF_ERROR(u.Run("shipping case"));
-      }
-      return Status::Ok();
+      return Attach({"cases", "case", "shipment_id", "is already shipped", "shipping case"}, case_codes, sh.id);
     });
     STURGEON_RETURN_IF_ERROR(st);
     return sh;
@@ -855,6 +835,30 @@ class SqliteTraceStore final : public TraceStore {
                               Tins(fmt::format("SELECT {} FROM tins t WHERE t.lot_id = ? ORDER BY t.id", kTinColumns), lot.id));
     out.lot = std::move(lot);
     return out;
+  }
+
+  // Which rows Attach sets the parent of, and how it words its errors.
+  struct Child {
+    std::string_view table, what, parent_column, already, action;
+  };
+
+  // Sets `parent_column` to `parent_id` on each row of `child.table` named
+  // by `codes`: NotFound for an unknown code, FailedPrecondition for a row
+  // that already has a parent. Call inside a transaction.
+  Status Attach(const Child& child, const std::vector<std::string>& codes, Id parent_id) {
+    for (const std::string& code : codes) {
+      STURGEON_ASSIGN_OR_RETURN(Statement s, db_->Prepare(fmt::format(
+          "SELECT id, {} FROM {} WHERE code = ?", child.parent_column, child.table)));
+      s.Bind(1, code);
+      STURGEON_ASSIGN_OR_RETURN(bool row, s.Step(fmt::format("finding {}", child.what)));
+      if (!row) return Status::NotFound(fmt::format("no {} '{}'", child.what, code));
+      if (!s.IsNull(1)) return Status::FailedPrecondition(fmt::format("{} '{}' {}", child.what, code, child.already));
+      STURGEON_ASSIGN_OR_RETURN(Statement u, db_->Prepare(fmt::format(
+          "UPDATE {} SET {} = ? WHERE id = ?", child.table, child.parent_column)));
+      u.Bind(1, parent_id).Bind(2, s.Int(0));
+      STURGEON_RETURN_IF_ERROR(u.Run(child.action));
+    }
+    return Status::Ok();
   }
 
   // The forward trace from the harvests matching `where` (one '?' bound to
