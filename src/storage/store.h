@@ -178,18 +178,34 @@ class Store {
   virtual Result<StocktakeJob> GetStocktakeJob(Id id) { return NoJobs(); }
   // A pool's jobs, newest first, at most `limit`.
   virtual Result<std::vector<StocktakeJob>> ListStocktakeJobs(Id pool_id, int limit) { return NoJobs(); }
-  // Atomically moves the oldest queued job (or a running one whose
-  // heartbeat is older than `stale_before`: its worker died) to running and
-  // returns it; nullopt when there is none. Safe across processes.
+  // Claims a job (the claim contract is in storage/stocktake_job.h): in one
+  // atomic statement, moves the oldest queued job, or running job whose
+  // heartbeat is older than `stale_before` (its worker stopped), to running
+  // with a fresh heartbeat, frames_done 0 and the next `attempt`, and
+  // returns it; nullopt when there is none. Safe across processes: two
+  // claims never get the same attempt of a job. Giving up on a job claimed
+  // too often is the caller's decision (it fails the job under its claim).
   virtual Result<std::optional<StocktakeJob>> ClaimStocktakeJob(Timestamp stale_before) { return NoJobs(); }
+  // The writes of a claimed job name the claim (`attempt`, as the claim
+  // returned it) and return FailedPrecondition, writing nothing, when that
+  // claim no longer holds the job (claimed again, or ended): the caller has
+  // lost the job.
+  // Refreshes a running job's heartbeat.
+  virtual Status HeartbeatStocktakeJob(Id id, int attempt) { return NoJobs(); }
   // Records progress of a running job and refreshes its heartbeat.
-  virtual Status UpdateStocktakeJobProgress(Id id, int frames_done, int frames_total) { return NoJobs(); }
+  virtual Status UpdateStocktakeJobProgress(Id id, int attempt, int frames_done, int frames_total) {
+    return NoJobs();
+  }
   // Running -> done with the count (JSON text) and the annotated PNG.
-  virtual Status FinishStocktakeJob(Id id, const std::string& result_json, const std::string& snapshot_png) {
+  virtual Status FinishStocktakeJob(Id id, int attempt, const std::string& result_json,
+                                    const std::string& snapshot_png) {
     return NoJobs();
   }
   // Running -> failed with a sentence saying why.
-  virtual Status FailStocktakeJob(Id id, const std::string& error) { return NoJobs(); }
+  virtual Status FailStocktakeJob(Id id, int attempt, const std::string& error) { return NoJobs(); }
+  // Every queued and running job, oldest first: what still needs its
+  // footage (the upload directory's sweep keeps only their files).
+  virtual Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs() { return NoJobs(); }
   // The annotated PNG of a done job; NotFound when it has none.
   virtual Result<std::string> StocktakeJobSnapshot(Id id) { return NoJobs(); }
   // Marks a done job as accepted as stocktake `stocktake_id`. Joins an open

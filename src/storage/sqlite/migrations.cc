@@ -437,8 +437,17 @@ INSERT INTO lot_shipments (lot_id, shipment_id, tin_count)
   WHERE c.shipment_id IS NOT NULL GROUP BY t.lot_id, c.shipment_id;
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                         kMigration5, kMigration6};
+// Stocktake jobs get a claim token: `attempt` counts the claims of a job
+// (0 while queued) and names the claim that holds it. A worker's heartbeat,
+// progress, finish and fail carry it (WHERE id = ? AND attempt = ?), so a
+// worker whose job was claimed again after a stale heartbeat can no longer
+// write to it, and a job claimed too often is given up.
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE stocktake_jobs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5, kMigration6, kMigration7};
 
 }  // namespace
 

@@ -29,7 +29,7 @@ namespace {
 constexpr std::string_view kColumns =
     "id, pool_id, at, state, created_at, created_by, video_path, video_bytes, frames_done, frames_total, "
     "started_at, heartbeat_at, finished_at, error, result, snapshot IS NOT NULL, stocktake_id, accepted_at, "
-    "accepted_by, altitude_m, hfov_deg";
+    "accepted_by, altitude_m, hfov_deg, attempt";
 
 std::optional<Timestamp> OptTime(const Statement& s, int col) {
   if (s.IsNull(col)) return std::nullopt;
@@ -60,6 +60,7 @@ StocktakeJob ReadJob(const Statement& s) {
   j.accepted_by = s.OptInt(18);
   j.altitude_m = s.OptDouble(19);
   j.hfov_deg = s.OptDouble(20);
+  j.attempt = static_cast<int>(s.Int(21));
   return j;
 }
 
@@ -111,11 +112,15 @@ Result<std::vector<StocktakeJob>> ListStocktakeJobs(Connection& db, Id pool_id, 
 Result<std::optional<StocktakeJob>> ClaimStocktakeJob(Connection& db, Timestamp stale_before) {
   const std::string now = Timestamp::Now().ToString();
   // One statement: SQLite runs it under the database's write lock, so two
-  // processes never claim the same job.
+  // processes never claim the same attempt of a job. The outer WHERE repeats
+  // the condition so that the statement stays safe where the subquery and
+  // the update may see different versions of the row (PostgreSQL's READ
+  // COMMITTED: the update then touches nothing, and the caller polls again).
   STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(
-      "UPDATE stocktake_jobs SET state = 'running', started_at = ?1, heartbeat_at = ?1 WHERE id = ("
-      "SELECT id FROM stocktake_jobs WHERE state = 'queued' OR (state = 'running' AND heartbeat_at < ?2) "
-      "ORDER BY id LIMIT 1) RETURNING id"));
+      "UPDATE stocktake_jobs SET state = 'running', attempt = attempt + 1, started_at = ?1, heartbeat_at = ?1, "
+      "frames_done = 0 WHERE id = (SELECT id FROM stocktake_jobs WHERE state = 'queued' OR (state = 'running' "
+      "AND heartbeat_at < ?2) ORDER BY id LIMIT 1) AND (state = 'queued' OR (state = 'running' AND heartbeat_at < ?2)) "
+      "RETURNING id"));
   s.Bind(1, now).Bind(2, stale_before.ToString());
   STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("claiming a stocktake job"));
   if (!row) return std::optional<StocktakeJob>();
@@ -126,33 +131,62 @@ Result<std::optional<StocktakeJob>> ClaimStocktakeJob(Connection& db, Timestamp 
   return std::optional<StocktakeJob>(std::move(job));
 }
 
-Status UpdateStocktakeJobProgress(Connection& db, Id id, int frames_done, int frames_total) {
-  STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(
-      "UPDATE stocktake_jobs SET frames_done = ?, frames_total = ?, heartbeat_at = ? "
-      "WHERE id = ? AND state = 'running'"));
-  s.Bind(1, frames_done).Bind(2, frames_total).Bind(3, Timestamp::Now().ToString()).Bind(4, id);
-  return s.Run("updating stocktake job progress");
+namespace {
+
+std::string Lost(Id id, int attempt) {
+  return fmt::format("stocktake job {} is no longer held by claim {} (claimed again, or ended)", id, attempt);
 }
 
-Status FinishStocktakeJob(Connection& db, Id id, const std::string& result_json, const std::string& snapshot_png) {
+}  // namespace
+
+Status HeartbeatStocktakeJob(Connection& db, Id id, int attempt) {
+  STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(
+      "UPDATE stocktake_jobs SET heartbeat_at = ? WHERE id = ? AND attempt = ? AND state = 'running'"));
+  s.Bind(1, Timestamp::Now().ToString()).Bind(2, id).Bind(3, attempt);
+  return UpdateOne(db, s, "refreshing stocktake job heartbeat", Lost(id, attempt));
+}
+
+Status UpdateStocktakeJobProgress(Connection& db, Id id, int attempt, int frames_done, int frames_total) {
+  STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(
+      "UPDATE stocktake_jobs SET frames_done = ?, frames_total = ?, heartbeat_at = ? "
+      "WHERE id = ? AND attempt = ? AND state = 'running'"));
+  s.Bind(1, frames_done).Bind(2, frames_total).Bind(3, Timestamp::Now().ToString()).Bind(4, id).Bind(5, attempt);
+  return UpdateOne(db, s, "updating stocktake job progress", Lost(id, attempt));
+}
+
+Status FinishStocktakeJob(Connection& db, Id id, int attempt, const std::string& result_json,
+                          const std::string& snapshot_png) {
   STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(
       "UPDATE stocktake_jobs SET state = 'done', frames_done = MAX(frames_done, frames_total), finished_at = ?, "
-      "result = ?, snapshot = ? WHERE id = ? AND state = 'running'"));
+      "result = ?, snapshot = ? WHERE id = ? AND attempt = ? AND state = 'running'"));
   s.Bind(1, Timestamp::Now().ToString()).Bind(2, result_json);
   if (snapshot_png.empty()) {
     s.BindNull(3);
   } else {
     s.BindBlob(3, snapshot_png);
   }
-  s.Bind(4, id);
-  return UpdateOne(db, s, "finishing stocktake job", fmt::format("stocktake job {} is not running", id));
+  s.Bind(4, id).Bind(5, attempt);
+  return UpdateOne(db, s, "finishing stocktake job", Lost(id, attempt));
 }
 
-Status FailStocktakeJob(Connection& db, Id id, const std::string& error) {
+Status FailStocktakeJob(Connection& db, Id id, int attempt, const std::string& error) {
   STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(
-      "UPDATE stocktake_jobs SET state = 'failed', finished_at = ?, error = ? WHERE id = ? AND state = 'running'"));
-  s.Bind(1, Timestamp::Now().ToString()).Bind(2, error).Bind(3, id);
-  return UpdateOne(db, s, "failing stocktake job", fmt::format("stocktake job {} is not running", id));
+      "UPDATE stocktake_jobs SET state = 'failed', finished_at = ?, error = ? "
+      "WHERE id = ? AND attempt = ? AND state = 'running'"));
+  s.Bind(1, Timestamp::Now().ToString()).Bind(2, error).Bind(3, id).Bind(4, attempt);
+  return UpdateOne(db, s, "failing stocktake job", Lost(id, attempt));
+}
+
+Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs(Connection& db) {
+  STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(fmt::format(
+      "SELECT {} FROM stocktake_jobs WHERE state IN ('queued', 'running') ORDER BY id", kColumns)));
+  std::vector<StocktakeJob> out;
+  while (true) {
+    STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("listing unfinished stocktake jobs"));
+    if (!row) break;
+    out.push_back(ReadJob(s));
+  }
+  return out;
 }
 
 Result<std::string> StocktakeJobSnapshot(Connection& db, Id id) {

@@ -17,9 +17,12 @@ Result<StocktakeJob> AddStocktakeJob(Connection& db, const StocktakeJob& job);
 Result<StocktakeJob> GetStocktakeJob(Connection& db, Id id);
 Result<std::vector<StocktakeJob>> ListStocktakeJobs(Connection& db, Id pool_id, int limit);
 Result<std::optional<StocktakeJob>> ClaimStocktakeJob(Connection& db, Timestamp stale_before);
-Status UpdateStocktakeJobProgress(Connection& db, Id id, int frames_done, int frames_total);
-Status FinishStocktakeJob(Connection& db, Id id, const std::string& result_json, const std::string& snapshot_png);
-Status FailStocktakeJob(Connection& db, Id id, const std::string& error);
+Status HeartbeatStocktakeJob(Connection& db, Id id, int attempt);
+Status UpdateStocktakeJobProgress(Connection& db, Id id, int attempt, int frames_done, int frames_total);
+Status FinishStocktakeJob(Connection& db, Id id, int attempt, const std::string& result_json,
+                          const std::string& snapshot_png);
+Status FailStocktakeJob(Connection& db, Id id, int attempt, const std::string& error);
+Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs(Connection& db);
 Result<std::string> StocktakeJobSnapshot(Connection& db, Id id);
 Status MarkStocktakeJobAccepted(Connection& db, Id id, Id stocktake_id, Id user_id, Timestamp at);
 

@@ -560,13 +560,20 @@ class SqliteStore final : public Store {
   Result<std::optional<StocktakeJob>> ClaimStocktakeJob(Timestamp stale_before) override {
     return sqlite::ClaimStocktakeJob(db_, stale_before);
   }
-  Status UpdateStocktakeJobProgress(Id id, int frames_done, int frames_total) override {
-    return sqlite::UpdateStocktakeJobProgress(db_, id, frames_done, frames_total);
+  Status HeartbeatStocktakeJob(Id id, int attempt) override { return sqlite::HeartbeatStocktakeJob(db_, id, attempt); }
+  Status UpdateStocktakeJobProgress(Id id, int attempt, int frames_done, int frames_total) override {
+    return sqlite::UpdateStocktakeJobProgress(db_, id, attempt, frames_done, frames_total);
   }
-  Status FinishStocktakeJob(Id id, const std::string& result_json, const std::string& snapshot_png) override {
-    return sqlite::FinishStocktakeJob(db_, id, result_json, snapshot_png);
+  Status FinishStocktakeJob(Id id, int attempt, const std::string& result_json,
+                            const std::string& snapshot_png) override {
+    return sqlite::FinishStocktakeJob(db_, id, attempt, result_json, snapshot_png);
   }
-  Status FailStocktakeJob(Id id, const std::string& error) override { return sqlite::FailStocktakeJob(db_, id, error); }
+  Status FailStocktakeJob(Id id, int attempt, const std::string& error) override {
+    return sqlite::FailStocktakeJob(db_, id, attempt, error);
+  }
+  Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs() override {
+    return sqlite::ListUnfinishedStocktakeJobs(db_);
+  }
   Result<std::string> StocktakeJobSnapshot(Id id) override { return sqlite::StocktakeJobSnapshot(db_, id); }
   Status MarkStocktakeJobAccepted(Id id, Id stocktake_id, Id user_id, Timestamp at) override {
     return sqlite::MarkStocktakeJobAccepted(db_, id, stocktake_id, user_id, at);

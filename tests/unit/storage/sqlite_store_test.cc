@@ -265,5 +265,60 @@ TEST_F(SqliteStoreTest, StringsWithQuotesAndUnicodeAreStoredVerbatim) {
   EXPECT_EQ(store_->ListFarms()->size(), 2u);
 }
 
+// Stocktake jobs: a claim is a token. When a job is claimed again because
+// its heartbeat looked stale, the first claim's worker (still alive, say in
+// a long pass without progress) can no longer write progress, finish or
+// fail it; only the new claim can.
+TEST_F(SqliteStoreTest, AStaleReclaimFencesOffTheFirstClaim) {
+  StocktakeJob job;
+  job.pool_id = pool_a_.id;
+  job.at = T("2025-06-01T08:00");
+  job.created_at = Timestamp::Now();
+  job.video_path = "/uploads/upload-1.video";
+  job.video_bytes = 10;
+  const StocktakeJob added = *store_->AddStocktakeJob(job);
+  auto first = store_->ClaimStocktakeJob(Timestamp::Now().AddSeconds(-120));
+  ASSERT_TRUE(first.ok() && first->has_value()) << first.status().ToString();
+  EXPECT_EQ((*first)->id, added.id);
+  auto none = store_->ClaimStocktakeJob(Timestamp::Now().AddSeconds(-120));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value()) << "a fresh heartbeat is not stale";
+  // The heartbeat is now taken to be stale: a second worker claims the job.
+  auto second = store_->ClaimStocktakeJob(Timestamp::Now().AddSeconds(3600));
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((*second)->id, added.id);
+
+  const int a1 = (*first)->attempt, a2 = (*second)->attempt;
+  EXPECT_EQ(a1, 1);
+  EXPECT_EQ(a2, 2);
+
+  // The first worker has lost the job: none of its writes lands.
+  EXPECT_EQ(store_->HeartbeatStocktakeJob(added.id, a1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->UpdateStocktakeJobProgress(added.id, a1, 5, 30).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->FinishStocktakeJob(added.id, a1, R"({"count": 1})", "").code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->FailStocktakeJob(added.id, a1, "Lost.").code(), StatusCode::kFailedPrecondition);
+  StocktakeJob now = *store_->GetStocktakeJob(added.id);
+  EXPECT_EQ(now.state, JobState::kRunning);
+  EXPECT_EQ(now.attempt, a2);
+  EXPECT_TRUE(now.result.empty());
+  EXPECT_EQ(now.frames_done, 0);
+  auto unfinished = store_->ListUnfinishedStocktakeJobs();
+  ASSERT_TRUE(unfinished.ok());
+  ASSERT_EQ(unfinished->size(), 1u);
+  EXPECT_EQ((*unfinished)[0].video_path, job.video_path);
+
+  // The claim that holds it writes as usual, once.
+  EXPECT_TRUE(store_->HeartbeatStocktakeJob(added.id, a2).ok());
+  EXPECT_TRUE(store_->UpdateStocktakeJobProgress(added.id, a2, 10, 30).ok());
+  EXPECT_TRUE(store_->FinishStocktakeJob(added.id, a2, R"({"count": 2})", "").ok());
+  now = *store_->GetStocktakeJob(added.id);
+  EXPECT_EQ(now.state, JobState::kDone);
+  EXPECT_EQ(now.result, R"({"count": 2})");
+  EXPECT_EQ(store_->FailStocktakeJob(added.id, a2, "Too late.").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->GetStocktakeJob(added.id)->state, JobState::kDone);
+  EXPECT_TRUE(store_->ListUnfinishedStocktakeJobs()->empty());
+}
+
 }  // namespace
 }  // namespace sturgeon

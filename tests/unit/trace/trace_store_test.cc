@@ -442,14 +442,16 @@ TEST_F(TraceStoreTest, MigrationBackfillsTheRecallSummaryOfAnOlderDatabase) {
   ASSERT_TRUE(trace_->AddShipment(trace::Shipment{0, "S1", "FR", "AirCold", T("2026-03-03T09:00:00Z"),
                                                   T("2026-03-04T09:00:00Z")}, {"C1"}).ok());
   trace_.reset();
-  // Back to a schema-5 database: no summary tables, no triggers.
+  // Back to a schema-5 database: no summary tables, no triggers (and not
+  // migration 7's stocktake job column either).
   {
     auto db = sqlite::Connection::Open(path_);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->Exec("DROP TRIGGER lots_totals_insert; DROP TRIGGER tins_totals_insert; "
                          "DROP TRIGGER tins_totals_delete; DROP TRIGGER tins_totals_update; "
                          "DROP TRIGGER cases_shipments_update; DROP TRIGGER cases_shipments_delete; "
-                         "DROP TABLE lot_shipments; DROP TABLE lot_totals; PRAGMA user_version = 5")
+                         "DROP TABLE lot_shipments; DROP TABLE lot_totals; "
+                         "ALTER TABLE stocktake_jobs DROP COLUMN attempt; PRAGMA user_version = 5")
                     .ok());
   }
   auto t = OpenTraceStore(path_);
