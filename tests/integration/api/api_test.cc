@@ -19,10 +19,9 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_server.h"
-#include "api/auth.h"
 #include "api/router.h"
-#include "storage/auth_store.h"
 #include "storage/store.h"
+#include "support/api_fixture.h"
 #include "support/http_client.h"
 
 namespace sturgeon::api {
@@ -51,29 +50,9 @@ class ApiTest : public ::testing::Test {
     auto store = OpenStore(db_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     Store& s = **store;
-    for (const char* code : {"FA", "FB"}) {
-      Farm f;
-      f.code = code;
-      f.name = std::string("Farm ") + code;
-      f.province = "Zhejiang";
-      f.city = "Quzhou";
-      auto added = s.AddFarm(f);
-      ASSERT_TRUE(added.ok()) << added.status().ToString();
-      farm_ids_.push_back(added->id);
-      Pool p;
-      p.code = std::string(code) + "-P1";
-      p.farm_id = added->id;
-      p.kind = PoolKind::kRoundTank;
-      p.diameter_m = 6;
-      p.depth_m = 1.2;
-      p.volume_m3 = 30;
-      p.max_density_kg_m3 = 40;
-      ASSERT_TRUE(s.AddPool(p).ok());
-    }
-    Species dau;
-    dau.code = "DAU";
-    dau.name = "Kaluga";
-    ASSERT_TRUE(s.AddSpecies(dau).ok());
+    auto farms = testing::SeedTwoFarms(s, testing::QuzhouTanks());
+    ASSERT_TRUE(farms.ok()) << farms.status().ToString();
+    farm_ids_ = farms->farm_ids;
     Cohort co;
     co.code = "C2023";
     co.year_class = 2023;
@@ -96,29 +75,10 @@ class ApiTest : public ::testing::Test {
     batch.moves.push_back(m);
     ASSERT_TRUE(s.Write(batch).ok());
 
-    auto auth = OpenAuthStore(db_);
-    ASSERT_TRUE(auth.ok());
-    struct U {
-      const char* name;
-      const char* role;
-      std::optional<Id> farm;
-    };
-    for (const U& u : {U{"admin", "admin", {}}, U{"auditor", "auditor", {}}, U{"manager", "manager", farm_ids_[0]},
-                       U{"worker", "worker", farm_ids_[0]}, U{"viewer", "viewer", farm_ids_[0]}}) {
-      auto user = (*auth)->AddUser(u.name);
-      ASSERT_TRUE(user.ok());
-      ASSERT_TRUE((*auth)->SetGrant(user->id, UserGrant{u.farm, u.role}).ok());
-      auto token = CreateToken(**auth, u.name, "test");
-      ASSERT_TRUE(token.ok());
-      tokens_[u.name] = *token;
-    }
-    ApiOptions o;
-    o.db = db_;
-    o.server.port = 0;
-    o.server.io_threads = 2;
-    o.log_requests = false;
-    o.token_cache_ttl = std::chrono::seconds(0);
-    auto server = ApiServer::Start(o);
+    auto tokens = testing::AddUsersWithTokens(db_, testing::UserPerRole(farm_ids_[0]));
+    ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+    tokens_ = *tokens;
+    auto server = ApiServer::Start(testing::TestServerOptions(db_));
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value().release();
   }

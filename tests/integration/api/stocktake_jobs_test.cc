@@ -19,9 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_server.h"
-#include "api/auth.h"
-#include "storage/auth_store.h"
 #include "storage/store.h"
+#include "support/api_fixture.h"
 #include "support/http_client.h"
 #include "support/run_command.h"
 
@@ -59,31 +58,18 @@ class StocktakeJobsTest : public ::testing::Test {
     db_ = (dir_ / "jobs.db").string();
     auto store = OpenStore(db_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    for (const char* code : {"FA", "FB"}) {
-      Farm f;
-      f.code = code;
-      f.name = std::string("Farm ") + code;
-      auto farm = (*store)->AddFarm(f);
-      ASSERT_TRUE(farm.ok());
-      farm_ids_.push_back(farm->id);
-      Pool p;
-      p.code = std::string(code) + "-P1";
-      p.farm_id = farm->id;
-      p.diameter_m = 10;
-      p.depth_m = 1.5;
-      p.volume_m3 = 110;
-      p.max_density_kg_m3 = 40;
-      ASSERT_TRUE((*store)->AddPool(p).ok());
-    }
-    Species dau;
-    dau.code = "DAU";
-    dau.name = "Kaluga";
-    auto species = (*store)->AddSpecies(dau);
-    ASSERT_TRUE(species.ok());
+    testing::TwoFarmSeed seed;  // farms without a place; 10 m tanks, 1.5 m deep
+    seed.pool.diameter_m = 10;
+    seed.pool.depth_m = 1.5;
+    seed.pool.volume_m3 = 110;
+    seed.pool.max_density_kg_m3 = 40;
+    auto farms = testing::SeedTwoFarms(**store, seed);
+    ASSERT_TRUE(farms.ok()) << farms.status().ToString();
+    farm_ids_ = farms->farm_ids;
     Cohort co;
     co.code = "C2024";
     co.year_class = 2024;
-    co.species_id = species->id;
+    co.species_id = farms->species_id;
     auto cohort = (*store)->AddCohort(co);
     ASSERT_TRUE(cohort.ok());
     WriteBatch batch;
@@ -95,22 +81,12 @@ class StocktakeJobsTest : public ::testing::Test {
     batch.moves.push_back(stocked);
     ASSERT_TRUE((*store)->Write(batch).ok());
 
-    auto auth = OpenAuthStore(db_);
-    ASSERT_TRUE(auth.ok());
-    struct U {
-      const char* name;
-      const char* role;
-      std::optional<Id> farm;
-    };
-    for (const U& u : {U{"admin", "admin", {}}, U{"manager", "manager", farm_ids_[0]},
-                       U{"viewer", "viewer", farm_ids_[0]}, U{"other", "manager", farm_ids_[1]}}) {
-      auto user = (*auth)->AddUser(u.name);
-      ASSERT_TRUE(user.ok());
-      ASSERT_TRUE((*auth)->SetGrant(user->id, UserGrant{u.farm, u.role}).ok());
-      auto token = CreateToken(**auth, u.name, "test");
-      ASSERT_TRUE(token.ok());
-      tokens_[u.name] = *token;
-    }
+    auto tokens = testing::AddUsersWithTokens(db_, {{"admin", "admin", {}},
+                                                    {"manager", "manager", farm_ids_[0]},
+                                                    {"viewer", "viewer", farm_ids_[0]},
+                                                    {"other", "manager", farm_ids_[1]}});
+    ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+    tokens_ = *tokens;
 
     // A short generated clip, and what `sturgeon count` makes of it.
     const std::string bin = ShellQuote(STURGEON_BINARY);
@@ -124,12 +100,7 @@ class StocktakeJobsTest : public ::testing::Test {
     ASSERT_EQ(count.exit_code, 0) << count.err;
     expected_ = json::parse(count.out);
 
-    ApiOptions o;
-    o.db = db_;
-    o.server.port = 0;
-    o.server.io_threads = 2;
-    o.log_requests = false;
-    o.token_cache_ttl = std::chrono::seconds(0);
+    ApiOptions o = testing::TestServerOptions(db_);
     o.stocktake_dir = (dir_ / "uploads").string();
     auto server = ApiServer::Start(o);
     ASSERT_TRUE(server.ok()) << server.status().ToString();

@@ -20,12 +20,11 @@
 #include <opencv2/wechat_qrcode.hpp>
 
 #include "api/api_server.h"
-#include "api/auth.h"
-#include "storage/auth_store.h"
 #include "storage/store.h"
-#include "support/http_client.h"
 #include "storage/trace_store.h"
+#include "support/api_fixture.h"
 #include "support/db_fingerprint.h"
+#include "support/http_client.h"
 
 namespace sturgeon::api {
 namespace {
@@ -59,39 +58,18 @@ class TraceApiTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = opened.value().release();
     Store& s = *store_;
-    std::map<std::string, Id> pools;
-    for (const char* code : {"FA", "FB"}) {
-      Farm f;
-      f.code = code;
-      f.name = std::string("Farm ") + code;
-      f.province = "Zhejiang";
-      f.city = "Quzhou";
-      auto added = s.AddFarm(f);
-      ASSERT_TRUE(added.ok()) << added.status().ToString();
-      farm_ids_.push_back(added->id);
-      Pool p;
-      p.code = std::string(code) + "-P1";
-      p.farm_id = added->id;
-      p.kind = PoolKind::kRoundTank;
-      p.diameter_m = 6;
-      p.depth_m = 1.2;
-      p.volume_m3 = 30;
-      p.max_density_kg_m3 = 40;
-      auto pool = s.AddPool(p);
-      ASSERT_TRUE(pool.ok());
-      pools[code] = pool->id;
-    }
-    Species dau;
-    dau.code = "DAU";
-    dau.name = "Kaluga";
-    const Id dau_id = s.AddSpecies(dau)->id;
+    auto farms = testing::SeedTwoFarms(s, testing::QuzhouTanks());
+    ASSERT_TRUE(farms.ok()) << farms.status().ToString();
+    farm_ids_ = farms->farm_ids;
+    const std::map<std::string, Id> pools = {{"FA", farms->pool_ids[0]}, {"FB", farms->pool_ids[1]}};
+    const Id dau_id = farms->species_id;
     WriteBatch batch;
     auto fish = [&](const char* tag, Sex sex, const char* farm) {
       NewFish nf;
       nf.fish.pit_tag = tag;
       nf.fish.species_id = dau_id;
       nf.fish.sex = sex;
-      nf.stock_pool_id = pools[farm];
+      nf.stock_pool_id = pools.at(farm);
       nf.stocked_at = T("2025-01-01T00:00:00Z");
       batch.fish.push_back(nf);
     };
@@ -102,35 +80,16 @@ class TraceApiTest : public ::testing::Test {
     fish(kUnsexedA, Sex::kUnknown, "FA");
     ASSERT_TRUE(s.Write(batch).ok());
 
-    auto auth = OpenAuthStore(db_);
-    ASSERT_TRUE(auth.ok());
-    struct U {
-      const char* name;
-      const char* role;
-      std::optional<Id> farm;
-    };
-    for (const U& u : {U{"admin", "admin", {}}, U{"auditor", "auditor", {}}, U{"manager", "manager", farm_ids_[0]},
-                       U{"worker", "worker", farm_ids_[0]}, U{"viewer", "viewer", farm_ids_[0]}}) {
-      auto user = (*auth)->AddUser(u.name);
-      ASSERT_TRUE(user.ok());
-      ASSERT_TRUE((*auth)->SetGrant(user->id, UserGrant{u.farm, u.role}).ok());
-      auto token = CreateToken(**auth, u.name, "test");
-      ASSERT_TRUE(token.ok());
-      tokens_[u.name] = *token;
-    }
+    auto tokens = testing::AddUsersWithTokens(db_, testing::UserPerRole(farm_ids_[0]));
+    ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
+    tokens_ = *tokens;
     // One whole chain per farm: harvest, batch, lot, two tins, a case, a
     // shipment with readings.
     for (const std::string farm : {"FA", "FB"}) {
       Chain c = MakeChain(farm, farm, Stage::kShipped);
       ASSERT_FALSE(c.shipment.empty());
     }
-    ApiOptions o;
-    o.db = db_;
-    o.server.port = 0;
-    o.server.io_threads = 2;
-    o.log_requests = false;
-    o.token_cache_ttl = std::chrono::seconds(0);
-    auto server = ApiServer::Start(o);
+    auto server = ApiServer::Start(testing::TestServerOptions(db_));
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value().release();
   }
