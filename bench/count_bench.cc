@@ -7,6 +7,8 @@
 // one row per scenario and then the pooled figures:
 //
 //   pooled accuracy   1 - sum|count - true| / sum true
+//                     (true: the pool's fish; for footage that does not
+//                     cover the whole pool, a sweep, the fish it filmed)
 //   in interval       share of scenarios with count_low <= true <= count_high
 //   mean length error |mean measured length - mean true length| / mean true
 //   fps / decode fps  frames per second of the pipeline and of decoding only
@@ -24,6 +26,7 @@
 #include <fstream>
 #include <iostream>
 #include <numeric>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,6 +37,7 @@
 #include <unistd.h>
 
 #include "sim/simulator.h"
+#include "vision/io/mot_io.h"
 #include "vision/pipeline.h"
 #include "vision/source/video_source.h"
 
@@ -52,6 +56,20 @@ struct Row {
   double accuracy = 0, length_error = -1, fps = 0, decode_fps = 0;
   bool in_interval = false;
 };
+
+// The fish in view at least once in the first `frames` frames of gt.txt. A
+// sweep that does not pass over the whole pool cannot count the fish it
+// never filmed: for footage that does not cover the whole pool these are
+// the truth the count is judged against.
+std::set<int> FishFilmed(const fs::path& gt_txt, int frames) {
+  std::set<int> ids;
+  auto rows = sturgeon::vision::ReadMotFile(gt_txt.string());
+  if (!rows.ok()) return ids;
+  for (const auto& r : *rows) {
+    if (r.frame <= frames) ids.insert(r.id);
+  }
+  return ids;
+}
 
 double DecodeOnlyFps(const std::string& video) {
   auto source = sturgeon::vision::VideoSource::Open(video);
@@ -170,10 +188,20 @@ int main(int argc, char** argv) {
 
     std::ifstream gt_in(root / name / "gt.json");
     nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
+    std::set<int> filmed;
+    if (!gt.is_discarded() && gt.value("coverage", "whole_pool") != "whole_pool") {
+      filmed = FishFilmed(root / name / "gt.txt", rep->frames);
+      if (!filmed.empty()) {
+        r.truth = static_cast<int>(filmed.size());
+        r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
+        r.in_interval = r.low <= r.truth && r.truth <= r.high;
+      }
+    }
     if (!gt.is_discarded() && gt.contains("fish") && rep->sizes && rep->sizes->mean_length_cm > 0) {
       double sum = 0;
       int n = 0;
       for (const auto& f : gt["fish"]) {
+        if (!filmed.empty() && !filmed.contains(f.value("id", 0))) continue;
         sum += f.value("length_cm", 0.0);
         ++n;
       }

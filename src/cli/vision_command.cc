@@ -118,6 +118,8 @@ void AddVisionCommands(CLI::App& app) {
   count->add_option("--roi", count_args->roi, "pool polygon x1,y1,x2,y2,... in first-frame pixels");
   count->add_flag("--json", count_args->json, "print one JSON object");
   count->add_option("--tracks", o.tracks_path, "write MOTChallenge tracks");
+  count->add_option("--write-detections", o.detections_out_path,
+                    "write the detector's raw detections (MOTChallenge det format, readable by --detections)");
   auto* annotate = count->add_option("--annotate", o.annotate_path, "write an annotated video (.mp4)");
   count->add_option("--snapshot", o.snapshot_path, "write an annotated PNG")->excludes(annotate);
   count->add_option("--frames", o.max_frames, "process at most this many frames");

@@ -200,6 +200,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     PoolMask pool;
     cv::Mat frame, pool_mask, grey, small;
     std::vector<cv::Rect2f> last_boxes;
+    std::vector<MotRecord> raw_detections;
     int f = 0;
     while (source->Next(&frame)) {
       ++f;
@@ -208,6 +209,9 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) pool_mask = pool.Update(frame);
       detector.SetGroundSampling(gsd_at(f));
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
+      if (!opt.detections_out_path.empty()) {
+        for (const Detection& d : dets) raw_detections.push_back(MotRecord{f, -1, d.box, d.score});
+      }
       const float motion_scale = static_cast<float>(frame.cols) / kMotionWidth;
       cv::resize(frame, small, cv::Size(kMotionWidth, cvRound(frame.rows / motion_scale)), 0, 0, cv::INTER_AREA);
       cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
@@ -226,6 +230,9 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       if (opt.on_frame) opt.on_frame(f, frames_total);
     }
     STURGEON_RETURN_IF_ERROR(source->Finish());
+    if (!opt.detections_out_path.empty()) {
+      STURGEON_RETURN_IF_ERROR(WriteMotFile(opt.detections_out_path, raw_detections));
+    }
     report.frames = f;
     report.camera_motion_compensated = motion.moved();
     report.roi = opt.roi;
@@ -284,6 +291,8 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["processing_fps"] = std::round(r.processing_fps * 10) / 10;
   j["tracklets"] = r.result.tracklets;
   j["links"] = r.result.links;
+  j["duplicates"] = r.result.duplicates;
+  j["inconsistent"] = r.result.inconsistent;
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;

@@ -41,6 +41,10 @@ struct CountOptions {
   DetectorParams detector;
   LengthWeight length_weight;
   std::string tracks_path;    // MOTChallenge tracks out
+  // The detector's raw detections (image pixels, id -1, every frame) out,
+  // in the format `detections_path` reads: a run can be re-tracked without
+  // the video, and a person can see what the detector found.
+  std::string detections_out_path;
   std::string annotate_path;  // annotated video out
   std::string snapshot_path;  // annotated PNG out
   // Called after each decoded frame with the frames counted so far and the

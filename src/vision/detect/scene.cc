@@ -23,6 +23,11 @@ constexpr double kCentreShare = 0.3;      // the central window, per side, that 
 constexpr int kSeedGrid = 5;              // seeds per side of the central window
 constexpr int kSeedColourTolerance = 12;  // a seed's colour distance to the central median
 constexpr int kWaterColourTolerance = 40; // water stays this close to its median colour (per channel)
+constexpr float kBarrierFactor = 3.0f;    // an edge this x the water's 90th-percentile gradient stops the flood
+constexpr float kMinBarrierGradient = 12.0f;  // Sobel magnitude on the 240-px thumbnail
+constexpr int kBarrierClosePx = 3;         // edges are thickened by this to close gaps
+constexpr int kChannelCutPx = 9;           // thumbnail px: narrower channels out of the water are cut
+constexpr double kMinCentralShare = 0.05;  // a part of the pool holds this much of the central window
 
 }  // namespace
 
@@ -108,6 +113,29 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
   // Seeds: a grid over the central window, keeping points of the water's
   // colour; each floods its own region (ropes may split the water).
   cv::Mat flood = cv::Mat::zeros(small.rows + 2, small.cols + 2, CV_8U);
+  // Edges stop the flood: a pond's bank may have the water's colour (grass
+  // around green water), but the shore is an edge that the water's own
+  // surface does not have. The barrier is relative to the gradients inside
+  // the central window, so caustics and ripples on the water are not walls.
+  {
+    cv::Mat grey, gx, gy, mag;
+    cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
+    cv::Sobel(grey, gx, CV_32F, 1, 0, 3);
+    cv::Sobel(grey, gy, CV_32F, 0, 1, 3);
+    cv::magnitude(gx, gy, mag);
+    std::vector<float> inside;
+    for (int y = centre.y; y < centre.y + centre.height; ++y) {
+      for (int x = centre.x; x < centre.x + centre.width; ++x) inside.push_back(mag.at<float>(y, x));
+    }
+    std::nth_element(inside.begin(), inside.begin() + inside.size() * 9 / 10, inside.end());
+    const float barrier = std::max(kMinBarrierGradient, kBarrierFactor * inside[inside.size() * 9 / 10]);
+    cv::Mat wall;
+    cv::compare(mag, barrier, wall, cv::CMP_GT);
+    // Close the small gaps a soft stretch of shore leaves in the edge.
+    cv::dilate(wall, wall, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kBarrierClosePx, kBarrierClosePx}));
+    wall.copyTo(flood(cv::Rect(1, 1, small.cols, small.rows)));
+    flood.setTo(1, flood);  // floodFill does not cross non-zero mask pixels
+  }
   cv::Scalar tol(kFloodTolerance, kFloodTolerance, kFloodTolerance);
   int seeded = 0;
   for (int gy = 0; gy < kSeedGrid; ++gy) {
@@ -124,7 +152,8 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
   }
   cv::Mat out(small.size(), CV_8U, cv::Scalar(255));
   if (seeded == 0) return cv::Mat();
-  cv::Mat region = flood(cv::Rect(1, 1, small.cols, small.rows)).clone();
+  cv::Mat region;
+  cv::compare(flood(cv::Rect(1, 1, small.cols, small.rows)), 255, region, cv::CMP_EQ);
   // The step-wise flood may creep up a soft wall edge; water stays near the
   // water's own colour, so farther pixels are cut off before the hull.
   cv::Mat near;
@@ -132,15 +161,28 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
   cv::Scalar hi(water[0] + kWaterColourTolerance, water[1] + kWaterColourTolerance, water[2] + kWaterColourTolerance);
   cv::inRange(small, lo, hi, near);
   region &= near;
-  cv::morphologyEx(region, region, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
-  std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(region, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  // The pool: the hull of every flooded region that reaches the centre
-  // window (regions split by ropes belong together).
-  std::vector<cv::Point> points;
-  for (const auto& c : contours) {
-    if (!(cv::boundingRect(c) & centre).empty()) points.insert(points.end(), c.begin(), c.end());
+  // A narrow channel through a gap in the shore's edge joins the water to
+  // the land around it: an opening wider than the channel cuts it, and only
+  // the parts that hold the central window are the pool.
+  cv::morphologyEx(region, region, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, {kChannelCutPx, kChannelCutPx}));
+  cv::Mat labels;
+  const int n_regions = cv::connectedComponents(region, labels, 8, CV_32S);
+  std::vector<int> central(n_regions, 0);
+  for (int y = centre.y; y < centre.y + centre.height; ++y) {
+    for (int x = centre.x; x < centre.x + centre.width; ++x) central[labels.at<int>(y, x)]++;
   }
+  const int min_central = std::max(1, static_cast<int>(kMinCentralShare * centre.area()));
+  cv::Mat pool_parts = cv::Mat::zeros(region.size(), CV_8U);
+  for (int l = 1; l < n_regions; ++l) {
+    if (central[l] >= min_central) pool_parts.setTo(255, labels == l);
+  }
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(pool_parts, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  // The pool: the hull of every flooded part that holds part of the
+  // central window (parts split by ropes belong together).
+  std::vector<cv::Point> points;
+  for (const auto& c : contours) points.insert(points.end(), c.begin(), c.end());
   if (points.size() < 3) return cv::Mat();
   std::vector<cv::Point> hull;
   cv::convexHull(points, hull);

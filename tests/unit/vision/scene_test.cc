@@ -67,5 +67,41 @@ TEST(PoolMask, FollowsSlowGrowthAndShrinking) {
   EXPECT_LT(Share(masks.Update(Raceway(120))), share);
 }
 
+// A pond in grass of the water's own colour: only the shore's darker rim
+// (soft, with a gap, as a real bank has) tells water from land. The flood
+// must stop at the rim; a channel through the gap must not take the land.
+TEST(FindPoolMask, StopsAtTheShoreWhenTheBankHasTheWatersColour) {
+  const cv::Scalar green(60, 105, 80);
+  cv::Mat img(kSize, CV_8UC3, green);
+  // Grass: the water's mean colour with a coarse texture the water lacks.
+  cv::Mat noise(kSize.height / 8, kSize.width / 8, CV_16SC3);
+  cv::theRNG().state = 7;
+  cv::randn(noise, cv::Scalar(0, 0, 0), cv::Scalar(14, 14, 14));
+  cv::resize(noise, noise, kSize, 0, 0, cv::INTER_NEAREST);
+  cv::Mat grass;
+  img.convertTo(grass, CV_16SC3);
+  grass += noise;
+  grass.convertTo(grass, CV_8UC3);
+  const cv::Point centre(kSize.width / 2, kSize.height / 2);
+  const int radius = 200;
+  cv::Mat pond = grass.clone();
+  cv::circle(pond, centre, radius, green, cv::FILLED, cv::LINE_AA);
+  // The rim: a dark band, blurred, broken over 20 degrees on the left.
+  cv::ellipse(pond, centre, {radius, radius}, 0, 190, 530, cv::Scalar(35, 60, 45), 10, cv::LINE_AA);
+  cv::GaussianBlur(pond, pond, {7, 7}, 2);
+
+  const cv::Mat mask = FindPoolMask(pond);
+  ASSERT_FALSE(mask.empty());
+  const double disk_share = CV_PI * radius * radius / (kSize.width * kSize.height);
+  EXPECT_GT(Share(mask), 0.7 * disk_share);
+  EXPECT_LT(Share(mask), 1.15 * disk_share);  // not the grass around it
+  // The centre is water, a corner is land.
+  cv::Mat full;
+  cv::resize(mask, full, kSize, 0, 0, cv::INTER_NEAREST);
+  EXPECT_NE(full.at<uint8_t>(centre), 0);
+  EXPECT_EQ(full.at<uint8_t>(20, 20), 0);
+  EXPECT_EQ(full.at<uint8_t>(centre.y, centre.x - radius - 40), 0);  // beyond the gap
+}
+
 }  // namespace
 }  // namespace sturgeon::vision
