@@ -203,6 +203,24 @@ void SplitClump(const std::vector<cv::Point2f>& pts, int k, cv::Mat& centres) {
   rng.state = saved;
 }
 
+// Reduces a frame to `scale` (< 1) of its size. Area averaging at a
+// non-integer ratio cost more than a quarter of detection on a 1080p frame
+// (27 of 90 ms), so the frame is halved by 2x2 boxes (fast, alias-free)
+// while the scale allows, and the last step, at most 2x, is bilinear.
+void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halved) {
+  const cv::Size target(std::max(1, cvRound(frame.cols * scale)), std::max(1, cvRound(frame.rows * scale)));
+  cv::Mat src = frame;
+  while (src.cols >= 2 * target.width && src.rows >= 2 * target.height) {
+    cv::resize(src, halved, cv::Size(src.cols / 2, src.rows / 2), 0, 0, cv::INTER_AREA);
+    src = halved.clone();
+  }
+  if (src.size() == target) {
+    out = src.data == frame.data ? frame.clone() : src;
+  } else {
+    cv::resize(src, out, target, 0, 0, cv::INTER_LINEAR);
+  }
+}
+
 }  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
@@ -270,8 +288,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   std::vector<Detection> out;
   if (frame.empty()) return out;
   if (scale_ < 1.0f) {
-    cv::resize(frame, work_, cv::Size(std::max(1, cvRound(frame.cols * scale_)), std::max(1, cvRound(frame.rows * scale_))),
-               0, 0, cv::INTER_AREA);
+    ReduceFrame(frame, scale_, work_, halved_);
   } else {
     work_ = frame;
   }
