@@ -293,6 +293,7 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["links"] = r.result.links;
   j["duplicates"] = r.result.duplicates;
   j["inconsistent"] = r.result.inconsistent;
+  j["close_companions"] = r.result.close_companions;
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;

@@ -102,6 +102,14 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   const float base_gate = std::max(params.min_base_gate_px, params.base_gate_size_factor * Percentile(sizes, 0.5f));
   result.max_speed_px = max_speed;
 
+  std::vector<float> lengths;
+  for (const Tracklet* t : ts) {
+    for (const auto& o : t->observations) {
+      if (o.length_px > 0) lengths.push_back(o.length_px);
+    }
+  }
+  const float fish_length = Percentile(lengths, 0.5f);
+
   // Duplicates: a tracklet that, in most of its frames, sits on top of a
   // longer tracklet seen in the same frame is the same fish detected twice
   // (a clump split wrongly, a fish seen as head and tail).
@@ -110,13 +118,6 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
     for (int i = 0; i < n; ++i) {
       for (const auto& o : ts[i]->observations) by_frame[o.frame].emplace_back(i, Centre(o.box));
     }
-    std::vector<float> lengths;
-    for (const Tracklet* t : ts) {
-      for (const auto& o : t->observations) {
-        if (o.length_px > 0) lengths.push_back(o.length_px);
-      }
-    }
-    const float fish_length = Percentile(lengths, 0.5f);
     const float near = params.duplicate_distance_factor * std::max(params.min_base_gate_px * 0.5f, Percentile(sizes, 0.5f));
     std::vector<const Tracklet*> kept;
     for (int i = 0; i < n; ++i) {
@@ -240,6 +241,43 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   for (size_t i = 0; i < result.fish.size(); ++i) result.fish[i].id = static_cast<int>(i) + 1;
 
   result.count = static_cast<int>(result.fish.size());
+
+  // Close companions: a counted fish that in most of its frames keeps
+  // within `rigid_distance_lengths` of a longer-lived counted fish, but
+  // wobbles too much to be dropped as a rigid piece of it, is either a
+  // piece of that fish (a body seen in two parts, a fish and its shadow)
+  // or a neighbour swimming with it in a school. The data cannot tell; it
+  // is a fair coin on the downward side.
+  if (fish_length > 0) {
+    std::map<int, std::vector<std::pair<int, cv::Point2f>>> at;
+    for (int i = 0; i < result.count; ++i) {
+      for (const auto& o : result.fish[i].observations) at[o.frame].emplace_back(i, Centre(o.box));
+    }
+    const float close = params.rigid_distance_lengths * fish_length;
+    const double p = params.undecided_p;
+    for (int i = 0; i < result.count; ++i) {
+      const auto& obs = result.fish[i].observations;
+      auto longer = [&](int j) {
+        const size_t n_j = result.fish[j].observations.size();
+        return n_j > obs.size() || (n_j == obs.size() && j < i);
+      };
+      int near_longer = 0;
+      for (const auto& o : obs) {
+        const cv::Point2f c = Centre(o.box);
+        for (const auto& [j, q] : at[o.frame]) {
+          if (j != i && longer(j) && std::hypot(q.x - c.x, q.y - c.y) < close) {
+            ++near_longer;
+            break;
+          }
+        }
+      }
+      if (near_longer >= params.duplicate_share * obs.size()) {
+        ++result.close_companions;
+        down_mean += p;
+        down_var += p * (1 - p);
+      }
+    }
+  }
   double model_var = std::pow(params.model_rel_sd * result.count, 2);
   int down = static_cast<int>(std::ceil(down_mean + params.z * std::sqrt(down_var + model_var)));
   int up = static_cast<int>(std::ceil(up_mean + params.z * std::sqrt(up_var + model_var)));

@@ -21,7 +21,11 @@
 // z = 1.96, widened by a relative model term for fish never detected at all,
 // gives [count_low, count_high]. Calls the shape test cannot make (a chain
 // seen whole in fewer than `spread_min_observations` frames is counted, a
-// chain dropped for an unstable length) are fair coins on their side.
+// chain dropped for an unstable length) are fair coins on their side, and
+// so is each counted chain that keeps within `rigid_distance_lengths` fish
+// lengths of a longer-lived one in most of its frames without moving
+// rigidly with it (a piece of that fish, or a neighbour in a school:
+// downwards, `close_companions`).
 #pragma once
 
 #include <vector>
@@ -81,6 +85,7 @@ struct CountResult {
   int links = 0;
   int duplicates = 0;  // tracklets dropped as the same fish seen twice
   int inconsistent = 0;  // chains dropped: never seen whole, or unstable length
+  int close_companions = 0;  // counted fish that may be pieces of a neighbour (widen the interval down)
   float max_speed_px = 0;  // the measured swim-speed gate, per frame
   std::vector<CountedFish> fish;
 };

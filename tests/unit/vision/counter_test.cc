@@ -63,6 +63,35 @@ TEST(CountFish, FishSideBySideThatDriftApartAreTwo) {
 }  // namespace
 // Temporal shape consistency: a rigid fish keeps its length from frame to
 // frame; a flickering pattern (a caustic cell, foam) does not.
+// A piece that keeps close to a longer-lived fish but wobbles too much to be
+// dropped as a rigid piece of it is counted, and the interval's low end
+// allows it to be part of that fish; a fish far from every other does not
+// widen it.
+TEST(CountFish, ACloseWobblingCompanionWidensTheIntervalDownwards) {
+  std::vector<Tracklet> alone;
+  for (int i = 0; i < 3; ++i) alone.push_back(Line(i + 1, 1, 60, 0, 300.0f * i, 2));
+  auto apart = CountFish(alone);
+  EXPECT_EQ(apart.count, 3);
+  EXPECT_EQ(apart.close_companions, 0);
+
+  // 22 px ahead of fish 1 (a 40-px fish) and wobbling +-10 px across.
+  Tracklet piece;
+  piece.id = 9;
+  piece.confirmed = true;
+  for (int f = 5; f <= 50; ++f) {
+    piece.observations.push_back(
+        {f, cv::Rect2f(22 + 2.0f * (f - 1), (f % 2 ? 10.0f : -10.0f), 40, 14), 0.9f, 40});
+  }
+  std::vector<Tracklet> with_piece = alone;
+  with_piece.push_back(piece);
+  auto r = CountFish(with_piece);
+  EXPECT_EQ(r.count, 4);
+  EXPECT_EQ(r.duplicates, 0);  // not rigid, not on top of fish 1
+  EXPECT_EQ(r.close_companions, 1);
+  EXPECT_LT(r.count_low, apart.count_low + 1);  // the low end does not follow the extra chain up
+  EXPECT_GE(r.count_high, 4);
+}
+
 TEST(CountFish, AFlickeringPatternIsNotAFishButAStableBodyIs) {
   Tracklet fish = Line(1, 1, 60, 0, 0, 1);
   Tracklet flicker = Line(2, 1, 60, 900, 500, 0.3f);
