@@ -288,7 +288,7 @@ void StocktakeWorker::RunJob(Store& store, const StocktakeJob& job) {
       (std::filesystem::path(options_.upload_dir) / fmt::format("job-{}-{}.png", job.id, job.attempt)).string();
   std::optional<Counted> counted;
   std::string error;
-  bool abandoned = false;
+  bool abandoned = false, interrupted = false;
   try {
     Result<Counted> c = Count(store, job, snapshot, *held);
     if (c.ok()) {
@@ -297,8 +297,7 @@ void StocktakeWorker::RunJob(Store& store, const StocktakeJob& job) {
       error = JobFailureSentence(c.status(), job.video_path);
     }
   } catch (const Interrupted&) {
-    spdlog::info("{}: interrupted by shutdown; it will be claimed again", name);
-    abandoned = true;
+    abandoned = interrupted = true;
   } catch (const LostClaim&) {
     abandoned = true;
   } catch (const std::exception& e) {
@@ -316,6 +315,18 @@ void StocktakeWorker::RunJob(Store& store, const StocktakeJob& job) {
     spdlog::info("{}: another claim took the job over (this worker's heartbeat had gone stale); stopping without "
                  "storing anything",
                  name);
+    return;
+  }
+  if (interrupted) {
+    // Stopped in order: hand the job back so the next worker (of any
+    // process) claims it at once rather than after `stale_after`.
+    Status released = store.ReleaseStocktakeJob(job.id, job.attempt);
+    if (released.ok()) {
+      spdlog::info("{}: interrupted by shutdown; queued again", name);
+    } else {
+      spdlog::info("{}: interrupted by shutdown; not queued again ({}); it will be claimed once stale", name,
+                   released.ToString());
+    }
     return;
   }
   if (abandoned) return;

@@ -13,7 +13,7 @@
 // refreshes its heartbeat every `heartbeat` (a quarter of `stale_after` by
 // default), whatever the count is doing: opening the video, counting frames,
 // the snapshot pass, storing the result. So a heartbeat older than
-// `stale_after` means the process stopped (crash, kill, shutdown), never a
+// `stale_after` means the process stopped (crash, kill), never a
 // long phase without frames. Progress is written at most 4 times a second.
 //
 // Every write of a job names its claim (`attempt`). A worker refused a
@@ -30,9 +30,11 @@
 // sweeps the upload directory (SweepUploads), and the keeper sweeps it again
 // every `sweep_every`.
 //
-// Stop() (and the destructor) interrupts a running count at its next frame;
-// that job keeps state "running" and, once its heartbeat is older than
-// `stale_after`, is claimed again (by any process). Thread-safe.
+// Stop() (and the destructor) interrupts a running count at its next frame
+// and hands that job back to the queue (Store::ReleaseStocktakeJob), so the
+// next worker of any process claims it at once; the interrupted claim counts
+// among its attempts. A job whose process died instead is claimed again
+// once its heartbeat is older than `stale_after`. Thread-safe.
 #pragma once
 
 #include <atomic>

@@ -203,6 +203,11 @@ class Store {
   }
   // Running -> failed with a sentence saying why.
   virtual Status FailStocktakeJob(Id id, int attempt, const std::string& error) { return NoJobs(); }
+  // Running -> queued again, without a heartbeat and with no progress: its
+  // worker stopped in order (shutdown) and hands the job back, so another
+  // worker claims it at once instead of after the stale threshold. The claim
+  // still counts among the job's attempts.
+  virtual Status ReleaseStocktakeJob(Id id, int attempt) { return NoJobs(); }
   // Every queued and running job, oldest first: what still needs its
   // footage (the upload directory's sweep keeps only their files).
   virtual Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs() { return NoJobs(); }

@@ -177,6 +177,14 @@ Status FailStocktakeJob(Connection& db, Id id, int attempt, const std::string& e
   return UpdateOne(db, s, "failing stocktake job", Lost(id, attempt));
 }
 
+Status ReleaseStocktakeJob(Connection& db, Id id, int attempt) {
+  STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(
+      "UPDATE stocktake_jobs SET state = 'queued', heartbeat_at = NULL, frames_done = 0 "
+      "WHERE id = ? AND attempt = ? AND state = 'running'"));
+  s.Bind(1, id).Bind(2, attempt);
+  return UpdateOne(db, s, "releasing stocktake job", Lost(id, attempt));
+}
+
 Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs(Connection& db) {
   STURGEON_ASSIGN_OR_RETURN(Statement s, db.Prepare(fmt::format(
       "SELECT {} FROM stocktake_jobs WHERE state IN ('queued', 'running') ORDER BY id", kColumns)));

@@ -22,6 +22,7 @@ Status UpdateStocktakeJobProgress(Connection& db, Id id, int attempt, int frames
 Status FinishStocktakeJob(Connection& db, Id id, int attempt, const std::string& result_json,
                           const std::string& snapshot_png);
 Status FailStocktakeJob(Connection& db, Id id, int attempt, const std::string& error);
+Status ReleaseStocktakeJob(Connection& db, Id id, int attempt);
 Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs(Connection& db);
 Result<std::string> StocktakeJobSnapshot(Connection& db, Id id);
 Status MarkStocktakeJobAccepted(Connection& db, Id id, Id stocktake_id, Id user_id, Timestamp at);

@@ -571,6 +571,7 @@ class SqliteStore final : public Store {
   Status FailStocktakeJob(Id id, int attempt, const std::string& error) override {
     return sqlite::FailStocktakeJob(db_, id, attempt, error);
   }
+  Status ReleaseStocktakeJob(Id id, int attempt) override { return sqlite::ReleaseStocktakeJob(db_, id, attempt); }
   Result<std::vector<StocktakeJob>> ListUnfinishedStocktakeJobs() override {
     return sqlite::ListUnfinishedStocktakeJobs(db_);
   }

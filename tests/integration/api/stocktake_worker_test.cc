@@ -197,6 +197,46 @@ TEST_F(StocktakeWorkerTest, AWorkerThatLostItsClaimStopsAtItsNextFrame) {
   EXPECT_TRUE(fs::exists(job.video_path));
 }
 
+// A worker stopped in order (shutdown) in the middle of a count hands the
+// job back: it is queued again at once, without progress or heartbeat, its
+// footage kept, and the next worker counts it without waiting for the stale
+// threshold.
+TEST_F(StocktakeWorkerTest, AWorkerStoppedInOrderHandsItsJobBack) {
+  const StocktakeJob job = AddJob("upload-6.video");
+  std::atomic<int> frames{0};
+  StocktakeWorkerOptions o = Options();
+  o.stale_after = 3600s;  // a stale claim would not be taken over within this test
+  o.count = [&](Id pool_id, Timestamp at, const vision::CountOptions& options, std::string) -> Result<DroneCount> {
+    for (int f = 1; f <= 100000; ++f) {
+      options.on_frame(f, 100000);
+      frames = f;
+      std::this_thread::sleep_for(5ms);
+    }
+    return FakeCount(pool_id, at);
+  };
+  StartWorker(o);
+  for (int i = 0; i < 2000 && frames < 10; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GE(frames, 10);
+  worker_->Stop();
+  const StocktakeJob released = Job(job.id);
+  EXPECT_EQ(released.state, JobState::kQueued);
+  EXPECT_EQ(released.attempt, 1);
+  EXPECT_EQ(released.frames_done, 0);
+  EXPECT_FALSE(released.heartbeat_at.has_value());
+  EXPECT_TRUE(fs::exists(job.video_path));
+
+  StocktakeWorkerOptions again = Options();
+  again.stale_after = 3600s;
+  again.count = [&](Id pool_id, Timestamp at, const vision::CountOptions&, std::string) -> Result<DroneCount> {
+    return FakeCount(pool_id, at);
+  };
+  worker_.reset();
+  StartWorker(again);
+  const StocktakeJob after = WaitForEnd(job.id, 10s);
+  EXPECT_EQ(after.state, JobState::kDone);
+  EXPECT_EQ(after.attempt, 2);
+}
+
 // Three workers claimed the job and stopped (their heartbeats went stale):
 // the fourth claim gives up on it with a sentence instead of counting again.
 TEST_F(StocktakeWorkerTest, AJobWhoseWorkerKeepsStoppingFailsAfterThreeAttempts) {
