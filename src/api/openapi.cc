@@ -96,7 +96,8 @@ json Components() {
   s["Asset"] = {{"type", "string"}, {"format", "binary"}};
   s["StocktakeJob"] = SchemaOf(json{{"id", 1}, {"pool", ""}, {"farm", ""}, {"state", "queued"}, {"time", ""},
                                     {"created_at", ""}, {"started_at", nullptr}, {"finished_at", nullptr},
-                                    {"video_bytes", 1}, {"altitude_m", nullptr}, {"hfov_deg", nullptr},
+                                    {"video_bytes", 1}, {"attempts", 1}, {"altitude_m", nullptr},
+                                    {"hfov_deg", nullptr},
                                     {"progress", {{"frames_done", 1}, {"frames_total", 1},
                                                                       {"fraction", 0.5}}},
                                     {"error", nullptr}, {"result", nullptr}, {"snapshot_url", nullptr},

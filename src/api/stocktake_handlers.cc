@@ -39,6 +39,7 @@ nlohmann::json JobJson(const StocktakeJob& job, const Pool& pool, const std::str
       {"started_at", OptJson(TimeText(job.started_at))},
       {"finished_at", OptJson(TimeText(job.finished_at))},
       {"video_bytes", job.video_bytes},
+      {"attempts", job.attempt},
       {"altitude_m", job.altitude_m ? nlohmann::json(*job.altitude_m) : nlohmann::json()},
       {"hfov_deg", job.hfov_deg ? nlohmann::json(*job.hfov_deg) : nlohmann::json()},
       {"progress",

@@ -153,6 +153,7 @@ TEST_F(StocktakeJobsTest, UploadCountsInTheBackgroundAndAcceptingResetsTheBook) 
   ASSERT_EQ(job["state"], "done") << job.dump();
   EXPECT_EQ(job["progress"]["fraction"], 1.0);
   EXPECT_EQ(job["progress"]["frames_done"], 30);
+  EXPECT_EQ(job["attempts"], 1);  // claimed once
   const json& r = job["result"];
   // The same count as `sturgeon count` on the same clip.
   EXPECT_EQ(r["count"], expected_["count"]);
