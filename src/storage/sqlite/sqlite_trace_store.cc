@@ -254,14 +254,7 @@ class SqliteTraceStore final : public TraceStore {
         "SELECT b.id, b.code, b.product, b.plant, b.salt_flagged FROM processing_batches b WHERE {} "
         "ORDER BY b.id LIMIT ?", where)));
     s.Bind(1, q.after_id).Bind(2, q.limit);
-    std::vector<Batch> out;
-    while (true) {
-      STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("listing batches"));
-      if (!row) break;
-      STURGEON_ASSIGN_OR_RETURN(Batch b, LoadBatch(s));
-      out.push_back(std::move(b));
-    }
-    return out;
+    return LoadBatches(s);
   }
 
   Result<Tin> FindTin(const std::string& code) override {
@@ -416,14 +409,7 @@ class SqliteTraceStore final : public TraceStore {
   Result<std::vector<Batch>> ListBatches() override {
     STURGEON_ASSIGN_OR_RETURN(Statement s, db_->Prepare(
         "SELECT id, code, product, plant, salt_flagged FROM processing_batches ORDER BY id"));
-    std::vector<Batch> out;
-    while (true) {
-      STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("listing batches"));
-      if (!row) break;
-      STURGEON_ASSIGN_OR_RETURN(Batch b, LoadBatch(s));
-      out.push_back(std::move(b));
-    }
-    return out;
+    return LoadBatches(s);
   }
 
   Result<Lot> AddLot(const LotInput& in) override {
@@ -689,6 +675,18 @@ class SqliteTraceStore final : public TraceStore {
     STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("reading batch"));
     if (!row || s.IsNull(0)) return Status::Internal("batch without harvests");
     return TimeOf(s.Text(0));
+  }
+
+  // Every row of a query on processing_batches (LoadBatch's columns).
+  Result<std::vector<Batch>> LoadBatches(Statement& s) {
+    std::vector<Batch> out;
+    while (true) {
+      STURGEON_ASSIGN_OR_RETURN(bool row, s.Step("listing batches"));
+      if (!row) break;
+      STURGEON_ASSIGN_OR_RETURN(Batch b, LoadBatch(s));
+      out.push_back(std::move(b));
+    }
+    return out;
   }
 
   // `s` is positioned on a row of id, code, product, plant, salt_flagged.
