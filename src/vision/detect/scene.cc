@@ -173,9 +173,11 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
     for (int x = centre.x; x < centre.x + centre.width; ++x) central[labels.at<int>(y, x)]++;
   }
   const int min_central = std::max(1, static_cast<int>(kMinCentralShare * centre.area()));
-  cv::Mat pool_parts = cv::Mat::zeros(region.size(), CV_8U);
-  for (int l = 1; l < n_regions; ++l) {
-    if (central[l] >= min_central) pool_parts.setTo(255, labels == l);
+  cv::Mat pool_parts(region.size(), CV_8U);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uint8_t* out_row = pool_parts.ptr<uint8_t>(y);
+    for (int x = 0; x < labels.cols; ++x) out_row[x] = l[x] > 0 && central[l[x]] >= min_central ? 255 : 0;
   }
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(pool_parts, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
