@@ -210,7 +210,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       detector.SetGroundSampling(gsd_at(f));
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       if (!opt.detections_out_path.empty()) {
-        for (const Detection& d : dets) raw_detections.push_back(MotRecord{f, -1, d.box, d.score});
+        for (const Detection& d : dets) raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px});
       }
       const float motion_scale = static_cast<float>(frame.cols) / kMotionWidth;
       cv::resize(frame, small, cv::Size(kMotionWidth, cvRound(frame.rows / motion_scale)), 0, 0, cv::INTER_AREA);

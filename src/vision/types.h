@@ -21,12 +21,14 @@ struct Detection {
 };
 
 // One row of a MOTChallenge file: a detection (id = -1), a ground-truth box
-// (score = visibility) or a track box.
+// (score = visibility) or a track box. `length_px` is Sturgeon's 11th
+// column, the detector's measured body length (0 = not measured).
 struct MotRecord {
   int frame = 0;  // 1-based
   int id = -1;
   cv::Rect2f box;
   float score = 1.0f;
+  float length_px = 0.0f;
 };
 
 // A track's life. kNew: tentative, not yet confirmed by enough hits.

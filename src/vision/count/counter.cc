@@ -43,6 +43,20 @@ bool RigidCompanion(const std::vector<const Tracklet*>& ts, int i, float fish_le
   return false;
 }
 
+// When tracklet b starts before tracklet a ends: b's first observation
+// after a's last, provided no frame holds an observation of both (two
+// objects seen at once are two fish); nullptr otherwise.
+const TrackObservation* TakeOver(const Tracklet& a, const Tracklet& b) {
+  const int last_a = a.LastFrame();
+  size_t i = 0;
+  for (const TrackObservation& o : b.observations) {
+    if (o.frame > last_a) return &o;
+    while (i < a.observations.size() && a.observations[i].frame < o.frame) ++i;
+    if (i < a.observations.size() && a.observations[i].frame == o.frame) return nullptr;
+  }
+  return nullptr;
+}
+
 struct Ends {
   int first = 0, last = 0;
   cv::Point2f start, end, end_velocity;
@@ -112,19 +126,26 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
 
   // Duplicates: a tracklet that, in most of its frames, sits on top of a
   // longer tracklet seen in the same frame is the same fish detected twice
-  // (a clump split wrongly, a fish seen as head and tail).
+  // (a clump split wrongly, a detector reporting one fish twice). "On top"
+  // is tight for whole bodies (fish in a shoal swim a third of a body
+  // apart) and looser for pieces split off a clump (no measured length
+  // from a detector that measures lengths), whose position within the
+  // clump is arbitrary.
   {
     std::map<int, std::vector<std::pair<int, cv::Point2f>>> by_frame;
     for (int i = 0; i < n; ++i) {
       for (const auto& o : ts[i]->observations) by_frame[o.frame].emplace_back(i, Centre(o.box));
     }
-    const float near = params.duplicate_distance_factor * std::max(params.min_base_gate_px * 0.5f, Percentile(sizes, 0.5f));
+    const float fish_size = std::max(params.min_base_gate_px * 0.5f, Percentile(sizes, 0.5f));
+    const float near_body = params.duplicate_distance_factor * fish_size;
+    const float near_piece = params.piece_duplicate_distance_factor * fish_size;
     std::vector<const Tracklet*> kept;
     for (int i = 0; i < n; ++i) {
       const auto& obs = ts[i]->observations;
       int shadowed = 0;
       for (const auto& o : obs) {
         cv::Point2f c = Centre(o.box);
+        const float near = fish_length > 0 && o.length_px <= 0 ? near_piece : near_body;
         for (const auto& [j, p] : by_frame[o.frame]) {
           if (j == i || ts[j]->observations.size() <= obs.size()) continue;
           if (std::hypot(p.x - c.x, p.y - c.y) < near) { ++shadowed; break; }
@@ -141,16 +162,29 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   std::vector<Ends> ends(n_kept);
   for (int i = 0; i < n_kept; ++i) ends[i] = Describe(*ts[i]);
 
-  // Feasible links, a -> b with b starting after a ends.
+  // Feasible links, a -> b with b starting after a ends, or taking over
+  // from a within a few frames while a was still alive but never in the
+  // same frame (the tracker started b on a jittery detection of a's fish
+  // and the two tracks took turns on it until a was lost).
   std::vector<Link> links;
   std::vector<float> best_in(n_kept, 2.0f);  // best gate use of any feasible predecessor
   for (int a = 0; a < n_kept; ++a) {
     for (int b = 0; b < n_kept; ++b) {
+      if (a == b) continue;
       int gap = ends[b].first - ends[a].last;
-      if (gap <= 0 || gap > params.max_link_gap_frames) continue;
+      cv::Point2f start = ends[b].start;
+      if (gap <= 0) {
+        if (ends[b].first <= ends[a].first || ends[b].last <= ends[a].last) continue;
+        if (1 - gap > params.max_takeover_frames) continue;
+        const TrackObservation* after = TakeOver(*ts[a], *ts[b]);
+        if (after == nullptr) continue;
+        gap = after->frame - ends[a].last;
+        start = Centre(after->box);
+      }
+      if (gap > params.max_link_gap_frames) continue;
       float horizon = static_cast<float>(std::min(gap, params.extrapolate_frames));
       cv::Point2f predicted = ends[a].end + ends[a].end_velocity * horizon;
-      cv::Point2f d = ends[b].start - predicted;
+      cv::Point2f d = start - predicted;
       float dist = std::hypot(d.x, d.y);
       float gate = base_gate + max_speed * gap;
       if (dist > gate) continue;
@@ -191,6 +225,9 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
         link_risk_var += q * (1 - q);
       }
     }
+    // A take-over link interleaves its two tracklets' frames.
+    std::stable_sort(fish.observations.begin(), fish.observations.end(),
+                     [](const TrackObservation& x, const TrackObservation& y) { return x.frame < y.frame; });
     int obs = static_cast<int>(fish.observations.size());
     if (obs < params.min_fish_observations) continue;
     if (measured_lengths) {

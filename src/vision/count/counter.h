@@ -4,7 +4,9 @@
 // dive, an occlusion, leaving the view in a sweep). The counter stitches
 // tracklets offline: tracklet A may continue as tracklet B when B starts
 // after A ends and B's first position lies within the distance a fish can
-// swim in the gap. The swimming speed is not a constant: it is measured from
+// swim in the gap. B may also take over from A while A is still alive, for
+// a few frames, if the two never appear in the same frame (the tracker
+// started B on a jittery detection of A's fish and they took turns). The swimming speed is not a constant: it is measured from
 // the tracklets themselves (a high percentile of frame-to-frame speed), so
 // the gate scales with the footage's resolution, frame rate and fish. Links
 // are chosen greedily by a space-time cost (distance plus typical speed x
@@ -50,6 +52,9 @@ struct CounterParams {
   // dropped for an unstable length, a chain seen whole too rarely to judge).
   float undecided_p = 0.5f;
   int max_link_gap_frames = 100000;  // effectively the whole clip
+  // Take-over: b may continue a when it started at most this many frames
+  // before a ended and the two were never seen in the same frame.
+  int max_takeover_frames = 15;
   float speed_percentile = 0.95f;
   float speed_factor = 1.5f;          // max swim speed = factor x percentile speed
   float min_speed_px = 0.5f;          // per frame, floor for near-motionless scenes
@@ -57,7 +62,13 @@ struct CounterParams {
   float min_base_gate_px = 10.0f;
   int extrapolate_frames = 5;         // predict the end position this far with the end velocity
   float existence_scale_obs = 4.0f;   // p(exists) = 1 - exp(-n / scale)
-  float duplicate_distance_factor = 0.5f;  // x median fish size
+  // A tracklet within this x median fish size of a longer one in most of
+  // its frames is the same fish seen twice. Small for whole bodies: fish in
+  // a shoal swim a third of a body apart (pieces of one fish are the
+  // rigid-companion rule); larger for pieces split off a clump (no length
+  // where the detector measures lengths).
+  float duplicate_distance_factor = 0.2f;
+  float piece_duplicate_distance_factor = 0.5f;
   float duplicate_share = 0.7f;  // of a tracklet's frames on top of a longer one
   // Rigid companions: a tracklet that, over most of its frames, keeps a
   // nearly constant offset of under `rigid_distance_lengths` fish lengths

@@ -13,6 +13,7 @@ namespace {
 
 constexpr int kMinFields = 6;
 constexpr const char* kFieldNames[] = {"frame", "id", "left", "top", "width", "height", "conf"};
+constexpr int kLengthField = 10;  // 0-based index of Sturgeon's body length field
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -73,6 +74,14 @@ Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::stri
     r.box = cv::Rect2f(static_cast<float>(v[2]), static_cast<float>(v[3]), static_cast<float>(v[4]),
                        static_cast<float>(v[5]));
     r.score = v[6] < 0 ? 1.0f : static_cast<float>(v[6]);
+    if (static_cast<int>(fields.size()) > kLengthField) {
+      double length = 0;
+      if (!ParseDouble(fields[kLengthField], &length)) {
+        return Status::InvalidArgument(fmt::format("{}: field 'length' (11th) is not a number: '{}'", where(),
+                                                   Trim(fields[kLengthField])));
+      }
+      r.length_px = length > 0 ? static_cast<float>(length) : 0.0f;
+    }
     records.push_back(r);
   }
   return records;
@@ -88,15 +97,16 @@ Result<std::vector<MotRecord>> ReadMotFile(const std::string& path) {
 
 std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records) {
   std::map<int, std::vector<Detection>> frames;
-  for (const MotRecord& r : records) frames[r.frame].push_back(Detection{r.box, r.score, 0.0f});
+  for (const MotRecord& r : records) frames[r.frame].push_back(Detection{r.box, r.score, r.length_px});
   return frames;
 }
 
 std::string FormatMot(const std::vector<MotRecord>& records) {
   std::string out;
   for (const MotRecord& r : records) {
-    out += fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.3f},-1,-1,-1\n", r.frame, r.id, r.box.x, r.box.y,
+    out += fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.3f},-1,-1,-1", r.frame, r.id, r.box.x, r.box.y,
                        r.box.width, r.box.height, r.score);
+    out += r.length_px > 0 ? fmt::format(",{:.2f}\n", r.length_px) : std::string("\n");
   }
   return out;
 }

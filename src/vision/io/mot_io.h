@@ -5,6 +5,12 @@
 // ground-truth files carry the visibility there; track files the track's
 // confidence. Blank lines and lines starting with '#' are skipped.
 //
+// Sturgeon's extension: an 11th field `length` holds the detector's
+// measured body length in pixels (written by `count --write-detections`
+// when measured), so a replay without the video runs the counter's body
+// length rules as the original run did. Readers of plain MOTChallenge
+// ignore it; files without it read as "not measured".
+//
 // Errors: a missing file is NotFound; a malformed line is InvalidArgument
 // whose message names `path:line` and the offending field.
 #pragma once
@@ -28,7 +34,8 @@ Result<std::vector<MotRecord>> ReadMotFile(const std::string& path);
 // Groups records by frame, converted to detections.
 std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records);
 
-// Writes records as MOTChallenge track lines (`conf` = score, x,y,z = -1).
+// Writes records as MOTChallenge lines (`conf` = score, x,y,z = -1; the
+// 11th field only for records with a measured length).
 Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& records);
 
 // Formats records as MOTChallenge text.

@@ -33,7 +33,7 @@ void Tracker::Predict(State& s) const {
 }
 
 void Tracker::Correct(State& s, const Detection& d, int frame) {
-  const float r = params_.measurement_px * params_.measurement_px;
+  const float r = std::max(params_.measurement_px * params_.measurement_px, measured_noise_var_);
   cv::Point2f c = Centre(d.box);
   float z[2] = {c.x, c.y};
   Axis* axes[2] = {&s.x, &s.y};
@@ -66,8 +66,12 @@ void Tracker::Correct(State& s, const Detection& d, int frame) {
   }
 }
 
+float Tracker::BaseGate(const State& s) const {
+  return std::max({params_.min_gate_px, params_.gate_size_factor * std::max(s.w, s.h), noise_gate_px_});
+}
+
 float Tracker::Gate(const State& s) const {
-  float base = std::max(params_.min_gate_px, params_.gate_size_factor * std::max(s.w, s.h));
+  const float base = BaseGate(s);
   if (s.misses <= 1) return base;
   float speed = std::hypot(s.x.v, s.y.v);
   float grown = base + (s.misses - 1) * (params_.lost_gate_growth_px + speed);
@@ -77,10 +81,24 @@ float Tracker::Gate(const State& s) const {
 float Tracker::Cost(const State& s, const Detection& d) const {
   cv::Point2f c = Centre(d.box);
   float dist = std::hypot(c.x - s.x.p, c.y - s.y.p);
-  float gate = Gate(s);
-  if (dist > gate) return kUnmatchable;
-  // Prefer tracks seen recently over long-lost ones at equal distance.
-  return dist / gate + 0.02f * std::min(s.misses, 10);
+  if (dist > Gate(s)) return kUnmatchable;
+  // The distance in units of the track's base gate, not its widened lost
+  // gate: a lost track must not look closer than a tracked one because
+  // its gate grew (it then took the detections of a fish another track
+  // was following, and the two alternated on one fish). Tracks seen
+  // recently are preferred over long-lost ones at equal distance.
+  return dist / BaseGate(s) + 0.02f * std::min(s.misses, 10);
+}
+
+void Tracker::RecordPredictionError(const State& s, const Detection& d) {
+  const cv::Point2f c = Centre(d.box);
+  const float error = std::hypot(c.x - s.x.p, c.y - s.y.p);
+  if (prediction_errors_.size() < static_cast<size_t>(params_.noise_samples)) {
+    prediction_errors_.push_back(error);
+  } else {
+    prediction_errors_[next_error_] = error;
+    next_error_ = (next_error_ + 1) % prediction_errors_.size();
+  }
 }
 
 Tracker::State Tracker::Start(const Detection& d, int frame) {
@@ -132,6 +150,8 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
     }
     for (auto [t, k] : SolveAssignment(cost, static_cast<int>(track_idx.size()),
                                        static_cast<int>(det_idx.size()), kUnmatchable / 2)) {
+      const State& s = active_[track_idx[t]];
+      if (s.misses == 0) RecordPredictionError(s, detections[det_idx[k]]);
       Correct(active_[track_idx[t]], detections[det_idx[k]], frame);
       track_matched[track_idx[t]] = 1;
       det_used[det_idx[k]] = 1;
@@ -180,6 +200,19 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
     if (!det_used[i] && detections[i].score >= params_.new_track_score) {
       active_.push_back(Start(detections[i], frame));
     }
+  }
+
+  // The position noise of this footage and detector, for the next gates.
+  if (prediction_errors_.size() >= static_cast<size_t>(params_.noise_min_samples)) {
+    std::vector<float> e = prediction_errors_;
+    std::nth_element(e.begin(), e.begin() + e.size() / 2, e.end());
+    const float median = e[e.size() / 2];
+    noise_gate_px_ = params_.noise_gate_factor * median;
+    // The per-axis sigma of a 2D Gaussian error whose distance has this
+    // median (Rayleigh: median = 1.1774 sigma): the Kalman filter's
+    // measurement noise, so a jittery detector does not steer velocities.
+    const float sigma = median / 1.1774f;
+    measured_noise_var_ = sigma * sigma;
   }
 
   std::vector<Track> out;

@@ -8,8 +8,12 @@
 //
 // Association uses centre distance normalised by a gate, not IoU, so that
 // tiny boxes (detectors that give only centre points) and fast fish still
-// match. The gate is the larger of `min_gate_px` and `gate_size_factor`
-// times the track's box size, and widens while a track is lost.
+// match. The gate is the largest of `min_gate_px`, `gate_size_factor`
+// times the track's box size, and the footage's measured position noise:
+// `noise_gate_factor` times the median distance between a tracked fish's
+// predicted and detected positions over the recent matches (a jittery
+// detector, or centre points that carry no size, widen it; a clean one
+// keeps it tight). It widens while a track is lost.
 //
 // Life cycle (TrackState): a track is born kNew from a confident unmatched
 // detection, becomes kTracked after `min_hits` hits (so single-frame false
@@ -43,6 +47,16 @@ struct TrackerParams {
   float process_accel_px = 0.6f;   // Kalman process noise (px / frame^2)
   float measurement_px = 1.5f;     // Kalman measurement noise (px)
   float lost_velocity_damping = 0.9f;  // velocity kept per missed frame
+  // Measured noise: gate >= this x the median prediction error of the
+  // tracks matched in consecutive frames, over the last `noise_samples`
+  // matches (for 2D Gaussian errors the median distance is 1.18 sigma, so
+  // 3 x median is 3.5 sigma: about 1 in 500 of a fish's own detections
+  // falls outside). Used once `noise_min_samples` are in. The same sigma
+  // is the Kalman filter's measurement noise when it exceeds
+  // `measurement_px`, so a jittery detector does not steer the velocities.
+  float noise_gate_factor = 3.0f;
+  int noise_samples = 400;
+  int noise_min_samples = 30;
 };
 
 class Tracker {
@@ -78,7 +92,9 @@ class Tracker {
 
   void Predict(State& s) const;
   void Correct(State& s, const Detection& d, int frame);
-  float Gate(const State& s) const;
+  float BaseGate(const State& s) const;  // the gate of a track seen in the last frame
+  float Gate(const State& s) const;       // BaseGate, widened while the track is lost
+  void RecordPredictionError(const State& s, const Detection& d);
   float Cost(const State& s, const Detection& d) const;
   State Start(const Detection& d, int frame);
 
@@ -87,6 +103,10 @@ class Tracker {
   std::vector<Tracklet> finished_;
   int next_id_ = 1;
   int last_frame_ = 0;
+  std::vector<float> prediction_errors_;  // ring buffer of recent prediction errors (px)
+  size_t next_error_ = 0;
+  float noise_gate_px_ = 0;  // from prediction_errors_, refreshed every frame
+  float measured_noise_var_ = 0;  // per-axis position variance implied by prediction_errors_
 };
 
 }  // namespace sturgeon::vision

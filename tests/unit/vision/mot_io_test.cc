@@ -23,6 +23,7 @@ TEST(MotIo, MalformedLinesNameFileAndLine) {
       {"0,-1,10,20,30,40,1\n", "det.txt:1: field 'frame' must be a positive integer"},
       {"1,-1,10,20,-3,40,1\n", "det.txt:1: width and height must not be negative"},
       {"1.5,-1,10,20,3,40,1\n", "det.txt:1: field 'frame'"},
+      {"1,-1,10,20,3,40,1,-1,-1,-1,long\n", "det.txt:1: field 'length' (11th) is not a number: 'long'"},
   };
   for (const Case& c : cases) {
     auto r = ParseMot(c.text, "det.txt");
@@ -44,6 +45,23 @@ TEST(MotIo, FormatThenParseRoundTrips) {
   EXPECT_EQ((*back)[0].frame, 3);
   EXPECT_EQ((*back)[0].id, 7);
   EXPECT_FLOAT_EQ((*back)[0].box.x, 1.25f);
+  EXPECT_FLOAT_EQ((*back)[0].length_px, 0.0f);
+}
+
+// The detector's body length travels in an 11th field, so a replay of
+// --write-detections feeds the counter's length rules as the video did.
+TEST(MotIo, MeasuredBodyLengthRoundTripsInTheEleventhField) {
+  std::vector<MotRecord> rows = {{1, -1, cv::Rect2f(0, 0, 30, 10), 0.9f, 31.5f},
+                                 {1, -1, cv::Rect2f(50, 0, 10, 10), 0.6f, 0.0f}};
+  const std::string text = FormatMot(rows);
+  EXPECT_EQ(text, "1,-1,0.00,0.00,30.00,10.00,0.900,-1,-1,-1,31.50\n1,-1,50.00,0.00,10.00,10.00,0.600,-1,-1,-1\n");
+  auto back = ParseMot(text, "x");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_FLOAT_EQ((*back)[0].length_px, 31.5f);
+  EXPECT_FLOAT_EQ((*back)[1].length_px, 0.0f);
+  auto frames = GroupDetectionsByFrame(*back);
+  ASSERT_EQ(frames[1].size(), 2u);
+  EXPECT_FLOAT_EQ(frames[1][0].length_px, 31.5f);
 }
 
 }  // namespace

@@ -54,6 +54,45 @@ TEST(Tracker, TinyCentrePointBoxesStillAssociate) {
   EXPECT_EQ(r.count, 15);
 }
 
+// A detector that gives only centre points carries no size for the gate,
+// and its points jitter by several pixels: the gate follows the measured
+// prediction error, so each fish keeps one track (a fixed 12 px gate broke
+// them and started a second track on the same fish).
+TEST(Tracker, JitteryCentrePointsKeepOneTrackPerFish) {
+  for (unsigned seed = 1; seed <= 3; ++seed) {
+    SceneSpec s;
+    s.box = 4;
+    s.fish = 15;
+    s.jitter_px = 5.0f;
+    s.seed = seed;
+    auto r = TrackAndCount(MakeScene(s), s.frames);
+    EXPECT_EQ(r.count, 15) << "seed " << seed;
+    EXPECT_LE(r.count_low, 15) << "seed " << seed;
+    EXPECT_GE(r.count_high, 15) << "seed " << seed;
+  }
+}
+
+// A lost track's gate widens; that must not make it look closer than the
+// track that followed its fish in the last frame. Fish A (y = 300) and B
+// (y = 340) swim side by side; B is hidden for 7 frames, and in the last
+// of them A's box jitters 18 px towards B: A's track keeps it (the lost
+// track won it when distances were divided by its widened gate).
+TEST(Tracker, ALostTrackDoesNotTakeAFollowedFishsDetections) {
+  Tracker tracker;
+  for (int f = 1; f <= 40; ++f) {
+    const bool b_hidden = f >= 15 && f < 22;
+    std::vector<Detection> d = {{cv::Rect2f(100.0f + 2 * f, f == 21 ? 318.0f : 300.0f, 40, 40), 0.9f, 0}};
+    if (!b_hidden) d.push_back({cv::Rect2f(100.0f + 2 * f, 340, 40, 40), 0.9f, 0});
+    tracker.Update(f, d);
+  }
+  auto tracklets = tracker.Tracklets();
+  ASSERT_EQ(tracklets.size(), 2u);
+  for (const Tracklet& t : tracklets) {
+    const float y0 = t.observations.front().box.y;
+    for (const auto& o : t.observations) EXPECT_NEAR(o.box.y, y0, 20.0f) << "track " << t.id << " frame " << o.frame;
+  }
+}
+
 TEST(Tracker, LowScoreDetectionsKeepAFadingFishTracked) {
   Tracker tracker;
   for (int f = 1; f <= 20; ++f) {
