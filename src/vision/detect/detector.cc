@@ -12,6 +12,8 @@ namespace {
 
 constexpr float kSizeMemory = 0.9f;         // running typical size: weight of the past
 constexpr float kClumpAreaFactor = 1.7f;    // a blob this x typical area may be several fish
+constexpr float kCrossingMinArea = 1.2f;    // an X-shaped blob with this x typical area
+constexpr float kCrossingMinOutline = 1.6f; // and this x typical outline is two fish crossing
 constexpr float kClumpSpanFactor = 1.5f;      // clump length <= (1 + this sqrt(k)) x typical
 constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x threshold become low-score detections
 constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
@@ -527,8 +529,26 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     if (b.mean_grey >= kSaturatedGrey) continue;
     float score = std::clamp(0.5f * b.max_contrast / high, 0.0f, 1.0f);
     float typical = typical_length_work_;
+    // Body ends: the faint snout and tail fall below the blob threshold, and
+    // a slim fish's tapering head and tail (1-2 px wide at the working
+    // scale) do not survive the 3x3 opening; follow the axis out while the
+    // contrast stays above a fraction of the body's (and well above the
+    // noise).
+    auto followed_length = [&](const Blob& blob) {
+      if (typical <= 0) return blob.length;
+      const cv::Point2f dir(std::cos(blob.theta), std::sin(blob.theta));
+      const float level = std::max(params_.end_contrast_fraction * blob.mean_contrast, end_level);
+      const float max_ext = 0.3f * std::max(typical, blob.length);
+      return blob.length + Extension(diff_, blob.centre + blob.u_hi * dir, dir, max_ext, level) +
+             Extension(diff_, blob.centre + blob.u_lo * dir, -dir, max_ext, level);
+    };
     if (typical > 0) {
-      if (b.length < params_.min_length_factor * typical) continue;
+      // Too short for a fish, unless it is the middle of one whose ends the
+      // opening cut off.
+      if (b.length < params_.min_length_factor * typical &&
+          (!fish_like(b) || followed_length(b) < params_.min_length_factor * typical)) {
+        continue;
+      }
       if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
         continue;  // long and thin: a rope or a wall edge
     }
@@ -543,7 +563,11 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     const bool one_body = fish_like(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
     const float k_area = typical_area_work_ > 0 ? b.area / typical_area_work_ : 0;
     const float k_boundary = typical_boundary_work_ > 0 ? b.boundary / typical_boundary_work_ : 0;
-    if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f))) {
+    // Two fish crossing make an X: neither elongated nor solid, with less
+    // than 1.7 fish of area (each hides part of the other) but the outline
+    // of two.
+    const bool crossing = !fish_like(b) && k_area > kCrossingMinArea && k_boundary > kCrossingMinOutline;
+    if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f) || crossing)) {
       // Overlapping fish hide each other's area but not their outline
       // (crossing fish): the outline may raise the estimate, up to twice
       // the area's (a ragged pattern has a long outline and little area).
@@ -562,17 +586,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     if (k <= 1) {
       if (!fish_like(b)) continue;
       if (!in_mask(b.centre)) continue;
-      // Body ends: the faint snout and tail fall below the blob threshold;
-      // follow the axis out while the contrast stays above a fraction of
-      // the body's (and well above the noise).
-      float length = b.length;
-      if (typical > 0) {
-        const cv::Point2f dir(std::cos(b.theta), std::sin(b.theta));
-        const float level = std::max(params_.end_contrast_fraction * b.mean_contrast, end_level);
-        const float max_ext = 0.3f * std::max(typical, b.length);
-        length += Extension(diff_, b.centre + b.u_hi * dir, dir, max_ext, level) +
-                  Extension(diff_, b.centre + b.u_lo * dir, -dir, max_ext, level);
-      }
+      const float length = followed_length(b);
       out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
                                       static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
                               score, length / sx});
