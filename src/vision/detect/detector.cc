@@ -19,7 +19,7 @@ constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x thresho
 constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
 constexpr float kMadToSigma = 1.4826f;
 constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish lengths
-constexpr float kClumpMinPolarityShare = 0.25f;  // of single fish with the clump's polarity
+constexpr float kClumpMinPolarityShare = 0.5f;  // of single fish with the clump's polarity
 constexpr float kMinBodyAspect = 0.07f;  // width / length: thinner is a rope, an edge or a line of light
 constexpr float kLineRemovalLengths = 0.07f;       // bright lines thinner than this x fish length are light, not fish
 
@@ -575,8 +575,10 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // A clump is compact: k fish side by side span at most about sqrt(k)
       // fish lengths. Rings and edges (pool walls, cage frames) are not.
       // Clumps are of fish: of the polarity (darker or lighter than the
-      // water) that single fish in this footage mostly have. A large
-      // bright patch among dark fish is glare, foam or a caustic knot.
+      // water) that most single fish in this footage have. A large bright
+      // patch among dark fish is glare, foam, a caustic knot or the water
+      // between the fish of a school (on the simulator's raceway 1515 of
+      // 1739 fish split off light clumps lay on no fish).
       const float polarity_share = dark_share_ < 0 ? 1.0f : b.dark ? dark_share_ : 1.0f - dark_share_;
       if (polarity_share < kClumpMinPolarityShare) continue;
       bool compact = b.fill >= 0.5f * params_.min_solidity &&

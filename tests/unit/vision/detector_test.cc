@@ -100,6 +100,27 @@ TEST(Detector, AFishWhoseSlimEndsTheOpeningCutIsStillAFish) {
   EXPECT_EQ(found, 1);
 }
 
+// Clumps are of the polarity most fish have. Among eight dark fish and
+// three pale ones (27% pale, above the old 25% bar), a large pale patch
+// the size of three fish (foam, a caustic knot) is not three fish; the
+// pale fish themselves are still found.
+TEST(Detector, APalePatchAmongMostlyDarkFishIsNotAClump) {
+  cv::Mat img = Frame(Grid(90), {800, 520}, 7);
+  const cv::Scalar pale(190, 195, 185);
+  for (int i = 0; i < 3; ++i) {
+    cv::ellipse(img, cv::Point2f(120.0f + 170.0f * i, 440), cv::Size2f(45, 6.5f), 10.0f * i, 0, 360, pale,
+                cv::FILLED, cv::LINE_AA);
+  }
+  cv::ellipse(img, cv::Point2f(660, 440), cv::Size2f(50, 20), 0, 0, 360, pale, cv::FILLED, cv::LINE_AA);
+  Detector d;
+  auto dets = d.Detect(img);
+  EXPECT_EQ(dets.size(), 11u);
+  for (const Detection& det : dets) {
+    const cv::Point2f centre(det.box.x + det.box.width / 2, det.box.y + det.box.height / 2);
+    EXPECT_GT(cv::norm(centre - cv::Point2f(660, 440)), 40) << "a piece of the pale patch";
+  }
+}
+
 // Two fish touching flank to flank: one blob as long as a fish, twice as
 // wide for its length and twice the area.
 TEST(Detector, TwoFishSideBySideAreTwo) {
