@@ -16,8 +16,8 @@
 // With --noisy-detections, each scenario is also counted from detections
 // made from its own ground truth (gt.txt) with the nuisances of a farm's
 // own detector, fixed seed: 20% of boxes missed, centres jittered by 5% of
-// the box's longer side, one false positive per ten true boxes anywhere in
-// the fish's extent; as boxes, and as 4-px centre points (a detector that
+// the box's longer side, one false box per ten boxes kept, anywhere in the
+// extent the fish cover over the clip; as boxes, and as 4-px centre points (a detector that
 // gives only points). Only the tracker and counter run; the truth is the
 // fish in gt.txt.
 //

@@ -57,6 +57,17 @@ const TrackObservation* TakeOver(const Tracklet& a, const Tracklet& b) {
   return nullptr;
 }
 
+// Whether two tracklets have an observation in the same frame.
+bool ShareAFrame(const Tracklet& a, const Tracklet& b) {
+  size_t i = 0, j = 0;
+  while (i < a.observations.size() && j < b.observations.size()) {
+    const int fa = a.observations[i].frame, fb = b.observations[j].frame;
+    if (fa == fb) return true;
+    (fa < fb ? i : j)++;
+  }
+  return false;
+}
+
 struct Ends {
   int first = 0, last = 0;
   cv::Point2f start, end, end_velocity;
@@ -175,7 +186,7 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
       cv::Point2f start = ends[b].start;
       if (gap <= 0) {
         if (ends[b].first <= ends[a].first || ends[b].last <= ends[a].last) continue;
-        if (1 - gap > params.max_takeover_frames) continue;
+        if (-gap > params.max_takeover_frames) continue;
         const TrackObservation* after = TakeOver(*ts[a], *ts[b]);
         if (after == nullptr) continue;
         gap = after->frame - ends[a].last;
@@ -198,8 +209,23 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   });
   std::vector<int> next(n_kept, -1), prev(n_kept, -1);
   std::vector<float> link_use(n_kept, 0.0f);  // gate use of the link into b
+  // A take-over joins tracklets whose spans overlap; in a chain of them
+  // every pair must still be seen in different frames (one fish is one
+  // observation per frame), not only the two linked.
+  auto chains_share_a_frame = [&](int from, int to) {
+    std::vector<int> before, after;
+    for (int t = from; t != -1; t = prev[t]) before.push_back(t);
+    for (int t = to; t != -1; t = next[t]) after.push_back(t);
+    for (int x : before) {
+      for (int y : after) {
+        if (ShareAFrame(*ts[x], *ts[y])) return true;
+      }
+    }
+    return false;
+  };
   for (const Link& l : links) {
     if (next[l.from] != -1 || prev[l.to] != -1) continue;
+    if (ends[l.to].first <= ends[l.from].last && chains_share_a_frame(l.from, l.to)) continue;
     next[l.from] = l.to;
     prev[l.to] = l.from;
     link_use[l.to] = l.gate_used;

@@ -15,7 +15,10 @@ cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.hei
 
 }  // namespace
 
-Tracker::Tracker(TrackerParams params) : params_(params) {}
+Tracker::Tracker(TrackerParams params) : params_(params) {
+  params_.noise_samples = std::max(1, params_.noise_samples);
+  params_.noise_min_samples = std::max(1, params_.noise_min_samples);
+}
 
 void Tracker::Predict(State& s) const {
   const float q = params_.process_accel_px * params_.process_accel_px;
@@ -151,7 +154,12 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
     for (auto [t, k] : SolveAssignment(cost, static_cast<int>(track_idx.size()),
                                        static_cast<int>(det_idx.size()), kUnmatchable / 2)) {
       const State& s = active_[track_idx[t]];
-      if (s.misses == 0) RecordPredictionError(s, detections[det_idx[k]]);
+      // The prediction error one frame ahead: the detector's jitter, the
+      // fish's turns and, for a track one hit old, its still unknown
+      // velocity (the gate of young tracks must hold that too; leaving
+      // them out kept the gate at its floor through the first frames and
+      // broke tracks of jittery centre points there).
+      if (s.misses == 0 && steps == 1) RecordPredictionError(s, detections[det_idx[k]]);
       Correct(active_[track_idx[t]], detections[det_idx[k]], frame);
       track_matched[track_idx[t]] = 1;
       det_used[det_idx[k]] = 1;
@@ -207,7 +215,8 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
     std::vector<float> e = prediction_errors_;
     std::nth_element(e.begin(), e.begin() + e.size() / 2, e.end());
     const float median = e[e.size() / 2];
-    noise_gate_px_ = params_.noise_gate_factor * median;
+    // Capped, so a run of turning fish cannot widen it without bound.
+    noise_gate_px_ = std::min(params_.noise_gate_factor * median, params_.max_noise_gate_px);
     // The per-axis sigma of a 2D Gaussian error whose distance has this
     // median (Rayleigh: median = 1.1774 sigma): the Kalman filter's
     // measurement noise, so a jittery detector does not steer velocities.

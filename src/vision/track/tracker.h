@@ -47,14 +47,15 @@ struct TrackerParams {
   float process_accel_px = 0.6f;   // Kalman process noise (px / frame^2)
   float measurement_px = 1.5f;     // Kalman measurement noise (px)
   float lost_velocity_damping = 0.9f;  // velocity kept per missed frame
-  // Measured noise: gate >= this x the median prediction error of the
-  // tracks matched in consecutive frames, over the last `noise_samples`
-  // matches (for 2D Gaussian errors the median distance is 1.18 sigma, so
-  // 3 x median is 3.5 sigma: about 1 in 500 of a fish's own detections
-  // falls outside). Used once `noise_min_samples` are in. The same sigma
-  // is the Kalman filter's measurement noise when it exceeds
-  // `measurement_px`, so a jittery detector does not steer the velocities.
+  // Measured noise: gate >= this x the median prediction error of tracks
+  // matched in consecutive frames, over the last `noise_samples` matches
+  // (for 2D Gaussian errors the median distance is 1.18 sigma, so 3 x
+  // median is 3.5 sigma: about 1 in 500 of a fish's own detections falls
+  // outside). Used once `noise_min_samples` are in. The same sigma is the
+  // Kalman filter's measurement noise when it exceeds `measurement_px`,
+  // so a jittery detector does not steer the velocities.
   float noise_gate_factor = 3.0f;
+  float max_noise_gate_px = 60.0f;  // the measured-noise gate never exceeds this
   int noise_samples = 400;
   int noise_min_samples = 30;
 };

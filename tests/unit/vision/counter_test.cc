@@ -76,6 +76,80 @@ TEST(CountFish, ShoalNeighboursAreNotDuplicatesOfEachOther) {
   EXPECT_EQ(d.duplicates, 1);
 }
 
+// Pieces split off a clump (no length where the detector measures lengths)
+// sit anywhere in the clump: half a fish size off a longer chain is the
+// same fish, where a whole body that close is a neighbour.
+TEST(CountFish, AClumpPieceBesideALongerChainIsADuplicate) {
+  Tracklet fish = Line(1, 1, 80, 0, 100, 2);  // 40 px boxes, length 40
+  Tracklet piece = Line(2, 1, 80, 0, 115, 2);
+  std::erase_if(piece.observations, [](const TrackObservation& o) { return o.frame % 4 == 0; });
+  for (auto& o : piece.observations) o.length_px = 0;
+  auto r = CountFish({fish, piece}, [] {
+    CounterParams p;
+    p.rigid_wobble_lengths = 0;  // judged by the duplicate rule alone
+    return p;
+  }());
+  EXPECT_EQ(r.count, 1);
+  EXPECT_EQ(r.duplicates, 1);
+}
+
+// Take-over: the tracker started a second track on an outlying detection
+// of a fish its first track still followed; the two took turns on the fish
+// (never in the same frame) until the first was lost. One fish.
+Tracklet Interleaved(int id, int first, int last, int parity, float x0, float vx) {
+  Tracklet t;
+  t.id = id;
+  t.confirmed = true;
+  for (int f = first; f <= last; ++f) {
+    if (f % 2 != parity) continue;
+    t.observations.push_back({f, cv::Rect2f(x0 + vx * f, 100, 40, 14), 0.9f, 40});
+  }
+  return t;
+}
+
+TEST(CountFish, ATrackThatTookOverAFishIsStitchedToIt) {
+  std::vector<Tracklet> ts = {Line(1, 1, 30, 0, 100, 2), Interleaved(2, 31, 44, 1, 0, 2),
+                              Interleaved(3, 32, 90, 0, 0, 2)};
+  // Tracklet 1+2 is one track (frames 1-30 then odd frames to 43).
+  ts[0].observations.insert(ts[0].observations.end(), ts[1].observations.begin(), ts[1].observations.end());
+  ts.erase(ts.begin() + 1);
+  auto r = CountFish(ts);
+  EXPECT_EQ(r.count, 1);
+  EXPECT_EQ(r.links, 1);
+  ASSERT_EQ(r.fish.size(), 1u);
+  for (size_t i = 1; i < r.fish[0].observations.size(); ++i) {
+    EXPECT_LT(r.fish[0].observations[i - 1].frame, r.fish[0].observations[i].frame) << "one observation a frame";
+  }
+}
+
+// Two tracklets seen in the same frame are two objects, however close, and
+// a take-over window has a limit.
+TEST(CountFish, TakeOverNeedsDisjointFramesAndAShortOverlap) {
+  Tracklet a = Line(1, 1, 40, 0, 100, 2);
+  Tracklet shares = Line(2, 35, 90, 70, 100, 2);  // frames 35-40 in both
+  auto r = CountFish({a, shares});
+  EXPECT_EQ(r.links, 0);
+  Tracklet early = Interleaved(3, 2, 90, 0, 0, 2);  // even frames from 2; a has all frames to 40
+  Tracklet a_odd = Interleaved(4, 1, 40, 1, 0, 2);  // odd frames to 39: started 38 frames before a ended
+  auto far = CountFish({a_odd, early});
+  EXPECT_EQ(far.links, 0);
+  EXPECT_EQ(far.count, 2);
+}
+
+// Take-over links in a row: c may not share a frame with a even when it
+// shares none with b.
+TEST(CountFish, AChainOfTakeOversHasOneObservationAFrame) {
+  Tracklet a = Interleaved(1, 1, 19, 1, 0, 2);   // odd frames 1-19
+  Tracklet b = Interleaved(2, 10, 24, 0, 0, 2);  // even frames 10-24
+  Tracklet c = Interleaved(3, 15, 40, 1, 0, 2);  // odd frames 15-39
+  auto r = CountFish({a, b, c});
+  for (const CountedFish& f : r.fish) {
+    for (size_t i = 1; i < f.observations.size(); ++i) {
+      EXPECT_LT(f.observations[i - 1].frame, f.observations[i].frame) << "fish " << f.id;
+    }
+  }
+}
+
 TEST(CountFish, FishSideBySideThatDriftApartAreTwo) {
   // Two fish 25 px apart across, one overtaking the other: the offset
   // changes by 27 px over their common life.
