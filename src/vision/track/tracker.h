@@ -55,7 +55,6 @@ struct TrackerParams {
   // Kalman filter's measurement noise when it exceeds `measurement_px`,
   // so a jittery detector does not steer the velocities.
   float noise_gate_factor = 3.0f;
-  float max_noise_gate_px = 60.0f;  // the measured-noise gate never exceeds this
   int noise_samples = 400;
   int noise_min_samples = 30;
 };
