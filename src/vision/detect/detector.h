@@ -22,14 +22,17 @@
 //    its length than ~7% and than ~half the typical fish's width/length.
 //    The typical fish (length, area, outline, width/length) is learnt from
 //    the footage (upper quantile of fish-like blobs).
-// 6. Clumps: a blob that is not one fish (longer than 1.6 fish, or as long
-//    as one but much wider with twice the area: fish side by side) holds
+// 6. Clumps: a blob that is not one fish (longer than 1.6 fish, as long
+//    as one but much wider with twice the area: fish side by side, or an
+//    X with the outline of two: fish crossing) holds
 //    k = max(area / typical area, min(outline / typical outline, 2 x that))
 //    fish, split by k-means (deterministic seeds); only blobs of the
-//    polarity single fish mostly have are clumps.
+//    polarity most single fish have are clumps.
 // 7. Length: from each end of the blob the body is followed along its axis
 //    while the contrast stays above a fraction of the body's mean contrast
-//    (the faint snout and tail fall below the blob threshold).
+//    (the faint snout and tail fall below the blob threshold, a slim
+//    fish's thin ends do not survive the opening); a piece shorter than
+//    half a fish is judged by that followed length.
 //
 // Boxes are returned in full-resolution image pixels with the body length
 // along the major axis in `length_px` (0 for fish split off a clump). Not
