@@ -72,14 +72,17 @@ struct Row {
 // sweep that does not pass over the whole pool cannot count the fish it
 // never filmed: for footage that does not cover the whole pool these are
 // the truth the count is judged against.
-std::set<int> FishFilmed(const fs::path& gt_txt, int frames) {
+std::set<int> FishFilmed(const std::vector<sturgeon::vision::MotRecord>& gt, int frames) {
   std::set<int> ids;
-  auto rows = sturgeon::vision::ReadMotFile(gt_txt.string());
-  if (!rows.ok()) return ids;
-  for (const auto& r : *rows) {
+  for (const auto& r : gt) {
     if (r.frame <= frames) ids.insert(r.id);
   }
   return ids;
+}
+
+std::set<int> FishFilmed(const fs::path& gt_txt, int frames) {
+  auto rows = sturgeon::vision::ReadMotFile(gt_txt.string());
+  return rows.ok() ? FishFilmed(*rows, frames) : std::set<int>();
 }
 
 double DecodeOnlyFps(const std::string& video) {
@@ -96,18 +99,17 @@ double DecodeOnlyFps(const std::string& video) {
 // Detections a farm's own detector might give for the fish in gt.txt's
 // first `frames` frames (see the file comment); `point_px` > 0 replaces
 // every box by a centred square of that side.
-std::vector<sturgeon::vision::MotRecord> NoisyDetections(const fs::path& gt_txt, int frames, float point_px,
-                                                        unsigned seed) {
+std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturgeon::vision::MotRecord>& gt,
+                                                        int frames, float point_px, unsigned seed) {
   constexpr double kMissRate = 0.2, kJitterOfSize = 0.05, kFalsePerTrue = 0.1;
   std::vector<sturgeon::vision::MotRecord> out;
-  auto rows = sturgeon::vision::ReadMotFile(gt_txt.string());
-  if (!rows.ok() || rows->empty()) return out;
+  if (gt.empty()) return out;
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(0, 1);
   std::normal_distribution<float> n(0, 1);
   float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
   std::vector<float> sides;
-  for (const auto& r : *rows) {
+  for (const auto& r : gt) {
     x0 = std::min(x0, r.box.x);
     y0 = std::min(y0, r.box.y);
     x1 = std::max(x1, r.box.x + r.box.width);
@@ -117,7 +119,7 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const fs::path& gt_txt,
   std::nth_element(sides.begin(), sides.begin() + sides.size() / 2, sides.end());
   const float typical_side = sides[sides.size() / 2];
   double false_due = 0;
-  for (const auto& r : *rows) {
+  for (const auto& r : gt) {
     if (r.frame > frames) continue;
     if (u(rng) < kMissRate) continue;
     const float jitter = static_cast<float>(kJitterOfSize) * std::max(r.box.width, r.box.height);
@@ -274,11 +276,16 @@ int main(int argc, char** argv) {
     if (noisy) {
       NoisyRow nr;
       nr.scenario = name;
-      nr.truth = static_cast<int>(FishFilmed(root / name / "gt.txt", rep->frames).size());
+      auto gt_rows = sturgeon::vision::ReadMotFile((root / name / "gt.txt").string());
+      if (!gt_rows.ok()) {
+        std::cerr << name << ": " << gt_rows.status().ToString() << "\n";
+        return 1;
+      }
+      nr.truth = static_cast<int>(FishFilmed(*gt_rows, rep->frames).size());
       for (float point_px : {0.0f, 4.0f}) {
         const fs::path det = root / name / (point_px > 0 ? "noisy_points.txt" : "noisy_boxes.txt");
         auto written = sturgeon::vision::WriteMotFile(
-            det.string(), NoisyDetections(root / name / "gt.txt", rep->frames, point_px, static_cast<unsigned>(seed)));
+            det.string(), NoisyDetections(*gt_rows, rep->frames, point_px, static_cast<unsigned>(seed)));
         if (!written.ok()) {
           std::cerr << name << ": " << written.ToString() << "\n";
           return 1;

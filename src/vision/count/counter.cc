@@ -43,6 +43,38 @@ bool RigidCompanion(const std::vector<const Tracklet*>& ts, int i, float fish_le
   return false;
 }
 
+// The centres seen in each frame, tagged with the index of the observation
+// list they belong to.
+using CentresByFrame = std::map<int, std::vector<std::pair<int, cv::Point2f>>>;
+
+template <typename ObservationsOf>
+CentresByFrame IndexCentres(int n, ObservationsOf observations_of) {
+  CentresByFrame at;
+  for (int i = 0; i < n; ++i) {
+    for (const auto& o : observations_of(i)) at[o.frame].emplace_back(i, Centre(o.box));
+  }
+  return at;
+}
+
+// How many of list i's observations have, in the same frame, a centre of
+// a list j with longer(j) closer than near(observation).
+template <typename Longer, typename Near>
+int FramesNearALongerOne(int i, const std::vector<TrackObservation>& obs, const CentresByFrame& at, Longer longer,
+                         Near near) {
+  int frames = 0;
+  for (const auto& o : obs) {
+    const cv::Point2f c = Centre(o.box);
+    const float limit = near(o);
+    for (const auto& [j, p] : at.at(o.frame)) {
+      if (j != i && longer(j) && std::hypot(p.x - c.x, p.y - c.y) < limit) {
+        ++frames;
+        break;
+      }
+    }
+  }
+  return frames;
+}
+
 // When tracklet b starts before tracklet a ends: b's first observation
 // after a's last, provided no frame holds an observation of both (two
 // objects seen at once are two fish); nullptr otherwise.
@@ -143,25 +175,16 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   // from a detector that measures lengths), whose position within the
   // clump is arbitrary.
   {
-    std::map<int, std::vector<std::pair<int, cv::Point2f>>> by_frame;
-    for (int i = 0; i < n; ++i) {
-      for (const auto& o : ts[i]->observations) by_frame[o.frame].emplace_back(i, Centre(o.box));
-    }
+    const CentresByFrame at = IndexCentres(n, [&](int i) -> const auto& { return ts[i]->observations; });
     const float fish_size = std::max(params.min_base_gate_px * 0.5f, Percentile(sizes, 0.5f));
     const float near_body = params.duplicate_distance_factor * fish_size;
     const float near_piece = params.piece_duplicate_distance_factor * fish_size;
     std::vector<const Tracklet*> kept;
     for (int i = 0; i < n; ++i) {
       const auto& obs = ts[i]->observations;
-      int shadowed = 0;
-      for (const auto& o : obs) {
-        cv::Point2f c = Centre(o.box);
-        const float near = fish_length > 0 && o.length_px <= 0 ? near_piece : near_body;
-        for (const auto& [j, p] : by_frame[o.frame]) {
-          if (j == i || ts[j]->observations.size() <= obs.size()) continue;
-          if (std::hypot(p.x - c.x, p.y - c.y) < near) { ++shadowed; break; }
-        }
-      }
+      const int shadowed = FramesNearALongerOne(
+          i, obs, at, [&](int j) { return ts[j]->observations.size() > obs.size(); },
+          [&](const TrackObservation& o) { return fish_length > 0 && o.length_px <= 0 ? near_piece : near_body; });
       if (shadowed >= params.duplicate_share * obs.size()) continue;
       if (fish_length > 0 && RigidCompanion(ts, i, fish_length, params)) continue;
       kept.push_back(ts[i]);
@@ -312,10 +335,8 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   // or a neighbour swimming with it in a school. The data cannot tell; it
   // is a fair coin on the downward side.
   if (fish_length > 0) {
-    std::map<int, std::vector<std::pair<int, cv::Point2f>>> at;
-    for (int i = 0; i < result.count; ++i) {
-      for (const auto& o : result.fish[i].observations) at[o.frame].emplace_back(i, Centre(o.box));
-    }
+    const CentresByFrame at =
+        IndexCentres(result.count, [&](int i) -> const auto& { return result.fish[i].observations; });
     const float close = params.rigid_distance_lengths * fish_length;
     const double p = params.undecided_p;
     for (int i = 0; i < result.count; ++i) {
@@ -324,16 +345,8 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
         const size_t n_j = result.fish[j].observations.size();
         return n_j > obs.size() || (n_j == obs.size() && j < i);
       };
-      int near_longer = 0;
-      for (const auto& o : obs) {
-        const cv::Point2f c = Centre(o.box);
-        for (const auto& [j, q] : at[o.frame]) {
-          if (j != i && longer(j) && std::hypot(q.x - c.x, q.y - c.y) < close) {
-            ++near_longer;
-            break;
-          }
-        }
-      }
+      const int near_longer =
+          FramesNearALongerOne(i, obs, at, longer, [&](const TrackObservation&) { return close; });
       if (near_longer >= params.duplicate_share * obs.size()) {
         ++result.close_companions;
         down_mean += p;

@@ -6,8 +6,9 @@
 // after A ends and B's first position lies within the distance a fish can
 // swim in the gap. B may also take over from A while A is still alive, for
 // a few frames, if the two never appear in the same frame (the tracker
-// started B on a jittery detection of A's fish and they took turns). The swimming speed is not a constant: it is measured from
-// the tracklets themselves (a high percentile of frame-to-frame speed), so
+// started B on a jittery detection of A's fish and they took turns). The
+// swimming speed is not a constant: it is measured from the tracklets
+// themselves (a high percentile of frame-to-frame speed), so
 // the gate scales with the footage's resolution, frame rate and fish. Links
 // are chosen greedily by a space-time cost (distance plus typical speed x
 // gap), which maximises the number of links while preferring short gaps.

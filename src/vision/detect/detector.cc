@@ -213,8 +213,10 @@ void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halve
   const cv::Size target(std::max(1, cvRound(frame.cols * scale)), std::max(1, cvRound(frame.rows * scale)));
   cv::Mat src = frame;
   while (src.cols >= 2 * target.width && src.rows >= 2 * target.height) {
+    // `halved` gets a new buffer of the smaller size; `src` keeps the old
+    // one alive while it is read, so no copy is needed.
     cv::resize(src, halved, cv::Size(src.cols / 2, src.rows / 2), 0, 0, cv::INTER_AREA);
-    src = halved.clone();
+    src = halved;
   }
   if (src.size() == target) {
     out = src.data == frame.data ? frame.clone() : src;

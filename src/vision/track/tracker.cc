@@ -81,9 +81,13 @@ float Tracker::Gate(const State& s) const {
   return std::min(grown, base * params_.max_lost_gate_factor);
 }
 
+float Tracker::PredictionError(const State& s, const Detection& d) const {
+  const cv::Point2f c = Centre(d.box);
+  return std::hypot(c.x - s.x.p, c.y - s.y.p);
+}
+
 float Tracker::Cost(const State& s, const Detection& d) const {
-  cv::Point2f c = Centre(d.box);
-  float dist = std::hypot(c.x - s.x.p, c.y - s.y.p);
+  const float dist = PredictionError(s, d);
   if (dist > Gate(s)) return kUnmatchable;
   // The distance in units of the track's base gate, not its widened lost
   // gate: a lost track must not look closer than a tracked one because
@@ -94,8 +98,7 @@ float Tracker::Cost(const State& s, const Detection& d) const {
 }
 
 void Tracker::RecordPredictionError(const State& s, const Detection& d) {
-  const cv::Point2f c = Centre(d.box);
-  const float error = std::hypot(c.x - s.x.p, c.y - s.y.p);
+  const float error = PredictionError(s, d);
   if (prediction_errors_.size() < static_cast<size_t>(params_.noise_samples)) {
     prediction_errors_.push_back(error);
   } else {
@@ -153,14 +156,14 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
     }
     for (auto [t, k] : SolveAssignment(cost, static_cast<int>(track_idx.size()),
                                        static_cast<int>(det_idx.size()), kUnmatchable / 2)) {
-      const State& s = active_[track_idx[t]];
+      State& s = active_[track_idx[t]];
       // The prediction error one frame ahead: the detector's jitter, the
       // fish's turns and, for a track one hit old, its still unknown
       // velocity (the gate of young tracks must hold that too; leaving
       // them out kept the gate at its floor through the first frames and
       // broke tracks of jittery centre points there).
       if (s.misses == 0 && steps == 1) RecordPredictionError(s, detections[det_idx[k]]);
-      Correct(active_[track_idx[t]], detections[det_idx[k]], frame);
+      Correct(s, detections[det_idx[k]], frame);
       track_matched[track_idx[t]] = 1;
       det_used[det_idx[k]] = 1;
     }

@@ -94,6 +94,7 @@ class Tracker {
   void Correct(State& s, const Detection& d, int frame);
   float BaseGate(const State& s) const;  // the gate of a track seen in the last frame
   float Gate(const State& s) const;       // BaseGate, widened while the track is lost
+  float PredictionError(const State& s, const Detection& d) const;  // detection centre to prediction (px)
   void RecordPredictionError(const State& s, const Detection& d);
   float Cost(const State& s, const Detection& d) const;
   State Start(const Detection& d, int frame);
