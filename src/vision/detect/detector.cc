@@ -22,6 +22,9 @@ constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish leng
 constexpr float kClumpMinPolarityShare = 0.5f;  // of single fish with the clump's polarity
 constexpr float kMinBodyAspect = 0.07f;  // width / length: thinner is a rope, an edge or a line of light
 constexpr float kLineRemovalLengths = 0.07f;       // bright lines thinner than this x fish length are light, not fish
+constexpr float kDarkBodyWindowLengths = 0.3f;     // black top-hat element: wider than a body, narrower than the gaps of a school
+constexpr float kDarkThresholdFactor = 0.75f;      // the top-hat's threshold, x the water-model threshold
+constexpr float kNoiseMemory = 0.9f;               // running noise level: weight of the past frames
 
 // Median of an 8-bit image over `mask` (all pixels when empty), sampled.
 int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
@@ -346,14 +349,22 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::split(absdiff_, ch);
   cv::max(ch[0], ch[1], diff_);
   cv::max(diff_, ch[2], diff_);
-  const float sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_, masked ? mask_work_ : cv::Mat()));
+  // The noise level is a property of the footage, not of one frame: the
+  // per-frame MAD is a whole grey level (a median of 2 or 3 is a 50% swing
+  // of the threshold from one frame to the next on clean footage), so it is
+  // a running mean once the first frame has set it.
+  const float frame_sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_, masked ? mask_work_ : cv::Mat()));
+  noise_sigma_ = noise_sigma_ <= 0 || !bootstrapped_ ? frame_sigma
+                                                     : kNoiseMemory * noise_sigma_ + (1 - kNoiseMemory) * frame_sigma;
+  const float sigma = noise_sigma_;
   const float high = std::max(params_.min_contrast, params_.threshold_sigma * sigma);
   const float low = high * 0.5f;
   cv::threshold(diff_, binary_, low, 255, cv::THRESH_BINARY);
   // Saturated pixels (sun glare, foam) and their halo carry no fish.
   cv::cvtColor(work_, grey_, cv::COLOR_BGR2GRAY);
   cv::threshold(grey_, saturated_, kSaturatedGrey, 255, cv::THRESH_BINARY);
-  if (cv::countNonZero(saturated_) > 0) {
+  const bool any_saturated = cv::countNonZero(saturated_) > 0;
+  if (any_saturated) {
     cv::dilate(saturated_, saturated_, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
     binary_.setTo(0, saturated_);
   }
@@ -364,9 +375,31 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::cvtColor(background_, bg_grey_, cv::COLOR_BGR2GRAY);
   cv::cvtColor(source, lit_grey_, cv::COLOR_BGR2GRAY);
   cv::compare(lit_grey_, bg_grey_, dark_, cv::CMP_LT);
-  cv::bitwise_and(binary_, dark_, bin_dark_);
+  float high_dark = high;
+  if (typical_length_work_ > 0) {
+    // Dark bodies by their own surroundings, not by the water model: the
+    // black top-hat (closing minus image) with an element wider than a
+    // sturgeon's body and narrower than the water between the fish of a
+    // school is how much darker a pixel is than the water right around
+    // it. Where a school fills the water model's window, the model's
+    // median is pulled towards the fish and they lose their contrast to
+    // it; the top-hat does not see the school, and dark patches wider
+    // than the element (cloud shadows, the water between caustic lines)
+    // give none. Dark pixels take the top-hat as their contrast.
+    const int e = std::max(3, 2 * static_cast<int>(std::lround(kDarkBodyWindowLengths * typical_length_work_ / 2)) + 1);
+    cv::morphologyEx(lit_grey_, blackhat_, cv::MORPH_BLACKHAT, cv::getStructuringElement(cv::MORPH_RECT, {e, e}));
+    high_dark = std::max(params_.min_contrast, kDarkThresholdFactor * high);
+    cv::threshold(blackhat_, bin_dark_, 0.5f * high_dark, 255, cv::THRESH_BINARY);
+    if (any_saturated) bin_dark_.setTo(0, saturated_);
+    diff_.setTo(0, dark_);
+    cv::max(diff_, blackhat_, diff_);
+  } else {
+    // Before the fish size is known (the first pass on the first frame).
+    cv::bitwise_and(binary_, dark_, bin_dark_);
+  }
   cv::bitwise_not(dark_, dark_);
   cv::bitwise_and(binary_, dark_, binary_);
+  bin_dark_.setTo(0, binary_);  // a pixel is in one set: a pale body keeps its darker markings
   const cv::Mat open3 = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   cv::morphologyEx(bin_dark_, bin_dark_, cv::MORPH_OPEN, open3);
   cv::morphologyEx(binary_, binary_, cv::MORPH_OPEN, open3);
@@ -418,7 +451,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     b.mean_contrast = static_cast<float>(contrast_sum / area);
     b.boundary = static_cast<float>(boundary);
     b.mean_grey = static_cast<float>(grey_sum / area);
-    if (b.max_contrast < kLowScoreFraction * high) continue;
+    const float blob_high = b.dark ? high_dark : high;
+    if (b.max_contrast < kLowScoreFraction * blob_high) continue;
     sxx /= area; syy /= area; sxy /= area;
     double theta = AxisAngle(sxx, syy, sxy);
     b.theta = static_cast<float>(theta);
@@ -463,10 +497,11 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   // blobs, a whole fish one. Area, outline and width/length of the typical
   // fish are medians over the blobs within 20% of that length.
   struct Sample { float length, area, boundary, aspect; };
+  auto threshold_of = [&](const Blob& b) { return b.dark ? high_dark : high; };
   std::vector<Sample> samples;
   int dark_samples = 0;
   for (const Blob& b : blobs) {
-    if (fish_like(b) && b.max_contrast >= high) {
+    if (fish_like(b) && b.max_contrast >= threshold_of(b)) {
       samples.push_back({b.length, b.area, b.boundary, aspect(b)});
       dark_samples += b.dark;
     }
@@ -529,7 +564,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   const float end_level = 2.0f * sigma;  // the body's ends must stand out of the noise
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
-    float score = std::clamp(0.5f * b.max_contrast / high, 0.0f, 1.0f);
+    float score = std::clamp(0.5f * b.max_contrast / threshold_of(b), 0.0f, 1.0f);
     float typical = typical_length_work_;
     // Body ends: the faint snout and tail fall below the blob threshold, and
     // a slim fish's tapering head and tail (1-2 px wide at the working

@@ -13,9 +13,16 @@
 //    ~2.5 fish lengths (computed at reduced scale), which ignores the fish
 //    and follows depth gradients, cloud shadows and low light.
 // 3. Contrast: strongest-channel colour distance to the water model in
-//    units of the frame's robust noise (MAD), with hysteresis; pixels darker
-//    and lighter than the water are segmented apart, so a dark fish under a
-//    bright line stays one body.
+//    units of the footage's robust noise (MAD of the contrast, a running
+//    mean over frames: one frame's MAD is a whole grey level); pixels
+//    darker and lighter than the water are segmented apart, so a dark fish
+//    under a bright line stays one body. Dark bodies are measured against
+//    the water right around them instead (black top-hat, element 0.3 fish
+//    lengths: wider than a body, narrower than the water between schooling
+//    fish), so a school that fills the water model's window, and pulls its
+//    median towards the fish, does not hide them; dark patches wider than
+//    the element (shadows, water between caustic lines) give no contrast.
+//    A pixel in both sets stays in the pale one (a pale fish's markings).
 // 4. Blobs: connected components with oriented second moments (major and
 //    minor extent), area, outline length and fill.
 // 5. Shape: a fish is an elongated, solid, unsaturated blob, no thinner for
@@ -94,6 +101,10 @@ class Detector {
   // pixel; 0 = unknown). Bounds the learnt fish size.
   void SetGroundSampling(double m_per_px) { gsd_m_ = m_per_px; }
 
+  // The running noise level of the contrast image (grey levels; 0 before
+  // the first frame): a mean over frames, each frame weighing 10%.
+  float NoiseSigma() const { return noise_sigma_; }
+
   // Working scale (work / full); fixed after the first frame.
   float scale() const { return scale_; }
 
@@ -113,10 +124,11 @@ class Detector {
   float typical_boundary_work_ = 0;  // boundary pixels of a typical single fish
   float typical_aspect_ = 0;         // width / length of a typical single fish
   float dark_share_ = -1;            // share of single fish darker than the water (-1: unknown)
+  float noise_sigma_ = 0;            // running noise level of the contrast image (0: unknown)
   double gsd_m_ = 0;
   cv::Mat work_, mask_work_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_, stats_,
       centroids_, source_, bg_grey_, dark_, bin_dark_, labels2_, stats2_, centroids2_, opened_,
-      lit_grey_, halved_;
+      lit_grey_, halved_, blackhat_;
 };
 
 }  // namespace sturgeon::vision

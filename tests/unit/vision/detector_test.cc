@@ -151,6 +151,58 @@ TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {
   }
 }
 
+// A tight school: thirty fish in staggered rows a fifth of a body apart,
+// a little paler than the isolated ones. Against the water model (a median
+// over a few fish lengths, which the school fills) the school was one
+// blob, which the clump rule cut into 40 pieces by its area and outline.
+// Against the water right around each body (black top-hat) the fish are
+// found one by one.
+TEST(Detector, FishOfATightSchoolAreFoundOneByOne) {
+  cv::Mat img = Frame(Grid(90), {800, 520}, 8);
+  int school = 0;
+  for (int row = 0; row < 6; ++row) {
+    for (int col = 0; col < 5; ++col) {
+      const cv::Point2f c(230.0f + 100.0f * col + 30.0f * (row % 2), 340.0f + 18.0f * row);
+      cv::ellipse(img, c, cv::Size2f(45, 90.0f / 14), 0, 0, 360, cv::Scalar(80, 85, 75), cv::FILLED, cv::LINE_AA);
+      ++school;
+    }
+  }
+  Detector d;
+  d.Detect(Frame(Grid(90), {800, 520}, 10));  // the fish size, learnt on isolated fish
+  int in_school = 0;
+  for (const Detection& det : d.Detect(img)) {
+    in_school += det.box.y + det.box.height / 2 > 320;
+  }
+  EXPECT_GE(in_school, 0.8 * school) << "of " << school;
+  EXPECT_LE(in_school, 1.1 * school) << "of " << school;
+}
+
+// The noise level is a property of the footage: frames alternating
+// between clean and noisy (a 3x swing of the frame's own noise) move the
+// threshold's noise level by a fraction of that swing per frame, not all
+// of it (the per-frame MAD is also a whole grey level: 2 or 3 was a 50%
+// jump of the threshold between frames of the same clean footage).
+TEST(Detector, TheNoiseLevelIsARunningMeanOverFrames) {
+  Detector d;
+  d.Detect(Frame(Grid(90), {800, 520}, 11));
+  float before = d.NoiseSigma();
+  ASSERT_GT(before, 0);
+  for (unsigned f = 0; f < 6; ++f) {
+    cv::Mat img = Frame(Grid(90), {800, 520}, 12 + f);
+    if (f % 2 == 0) {
+      cv::Mat noisy, noise(img.size(), CV_16SC3);
+      cv::RNG rng(100 + f);
+      rng.fill(noise, cv::RNG::NORMAL, 0, 9);
+      img.convertTo(noisy, CV_16SC3);
+      noisy += noise;
+      noisy.convertTo(img, CV_8UC3);
+    }
+    d.Detect(img);
+    EXPECT_LT(std::abs(d.NoiseSigma() - before), 0.35f * before) << "frame " << f;
+    before = d.NoiseSigma();
+  }
+}
+
 TEST(Detector, WorkingScaleFollowsTheFishSize) {
   Detector big, small;
   big.Detect(Frame(Grid(120), {800, 520}, 5));
