@@ -16,13 +16,16 @@
 //    units of the footage's robust noise (MAD of the contrast, a running
 //    mean over frames: one frame's MAD is a whole grey level); pixels
 //    darker and lighter than the water are segmented apart, so a dark fish
-//    under a bright line stays one body. Dark bodies are measured against
-//    the water right around them instead (black top-hat, element 0.3 fish
-//    lengths: wider than a body, narrower than the water between schooling
-//    fish), so a school that fills the water model's window, and pulls its
-//    median towards the fish, does not hide them; dark patches wider than
-//    the element (shadows, water between caustic lines) give no contrast.
-//    A pixel in both sets stays in the pale one (a pale fish's markings).
+//    under a bright line stays one body. Once the fish size is known, dark
+//    bodies are measured in grey against the water right around them
+//    instead (black top-hat, element 0.3 fish lengths, wider than a
+//    body), so a school that fills the water model's window, and pulls
+//    its median towards the fish, does not hide them; dark patches wider
+//    than the element (shadows, water between caustic lines) give no
+//    contrast, and bright things are seen at most one threshold above the
+//    water model (saturated ones not at all), so the water between glare
+//    spots is not a body. A pixel in both sets stays in the pale one (a
+//    pale fish's markings).
 // 4. Blobs: connected components with oriented second moments (major and
 //    minor extent), area, outline length and fill.
 // 5. Shape: a fish is an elongated, solid, unsaturated blob, no thinner for
@@ -128,7 +131,7 @@ class Detector {
   double gsd_m_ = 0;
   cv::Mat work_, mask_work_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_, stats_,
       centroids_, source_, bg_grey_, dark_, bin_dark_, labels2_, stats2_, centroids2_, opened_,
-      lit_grey_, halved_, blackhat_;
+      lit_grey_, halved_, blackhat_, light_, bright_limit_;
 };
 
 }  // namespace sturgeon::vision
