@@ -106,13 +106,6 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-double UpperQuartile(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const size_t k = (3 * (v.size() - 1) + 3) / 4;
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
-}
-
 }  // namespace
 
 Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text) {
@@ -242,9 +235,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.processing_fps = report.seconds > 0 ? report.frames / report.seconds : 0;
 
-  // Sizes: each fish's length is the upper quartile of its measured
-  // lengths, in cm: the frames where it is seen whole and flat (a bent,
-  // partly hidden or deep fish measures short far more often than long).
+  // Sizes: each fish's length from its measured lengths in cm
+  // (WholeBodyLength: the frames where it is seen whole and flat).
   bool have_scale = !frame_gsd.empty() && frame_gsd.front() > 0;
   if (have_scale) {
     std::vector<double> lengths_cm;
@@ -254,7 +246,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       for (const TrackObservation& o : fish.observations) {
         if (o.length_px > 0) cm.push_back(o.length_px * frame_gsd[o.frame - 1] * 100.0);
       }
-      lengths_cm.push_back(UpperQuartile(cm));
+      lengths_cm.push_back(WholeBodyLength(std::move(cm)));
     }
     mean_length_px_to_m = Median(frame_gsd);
     report.sizes = SummariseSizes(lengths_cm, report.result.count, opt.length_weight, mean_length_px_to_m);

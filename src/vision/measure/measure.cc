@@ -57,6 +57,13 @@ double GroundSamplingDistance(double altitude_m, double hfov_deg, int width) {
 
 double LengthWeight::WeightG(double length_cm) const { return a * std::pow(length_cm, b); }
 
+double WholeBodyLength(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const size_t k = (9 * (v.size() - 1) + 5) / 10;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
 SizeReport SummariseSizes(const std::vector<double>& lengths_cm, int counted_fish, const LengthWeight& lw,
                           double gsd_m, double bin_cm) {
   SizeReport r;

@@ -36,6 +36,13 @@ struct LengthWeight {
   double WeightG(double length_cm) const;
 };
 
+// The length of one fish from its per-frame measurements (any unit): the
+// 90th percentile, nearest rank. Seen from above a fish measures short far
+// more often than long (bent, its thin ends below a pixel or faint, partly
+// hidden, deep); the top tenth is left out for the frames it was merged
+// with a neighbour or its shadow. 0 for no measurement.
+double WholeBodyLength(std::vector<double> measurements);
+
 struct SizeReport {
   double gsd_m = 0;
   double mean_length_cm = 0;

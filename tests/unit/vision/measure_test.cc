@@ -1,6 +1,7 @@
 #include "vision/measure/measure.h"
 
 #include <cmath>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -30,6 +31,18 @@ TEST(Measure, SrtWithoutAltitudeIsAnError) {
   auto t = ParseSrt("1\n00:00:00,000 --> 00:00:00,033\nhello\n", "t.srt");
   EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(t.status().message().find("t.srt"), std::string::npos);
+}
+
+// Twenty frames of one 97 cm fish: fifteen bent or with faint ends
+// (70-84 cm), three whole and flat (95-97), two merged with a neighbour
+// (150). Its length is that of the whole frames, not of the bent ones
+// (the upper quartile, used until round 7, gave 95) nor of the merged.
+TEST(Measure, AFishIsAsLongAsItsWholeFramesNotItsMergedOnes) {
+  std::vector<double> cm = {150, 95, 150, 96, 97};
+  for (int i = 0; i < 15; ++i) cm.push_back(70 + i);
+  EXPECT_DOUBLE_EQ(WholeBodyLength(cm), 97);
+  EXPECT_DOUBLE_EQ(WholeBodyLength({88}), 88);
+  EXPECT_DOUBLE_EQ(WholeBodyLength({}), 0);
 }
 
 TEST(Measure, BiomassCoversUnmeasuredFishAtTheMeanWeight) {
