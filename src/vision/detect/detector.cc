@@ -22,9 +22,12 @@ constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish leng
 constexpr float kClumpMinPolarityShare = 0.5f;  // of single fish with the clump's polarity
 constexpr float kMinBodyAspect = 0.07f;  // width / length: thinner is a rope, an edge or a line of light
 constexpr float kLineRemovalLengths = 0.07f;       // bright lines thinner than this x fish length are light, not fish
-constexpr float kDarkBodyWindowLengths = 0.3f;     // black top-hat element: wider than a body, narrower than the gaps of a school
+constexpr float kDarkBodyWindowLengths = 0.3f;     // black top-hat element: wider than a body
 constexpr float kDarkThresholdFactor = 0.75f;      // the top-hat's threshold, x the water-model threshold
 constexpr float kNoiseMemory = 0.9f;               // running noise level: weight of the past frames
+
+// The side of a morphological element about `px` wide: odd, at least 3.
+int OddElementSize(float px) { return std::max(3, 2 * static_cast<int>(std::lround(px / 2)) + 1); }
 
 // Median of an 8-bit image over `mask` (all pixels when empty), sampled.
 int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
@@ -315,7 +318,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   // and leaves dark bodies whole and pale bodies wider than the element.
   cv::Mat lit = work_;
   if (typical_length_work_ > 0) {
-    const int d = std::max(3, 2 * static_cast<int>(std::lround(kLineRemovalLengths * typical_length_work_ / 2)) + 1);
+    const int d = OddElementSize(kLineRemovalLengths * typical_length_work_);
     cv::morphologyEx(work_, opened_, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
     lit = opened_;
   }
@@ -379,9 +382,10 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::cvtColor(background_, bg_grey_, cv::COLOR_BGR2GRAY);
   cv::cvtColor(source, lit_grey_, cv::COLOR_BGR2GRAY);
   cv::compare(lit_grey_, bg_grey_, dark_, cv::CMP_LT);
-  cv::bitwise_and(binary_, dark_, bin_dark_);  // until the fish size is known (first pass, first frame)
-  cv::bitwise_not(dark_, light_);
-  cv::bitwise_and(binary_, light_, binary_);
+  if (typical_length_work_ <= 0) {
+    cv::bitwise_and(binary_, dark_, bin_dark_);  // until the fish size is known (first pass, first frame)
+  }
+  binary_.setTo(0, dark_);
   float high_dark = high;
   if (typical_length_work_ > 0) {
     // Dark bodies by their own surroundings, not by the water model: the
@@ -393,7 +397,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     // reaches the water between the fish), and dark patches wider than
     // the element (cloud shadows, the water between caustic lines) give
     // none.
-    const int e = std::max(3, 2 * static_cast<int>(std::lround(kDarkBodyWindowLengths * typical_length_work_ / 2)) + 1);
+    const int e = OddElementSize(kDarkBodyWindowLengths * typical_length_work_);
     // Bright things close together (glare spots, foam, pale fish) must
     // not make the water between them a dark body: the closing sees them
     // at most one threshold above the water model, saturated ones not at
@@ -414,6 +418,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     diff_.setTo(0, dark_);
     cv::max(diff_, blackhat_, diff_);
   }
+  auto threshold_of = [&](const Blob& b) { return b.dark ? high_dark : high; };
   const cv::Mat open3 = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   cv::morphologyEx(bin_dark_, bin_dark_, cv::MORPH_OPEN, open3);
   cv::morphologyEx(binary_, binary_, cv::MORPH_OPEN, open3);
@@ -465,8 +470,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     b.mean_contrast = static_cast<float>(contrast_sum / area);
     b.boundary = static_cast<float>(boundary);
     b.mean_grey = static_cast<float>(grey_sum / area);
-    const float blob_high = b.dark ? high_dark : high;
-    if (b.max_contrast < kLowScoreFraction * blob_high) continue;
+    if (b.max_contrast < kLowScoreFraction * threshold_of(b)) continue;
     sxx /= area; syy /= area; sxy /= area;
     double theta = AxisAngle(sxx, syy, sxy);
     b.theta = static_cast<float>(theta);
@@ -511,7 +515,6 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   // blobs, a whole fish one. Area, outline and width/length of the typical
   // fish are medians over the blobs within 20% of that length.
   struct Sample { float length, area, boundary, aspect; };
-  auto threshold_of = [&](const Blob& b) { return b.dark ? high_dark : high; };
   std::vector<Sample> samples;
   int dark_samples = 0;
   for (const Blob& b : blobs) {

@@ -131,7 +131,7 @@ class Detector {
   double gsd_m_ = 0;
   cv::Mat work_, mask_work_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_, stats_,
       centroids_, source_, bg_grey_, dark_, bin_dark_, labels2_, stats2_, centroids2_, opened_,
-      lit_grey_, halved_, blackhat_, light_, bright_limit_;
+      lit_grey_, halved_, blackhat_, bright_limit_;
 };
 
 }  // namespace sturgeon::vision
