@@ -25,6 +25,20 @@ constexpr float kLineRemovalLengths = 0.07f;       // bright lines thinner than 
 constexpr float kDarkBodyWindowLengths = 0.3f;     // black top-hat element: wider than a body
 constexpr float kDarkThresholdFactor = 0.75f;      // the top-hat's threshold, x the water-model threshold
 constexpr float kNoiseMemory = 0.9f;               // running noise level: weight of the past frames
+// Start-size scan, when the first frame's wide first pass finds nothing
+// fish-like: assumed lengths from max(12 px, 1/120 of the frame width) to
+// 1/6 of it, 1.4x apart (within the plausible sturgeon lengths when the
+// GSD is known). An assumed length is consistent when the size learnt
+// under it is within 1.33x of it; of those, the one with the most
+// fish-like blobs within 1.33x of it wins. A sturgeon's outline from
+// above: area ~0.12 L^2, boundary ~2.2 L.
+constexpr float kScanMinLengthPx = 12.0f;
+constexpr float kScanMinLengthFrames = 1.0f / 120;
+constexpr float kScanMaxLengthFrames = 1.0f / 6;
+constexpr float kScanStep = 1.4f;
+constexpr float kScanConsistency = 1.33f;
+constexpr float kAssumedAreaPerLength2 = 0.12f;
+constexpr float kAssumedBoundaryPerLength = 2.2f;
 
 // The side of a morphological element about `px` wide: odd, at least 3.
 int OddElementSize(float px) { return std::max(3, 2 * static_cast<int>(std::lround(px / 2)) + 1); }
@@ -254,6 +268,38 @@ void Detector::Rescale(float scale) {
   scale_ = scale;
 }
 
+void Detector::AssumeFishLength(float length_work) {
+  typical_length_work_ = length_work;
+  typical_area_work_ = kAssumedAreaPerLength2 * length_work * length_work;
+  typical_boundary_work_ = kAssumedBoundaryPerLength * length_work;
+  typical_aspect_ = 0;
+  dark_share_ = -1;
+  noise_sigma_ = 0;
+}
+
+float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
+  float lo = std::max(kScanMinLengthPx, frame.cols * kScanMinLengthFrames) * scale_;
+  float hi = frame.cols * kScanMaxLengthFrames * scale_;
+  if (gsd_m_ > 0) {
+    lo = std::max(lo, static_cast<float>(params_.min_fish_m / gsd_m_) * scale_);
+    hi = std::min(hi, static_cast<float>(params_.max_fish_m / gsd_m_) * scale_);
+  }
+  float best = 0;
+  int best_support = 0;
+  for (float assumed = lo; assumed <= hi; assumed *= kScanStep) {
+    AssumeFishLength(assumed);
+    replace_size_ = true;
+    DetectOnce(frame, mask);
+    const float ratio = typical_length_work_ / assumed;
+    if (ratio >= 1 / kScanConsistency && ratio <= kScanConsistency && supporting_blobs_ > best_support) {
+      best = assumed;
+      best_support = supporting_blobs_;
+    }
+  }
+  AssumeFishLength(0);
+  return best;
+}
+
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
   if (frame.empty()) return {};
   if (bootstrapped_) return DetectOnce(frame, mask);
@@ -286,6 +332,17 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     }
   };
   settle(kBootstrapPasses);
+  if (typical_length_work_ <= 0) {
+    // Nothing fish-like stood out with the wide first window (light that
+    // no opening has removed yet, such as a caustic network, raised the
+    // noise level above every fish): assume sizes, and keep the one the
+    // footage confirms.
+    const float start = ScanForFishSize(frame, mask);
+    if (start > 0) {
+      AssumeFishLength(start);
+      settle(kBootstrapPasses);
+    }
+  }
   if (adaptive && typical_length_work_ > 0) {
     const float want = DesiredScale(frame.cols);
     if (std::abs(want - scale_) > kBootstrapTolerance * scale_) {
@@ -301,6 +358,7 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
 std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask) {
   std::vector<Detection> out;
   if (frame.empty()) return out;
+  const float assumed_length = typical_length_work_;  // before this frame's update
   if (scale_ < 1.0f) {
     ReduceFrame(frame, scale_, work_, halved_);
   } else {
@@ -522,6 +580,11 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       samples.push_back({b.length, b.area, b.boundary, aspect(b)});
       dark_samples += b.dark;
     }
+  }
+  supporting_blobs_ = 0;
+  for (const Sample& x : samples) {
+    supporting_blobs_ += assumed_length > 0 && x.length >= assumed_length / kScanConsistency &&
+                         x.length <= kScanConsistency * assumed_length;
   }
   if (!samples.empty()) {
     const float share = static_cast<float>(dark_samples) / samples.size();

@@ -5,7 +5,10 @@
 //    moderate reduction; then the frame is reduced so a typical fish is
 //    about `target_fish_work_px` long (small fish keep their pixels, big
 //    ones are not processed at full resolution). With a known GSD the
-//    learnt size is bounded by plausible sturgeon lengths.
+//    learnt size is bounded by plausible sturgeon lengths. When the first
+//    pass finds nothing fish-like (light not yet removed raised the noise
+//    level above every fish), sizes are assumed in turn and the one the
+//    blobs found under it confirm is kept.
 // 1. Light, not objects: bright lines thinner than about half a fish's
 //    body (caustic networks, glitter, wave crests) are removed by a grey
 //    opening sized from the fish length.
@@ -117,6 +120,13 @@ class Detector {
   std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask);
   void Rescale(float scale);  // changes the working scale, keeping the learnt size
   float DesiredScale(int frame_width) const;
+  // Sets the typical fish to a sturgeon outline `length_work` long (working
+  // pixels; 0: no size) and forgets the footage's noise level and polarity.
+  void AssumeFishLength(float length_work);
+  // Detects `frame` under assumed fish lengths and returns the working-scale
+  // length best confirmed by the fish-like blobs found (0: none). Leaves no
+  // size learnt.
+  float ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask);
 
   DetectorParams params_;
   bool bootstrapped_ = false;  // the first frame was detected until the fish size settled
@@ -129,6 +139,7 @@ class Detector {
   float dark_share_ = -1;            // share of single fish darker than the water (-1: unknown)
   float noise_sigma_ = 0;            // running noise level of the contrast image (0: unknown)
   double gsd_m_ = 0;
+  int supporting_blobs_ = 0;  // last frame's fish-like blobs within 1.33x of the size assumed for it
   cv::Mat work_, mask_work_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_, stats_,
       centroids_, source_, bg_grey_, dark_, bin_dark_, labels2_, stats2_, centroids2_, opened_,
       lit_grey_, halved_, blackhat_, bright_limit_;
