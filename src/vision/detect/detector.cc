@@ -26,17 +26,20 @@ constexpr float kDarkBodyWindowLengths = 0.3f;     // black top-hat element: wid
 constexpr float kDarkThresholdFactor = 0.75f;      // the top-hat's threshold, x the water-model threshold
 constexpr float kNoiseMemory = 0.9f;               // running noise level: weight of the past frames
 // Start-size scan, when the first frame's wide first pass finds nothing
-// fish-like: assumed lengths from max(12 px, 1/120 of the frame width) to
-// 1/6 of it, 1.4x apart (within the plausible sturgeon lengths when the
-// GSD is known). An assumed length is consistent when the size learnt
-// under it is within 1.33x of it; of those, the one with the most
-// fish-like blobs within 1.33x of it wins. A sturgeon's outline from
+// fish-like: assumed lengths 1.4x apart, from max(12 px, 1/120 of the
+// frame width) to 1/6 of it, or with a known GSD over the plausible
+// sturgeon lengths (within 12 px and 1/3 of the width). An assumed length
+// is consistent when the size learnt under it is within 1.33x of it; of
+// those, the one with the most confident fish-like blobs within 1.33x of
+// it wins (at least 3; the longer on a tie). A sturgeon's outline from
 // above: area ~0.12 L^2, boundary ~2.2 L.
 constexpr float kScanMinLengthPx = 12.0f;
 constexpr float kScanMinLengthFrames = 1.0f / 120;
 constexpr float kScanMaxLengthFrames = 1.0f / 6;
+constexpr float kScanMaxLengthFramesWithGsd = 1.0f / 3;
 constexpr float kScanStep = 1.4f;
 constexpr float kScanConsistency = 1.33f;
+constexpr int kScanMinSupport = 3;
 constexpr float kAssumedAreaPerLength2 = 0.12f;
 constexpr float kAssumedBoundaryPerLength = 2.2f;
 
@@ -278,25 +281,28 @@ void Detector::AssumeFishLength(float length_work) {
 }
 
 float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
-  float lo = std::max(kScanMinLengthPx, frame.cols * kScanMinLengthFrames) * scale_;
-  float hi = frame.cols * kScanMaxLengthFrames * scale_;
+  float lo = std::max(kScanMinLengthPx, frame.cols * kScanMinLengthFrames);  // full-resolution pixels
+  float hi = frame.cols * kScanMaxLengthFrames;
   if (gsd_m_ > 0) {
-    lo = std::max(lo, static_cast<float>(params_.min_fish_m / gsd_m_) * scale_);
-    hi = std::min(hi, static_cast<float>(params_.max_fish_m / gsd_m_) * scale_);
+    lo = std::max(kScanMinLengthPx, static_cast<float>(params_.min_fish_m / gsd_m_));
+    hi = std::min(frame.cols * kScanMaxLengthFramesWithGsd, static_cast<float>(params_.max_fish_m / gsd_m_));
   }
+  const float noise_before = noise_sigma_;
   float best = 0;
-  int best_support = 0;
-  for (float assumed = lo; assumed <= hi; assumed *= kScanStep) {
+  int best_support = kScanMinSupport - 1;
+  for (float assumed = lo * scale_; assumed <= hi * scale_; assumed *= kScanStep) {
     AssumeFishLength(assumed);
     replace_size_ = true;
     DetectOnce(frame, mask);
     const float ratio = typical_length_work_ / assumed;
-    if (ratio >= 1 / kScanConsistency && ratio <= kScanConsistency && supporting_blobs_ > best_support) {
+    if (ratio >= 1 / kScanConsistency && ratio <= kScanConsistency && supporting_blobs_ >= best_support) {
       best = assumed;
       best_support = supporting_blobs_;
     }
   }
   AssumeFishLength(0);
+  noise_sigma_ = noise_before;
+  replace_size_ = false;
   return best;
 }
 
@@ -323,31 +329,39 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
   // typical fish); then choose the working scale from it once and let the
   // size settle again at that scale.
   std::vector<Detection> out;
-  auto settle = [&](int passes) {
+  // Detects again until the size settles, at least `min_passes` times.
+  // A pass that learns no size is not repeated (the next would be the same).
+  auto settle = [&](int passes, int min_passes) {
     for (int pass = 0; pass < passes; ++pass) {
       const float before = typical_length_work_;
       replace_size_ = true;
       out = DetectOnce(frame, mask);
-      if (before > 0 && std::abs(typical_length_work_ - before) <= kBootstrapTolerance * before) break;
+      if (typical_length_work_ <= 0) break;
+      if (pass + 1 >= min_passes && before > 0 &&
+          std::abs(typical_length_work_ - before) <= kBootstrapTolerance * before) {
+        break;
+      }
     }
   };
-  settle(kBootstrapPasses);
+  settle(kBootstrapPasses, 1);
   if (typical_length_work_ <= 0) {
     // Nothing fish-like stood out with the wide first window (light that
     // no opening has removed yet, such as a caustic network, raised the
     // noise level above every fish): assume sizes, and keep the one the
     // footage confirms.
+    // The first pass under the assumed size learns the footage's own
+    // outline, polarity and noise level; the size settles from there.
     const float start = ScanForFishSize(frame, mask);
     if (start > 0) {
       AssumeFishLength(start);
-      settle(kBootstrapPasses);
+      settle(kBootstrapPasses, 2);
     }
   }
   if (adaptive && typical_length_work_ > 0) {
     const float want = DesiredScale(frame.cols);
     if (std::abs(want - scale_) > kBootstrapTolerance * scale_) {
       Rescale(want);
-      settle(3);
+      settle(3, 1);
     }
   }
   replace_size_ = false;

@@ -8,7 +8,8 @@
 //    learnt size is bounded by plausible sturgeon lengths. When the first
 //    pass finds nothing fish-like (light not yet removed raised the noise
 //    level above every fish), sizes are assumed in turn and the one the
-//    blobs found under it confirm is kept.
+//    blobs found under it confirm is kept. If none is confirmed, the size
+//    is learnt on a later frame, at the first frame's working scale.
 // 1. Light, not objects: bright lines thinner than about half a fish's
 //    body (caustic networks, glitter, wave crests) are removed by a grey
 //    opening sized from the fish length.
@@ -120,12 +121,13 @@ class Detector {
   std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask);
   void Rescale(float scale);  // changes the working scale, keeping the learnt size
   float DesiredScale(int frame_width) const;
-  // Sets the typical fish to a sturgeon outline `length_work` long (working
-  // pixels; 0: no size) and forgets the footage's noise level and polarity.
+  // Sets the typical fish `length_work` long (working pixels; 0: no size)
+  // with a sturgeon's area and outline for that length and its width/length
+  // unknown, and forgets the footage's noise level and polarity.
   void AssumeFishLength(float length_work);
   // Detects `frame` under assumed fish lengths and returns the working-scale
-  // length best confirmed by the fish-like blobs found (0: none). Leaves no
-  // size learnt.
+  // length best confirmed by the confident fish-like blobs found (0: none).
+  // Leaves no size learnt, and the noise level as it found it.
   float ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask);
 
   DetectorParams params_;
@@ -139,7 +141,9 @@ class Detector {
   float dark_share_ = -1;            // share of single fish darker than the water (-1: unknown)
   float noise_sigma_ = 0;            // running noise level of the contrast image (0: unknown)
   double gsd_m_ = 0;
-  int supporting_blobs_ = 0;  // last frame's fish-like blobs within 1.33x of the size assumed for it
+  // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
+  // size it started with (the start-size scan's evidence).
+  int supporting_blobs_ = 0;
   cv::Mat work_, mask_work_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_, stats_,
       centroids_, source_, bg_grey_, dark_, bin_dark_, labels2_, stats2_, centroids2_, opened_,
       lit_grey_, halved_, blackhat_, bright_limit_;
