@@ -348,9 +348,9 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     // Nothing fish-like stood out with the wide first window (light that
     // no opening has removed yet, such as a caustic network, raised the
     // noise level above every fish): assume sizes, and keep the one the
-    // footage confirms.
-    // The first pass under the assumed size learns the footage's own
-    // outline, polarity and noise level; the size settles from there.
+    // footage confirms. The first pass under it learns the footage's own
+    // outline, polarity and noise level, so the size settles over at
+    // least two passes.
     const float start = ScanForFishSize(frame, mask);
     if (start > 0) {
       AssumeFishLength(start);
