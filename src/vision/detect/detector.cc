@@ -318,7 +318,7 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
                           std::min(1.0f, 64.0f / frame.cols), 1.0f);
     }
     typical_length_work_ = params_.expected_length_px * scale_;
-    typical_area_work_ = typical_length_work_ * typical_length_work_ * 0.12f;
+    typical_area_work_ = typical_length_work_ * typical_length_work_ * kAssumedAreaPerLength2;
     bootstrapped_ = true;
     return DetectOnce(frame, mask);
   }
