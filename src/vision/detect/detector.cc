@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <utility>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "vision/detect/image_ops.h"
 
 namespace sturgeon::vision {
 namespace {
@@ -397,11 +400,17 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::Mat source = lit;
   bool masked = false;
   if (!mask.empty()) {
-    cv::resize(mask, mask_work_, work_.size(), 0, 0, cv::INTER_NEAREST);
-    if (cv::countNonZero(mask_work_) < static_cast<int>(mask_work_.total())) {
-      cv::Scalar water = cv::mean(lit, mask_work_);
-      lit.copyTo(source_);
-      source_.setTo(water, 255 - mask_work_);
+    // The pool changes every few frames at most: its working-scale masks
+    // are made again only when it does.
+    if (mask_work_.size() != work_.size() || !SameImage(mask, mask_seen_)) {
+      mask.copyTo(mask_seen_);
+      cv::resize(mask, mask_work_, work_.size(), 0, 0, cv::INTER_NEAREST);
+      cv::compare(mask_work_, 0, mask_work_, cv::CMP_NE);
+      mask_inside_count_ = cv::countNonZero(mask_work_);
+      cv::cvtColor(mask_work_, mask_work3_, cv::COLOR_GRAY2BGR);
+    }
+    if (mask_inside_count_ < static_cast<int64_t>(mask_work_.total())) {
+      PaintOutside(lit, mask_work3_, mask_inside_count_, source_);
       source = source_;
       masked = true;
     }
@@ -496,44 +505,49 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::morphologyEx(binary_, binary_, cv::MORPH_OPEN, open3);
 
   // 3. Blobs and their oriented shape (one label image: dark blobs first).
-  const int n_dark = cv::connectedComponentsWithStats(bin_dark_, labels_, stats_, centroids_, 8, CV_32S);
-  const int n_light = cv::connectedComponentsWithStats(binary_, labels2_, stats2_, centroids2_, 8, CV_32S);
-  if (n_light > 1) {
-    cv::add(labels2_, cv::Scalar(n_dark - 1), labels_, binary_);
-    cv::vconcat(stats_, stats2_.rowRange(1, n_light), stats_);
-    cv::vconcat(centroids_, centroids2_.rowRange(1, n_light), centroids_);
-  }
+  const int n_dark = cv::connectedComponents(bin_dark_, labels_, 8, CV_32S);
+  const int n_light = cv::connectedComponents(binary_, labels2_, 8, CV_32S);
+  // Blob i < n_dark is label i of the dark set; the light set's labels
+  // follow (blob i >= n_dark is its label i - n_dark + 1).
   const int n = n_dark + std::max(0, n_light - 1);
-  binary_ |= bin_dark_;
+  const std::vector<Component> dark_components = MeasureComponents(labels_, bin_dark_, n_dark);
+  const std::vector<Component> light_components = MeasureComponents(labels2_, binary_, n_light);
+  auto labels_of = [&](int blob_label) -> std::pair<const cv::Mat*, int> {
+    if (blob_label < n_dark) return {&labels_, blob_label};
+    return {&labels2_, blob_label - n_dark + 1};
+  };
   std::vector<Blob> blobs;
   for (int i = 1; i < n; ++i) {
-    int area = stats_.at<int>(i, cv::CC_STAT_AREA);
+    const auto [label_image, label] = labels_of(i);
+    const Component& component = i < n_dark ? dark_components[label] : light_components[label];
+    const int area = component.area;
     if (area < params_.min_area_work_px) continue;
-    cv::Rect box(stats_.at<int>(i, cv::CC_STAT_LEFT), stats_.at<int>(i, cv::CC_STAT_TOP),
-                 stats_.at<int>(i, cv::CC_STAT_WIDTH), stats_.at<int>(i, cv::CC_STAT_HEIGHT));
+    const cv::Rect box(component.left, component.top, component.right - component.left + 1,
+                       component.bottom - component.top + 1);
     Blob b;
     b.label = i;
     b.dark = i < n_dark;
     b.box = box;
     b.area = static_cast<float>(area);
-    b.centre = cv::Point2f(static_cast<float>(centroids_.at<double>(i, 0)), static_cast<float>(centroids_.at<double>(i, 1)));
+    b.centre = cv::Point2f(static_cast<float>(static_cast<double>(component.sum_x) / area),
+                           static_cast<float>(static_cast<double>(component.sum_y) / area));
     double sxx = 0, syy = 0, sxy = 0, grey_sum = 0, contrast_sum = 0;
     int maxc = 0, boundary = 0;
     for (int y = box.y; y < box.y + box.height; ++y) {
-      const int* lp = labels_.ptr<int>(y);
-      const int* up = y > 0 ? labels_.ptr<int>(y - 1) : nullptr;
-      const int* dn = y + 1 < labels_.rows ? labels_.ptr<int>(y + 1) : nullptr;
+      const int* lp = label_image->ptr<int>(y);
+      const int* up = y > 0 ? label_image->ptr<int>(y - 1) : nullptr;
+      const int* dn = y + 1 < label_image->rows ? label_image->ptr<int>(y + 1) : nullptr;
       const uint8_t* dp = diff_.ptr<uint8_t>(y);
       const uint8_t* gp = grey_.ptr<uint8_t>(y);
       for (int x = box.x; x < box.x + box.width; ++x) {
-        if (lp[x] != i) continue;
+        if (lp[x] != label) continue;
         double dx = x - b.centre.x, dy = y - b.centre.y;
         sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
         maxc = std::max<int>(maxc, dp[x]);
         contrast_sum += dp[x];
         grey_sum += gp[x];
-        if (!up || !dn || x == 0 || x + 1 == labels_.cols || up[x] != i || dn[x] != i || lp[x - 1] != i ||
-            lp[x + 1] != i) {
+        if (!up || !dn || x == 0 || x + 1 == label_image->cols || up[x] != label || dn[x] != label ||
+            lp[x - 1] != label || lp[x + 1] != label) {
           ++boundary;
         }
       }
@@ -550,9 +564,9 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     double c = std::cos(theta), s = std::sin(theta);
     float lo_major = 1e9f, hi_major = -1e9f, lo_minor = 1e9f, hi_minor = -1e9f;
     for (int y = box.y; y < box.y + box.height; ++y) {
-      const int* lp = labels_.ptr<int>(y);
+      const int* lp = label_image->ptr<int>(y);
       for (int x = box.x; x < box.x + box.width; ++x) {
-        if (lp[x] != i) continue;
+        if (lp[x] != label) continue;
         float dx = x - b.centre.x, dy = y - b.centre.y;
         float u = static_cast<float>(dx * c + dy * s), v = static_cast<float>(-dx * s + dy * c);
         lo_major = std::min(lo_major, u); hi_major = std::max(hi_major, u);
@@ -726,10 +740,11 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       continue;
     }
     std::vector<cv::Point2f> pts;
+    const auto [label_image, label] = labels_of(b.label);
     for (int y = b.box.y; y < b.box.y + b.box.height; ++y) {
-      const int* lp = labels_.ptr<int>(y);
+      const int* lp = label_image->ptr<int>(y);
       for (int x = b.box.x; x < b.box.x + b.box.width; ++x) {
-        if (lp[x] == b.label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
+        if (lp[x] == label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
       }
     }
     k = std::min<int>(k, static_cast<int>(pts.size()));

@@ -53,6 +53,7 @@
 // thread-safe (keeps the running fish size between frames).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -144,8 +145,9 @@ class Detector {
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
   // size it started with (the start-size scan's evidence).
   int supporting_blobs_ = 0;
-  cv::Mat work_, mask_work_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_, stats_,
-      centroids_, source_, bg_grey_, dark_, bin_dark_, labels2_, stats2_, centroids2_, opened_,
+  int64_t mask_inside_count_ = 0;  // pool pixels of `mask_work_`
+  cv::Mat work_, mask_seen_, mask_work_, mask_work3_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_,
+      source_, bg_grey_, dark_, bin_dark_, labels2_, opened_,
       lit_grey_, halved_, blackhat_, bright_limit_;
 };
 
