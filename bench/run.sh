@@ -15,4 +15,4 @@ echo "### simulator: 300 frames of 1920x1080"
 echo "### HTTP API"
 bash bench/api_bench.sh "$build" "$dir/api_bench.db" 10
 echo "### drone counting over the simulator suite"
-"$build/bench/count_bench" --frames 90 --noisy-detections
+"$build/bench/count_bench" --frames 90 --noisy-detections --threshold-scales 0.95,1.05
