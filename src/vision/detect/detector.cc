@@ -504,7 +504,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::morphologyEx(bin_dark_, bin_dark_, cv::MORPH_OPEN, open3);
   cv::morphologyEx(binary_, binary_, cv::MORPH_OPEN, open3);
 
-  // 3. Blobs and their oriented shape (one label image: dark blobs first).
+  // 3. Blobs and their oriented shape (a label image per set; blob numbers
+  //    run through the dark set first).
   const int n_dark = cv::connectedComponents(bin_dark_, labels_, 8, CV_32S);
   const int n_light = cv::connectedComponents(binary_, labels2_, 8, CV_32S);
   // Blob i < n_dark is label i of the dark set; the light set's labels

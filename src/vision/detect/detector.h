@@ -96,9 +96,17 @@ struct DetectorParams {
 class Detector {
  public:
   explicit Detector(DetectorParams params = {});
+  // Not copyable: the working images are shared by cv::Mat copies, and the
+  // pool-mask cache would then serve one detector's mask to the other.
+  Detector(const Detector&) = delete;
+  Detector& operator=(const Detector&) = delete;
+  Detector(Detector&&) = default;
+  Detector& operator=(Detector&&) = default;
 
   // Detects fish in a BGR frame. `mask`, if not empty, is a CV_8U mask at
-  // any size covering the frame; only blobs whose centre is inside count.
+  // any size covering the frame, nonzero inside the pool; only blobs whose
+  // centre is inside count, and the water outside is painted the pool's
+  // mean colour.
   std::vector<Detection> Detect(const cv::Mat& frame_bgr, const cv::Mat& mask = cv::Mat());
 
   // The current typical fish length in full-resolution pixels (0 before the

@@ -20,7 +20,9 @@ void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside3, int64_t inside_cou
   const cv::Scalar sum = cv::sum(out);  // exact: integer sums far below 2^53
   uint8_t water[3] = {0, 0, 0};
   for (int k = 0; k < 3; ++k) {
-    water[k] = inside_count > 0 ? cv::saturate_cast<uint8_t>(sum[k] / static_cast<double>(inside_count)) : 0;
+    // As cv::mean computes it (sum times the reciprocal, not sum / count):
+    // the two differ in the last bit, which decides a mean of exactly n.5.
+    water[k] = inside_count > 0 ? cv::saturate_cast<uint8_t>(sum[k] * (1.0 / static_cast<double>(inside_count))) : 0;
   }
   // One byte-wise pass the compiler vectorises: inside pixels keep their
   // bytes (already in `out`), outside ones get the water colour.

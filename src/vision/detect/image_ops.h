@@ -15,11 +15,12 @@ namespace sturgeon::vision {
 bool SameImage(const cv::Mat& a, const cv::Mat& b);
 
 // Writes into `out` the CV_8UC3 image `bgr` with every pixel outside the
-// pool painted the mean colour of the pixels inside. `inside3` is the pool
-// as a CV_8UC3 image of 0 (outside) and 255 (inside) in all three
-// channels, and `inside_count` its number of inside pixels; with none
-// inside the colour is black. Equal to cv::mean(bgr, mask) followed by a
-// masked setTo outside, which cost 8 of 70 ms a 1080p frame.
+// pool painted the mean colour of the pixels inside. Preconditions:
+// `inside3` is the pool as a CV_8UC3 image of exactly 0 (outside) and 255
+// (inside) in all three channels (other values mix bytes), and
+// `inside_count` is its number of inside pixels; with none inside the
+// colour is black. Equal to cv::mean(bgr, mask) followed by a masked setTo
+// outside, which cost 8 of 70 ms a 1080p frame.
 void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside3, int64_t inside_count, cv::Mat& out);
 
 // A connected component's pixel count, bounding box (inclusive) and

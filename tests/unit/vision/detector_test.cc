@@ -143,6 +143,38 @@ TEST(Detector, ThinBrightLinesAreNotFish) {
   EXPECT_EQ(dets.size(), 8u);
 }
 
+// The pool mask may change from frame to frame (found again every few
+// frames), in size as well as in shape; the detector scales it to its
+// working size only when it changes (round 9), and a nonzero value is
+// inside. The grid's left two columns of fish lie left of x = 400.
+TEST(Detector, FollowsAPoolMaskThatChangesBetweenFrames) {
+  const cv::Size size(800, 520);
+  const cv::Mat all(130, 200, CV_8UC1, cv::Scalar(255));
+  cv::Mat left(130, 200, CV_8UC1, cv::Scalar(0));
+  left.colRange(0, 100).setTo(255);
+  cv::Mat left_large(260, 400, CV_8UC1, cv::Scalar(0));
+  left_large.colRange(0, 200).setTo(255);
+  cv::Mat left_ones(130, 200, CV_8UC1, cv::Scalar(0));
+  left_ones.colRange(0, 100).setTo(1);
+  auto left_of_400 = [](const std::vector<Detection>& dets) {
+    int n = 0;
+    for (const Detection& d : dets) n += d.box.x + d.box.width / 2 < 400;
+    return n;
+  };
+  Detector d;
+  const struct { const cv::Mat* mask; size_t expected; } steps[] = {
+      {&all, 8}, {&left, 4}, {&all, 8}, {&left_large, 4}, {&left_ones, 4}, {&all, 8}};
+  unsigned seed = 30;
+  for (const auto& step : steps) {
+    const std::vector<Detection> dets = d.Detect(Frame(Grid(90), size, seed++), *step.mask);
+    SCOPED_TRACE(testing::Message() << "step with mask " << step.mask->size());
+    EXPECT_EQ(dets.size(), step.expected);
+    if (step.expected == 4) {
+      EXPECT_EQ(left_of_400(dets), 4);
+    }
+  }
+}
+
 TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {
   Detector d;
   for (unsigned f = 0; f < 5; ++f) {
@@ -199,7 +231,9 @@ TEST(Detector, TheNoiseLevelIsARunningMeanOverFrames) {
     }
     d.Detect(img);
     EXPECT_LT(std::abs(d.NoiseSigma() - before), 0.35f * before) << "frame " << f;
-    if (f % 2 == 0) EXPECT_GT(d.NoiseSigma(), 1.03f * before) << "frame " << f << ": the level follows the footage";
+    if (f % 2 == 0) {
+      EXPECT_GT(d.NoiseSigma(), 1.03f * before) << "frame " << f << ": the level follows the footage";
+    }
     before = d.NoiseSigma();
   }
 }

@@ -32,7 +32,9 @@ TEST(MeasureComponents, GivesConnectedComponentsWithStatsFigures) {
       ASSERT_EQ(cv::connectedComponents(set, plain_labels, 8, CV_32S), n);
       const std::vector<Component> measured = MeasureComponents(plain_labels, set, n);
       ASSERT_EQ(static_cast<int>(measured.size()), n);
-      if (size.width > 20) EXPECT_GT(n, 3) << "the scene has components to measure";
+      if (size.width > 20) {
+        EXPECT_GT(n, 3) << "the scene has components to measure";
+      }
       for (int l = 1; l < n; ++l) {
         const Component& c = measured[l];
         SCOPED_TRACE(testing::Message() << size << " seed " << seed << " label " << l);
@@ -41,8 +43,8 @@ TEST(MeasureComponents, GivesConnectedComponentsWithStatsFigures) {
         EXPECT_EQ(c.top, stats.at<int>(l, cv::CC_STAT_TOP));
         EXPECT_EQ(c.right - c.left + 1, stats.at<int>(l, cv::CC_STAT_WIDTH));
         EXPECT_EQ(c.bottom - c.top + 1, stats.at<int>(l, cv::CC_STAT_HEIGHT));
-        EXPECT_DOUBLE_EQ(static_cast<double>(c.sum_x) / c.area, centroids.at<double>(l, 0));
-        EXPECT_DOUBLE_EQ(static_cast<double>(c.sum_y) / c.area, centroids.at<double>(l, 1));
+        EXPECT_EQ(static_cast<double>(c.sum_x) / c.area, centroids.at<double>(l, 0));
+        EXPECT_EQ(static_cast<double>(c.sum_y) / c.area, centroids.at<double>(l, 1));
       }
     }
   }
@@ -80,6 +82,28 @@ TEST(PaintOutside, GivesTheMaskedMeanAndSetTo) {
     // The outside really was painted one colour, unlike the random frame.
     EXPECT_NE(cv::norm(painted, bgr, cv::NORM_INF), 0);
   }
+}
+
+// A mean of exactly n.5: cv::mean multiplies the sum by the reciprocal of
+// the count, and for 18291 / 182 that gives 100.50000000000001 (rounds to
+// 101) where the plain quotient is 100.5 (rounds to even, 100).
+TEST(PaintOutside, RoundsAMeanOfExactlyHalfAsCvMeanDoes) {
+  cv::Mat bgr(14, 20, CV_8UC3, cv::Scalar(0, 0, 0));
+  cv::Mat inside(bgr.size(), CV_8UC1, cv::Scalar(0));
+  inside(cv::Rect(0, 0, 13, 14)).setTo(255);  // 182 pixels inside
+  int n = 0;
+  for (int y = 0; y < 14; ++y) {
+    for (int x = 0; x < 13; ++x, ++n) bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(100 + n % 2, 100 + n % 2, 100 + n % 2);
+  }
+  ASSERT_EQ(cv::countNonZero(inside), 182);
+  ASSERT_EQ(cv::sum(bgr)[0], 18291);
+  cv::Mat inside3;
+  cv::cvtColor(inside, inside3, cv::COLOR_GRAY2BGR);
+  cv::Mat painted;
+  PaintOutside(bgr, inside3, 182, painted);
+  const cv::Mat expected = PaintWithOpenCv(bgr, inside);
+  EXPECT_EQ(expected.at<cv::Vec3b>(0, 19)[0], 101) << "cv::mean's rounding";
+  EXPECT_EQ(cv::norm(painted, expected, cv::NORM_INF), 0);
 }
 
 TEST(PaintOutside, NothingInsidePaintsBlackAsCvMeanDoes) {
