@@ -12,6 +12,12 @@
 //   in interval       share of scenarios with count_low <= true <= count_high
 //   mean length error |mean measured length - mean true length| / mean true
 //   fps / decode fps  frames per second of the pipeline and of decoding only
+//   det rec / prec    the detector's per-frame recall and precision against
+//                     gt.txt's boxes (greedy one-to-one matching by centre
+//                     distance, closest pairs first; a pair matches when the
+//                     centres are under half the true box's longer side
+//                     apart): where an error comes from, detection or the
+//                     tracking and counting after it
 //
 // With --noisy-detections, each scenario is also counted from detections
 // made from its own ground truth (gt.txt) with the nuisances of a farm's
@@ -40,11 +46,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -70,6 +78,7 @@ struct Row {
   std::string scenario;
   int truth = 0, count = 0, low = 0, high = 0, frames = 0, width = 0, height = 0;
   double accuracy = 0, length_error = -1, fps = 0, decode_fps = 0;
+  double detection_recall = 0, detection_precision = 0;
   bool in_interval = false;
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
@@ -144,6 +153,47 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
   return out;
 }
 
+// The detector's per-frame recall and precision over the first `frames`
+// frames (see the file comment for the matching).
+std::pair<double, double> ScoreDetections(const std::vector<sturgeon::vision::MotRecord>& truth,
+                                          const std::vector<sturgeon::vision::MotRecord>& detections, int frames) {
+  using sturgeon::vision::MotRecord;
+  std::map<int, std::vector<const MotRecord*>> truth_at, detections_at;
+  for (const MotRecord& r : truth) {
+    if (r.frame <= frames) truth_at[r.frame].push_back(&r);
+  }
+  for (const MotRecord& r : detections) {
+    if (r.frame <= frames) detections_at[r.frame].push_back(&r);
+  }
+  auto centre = [](const MotRecord& r) { return cv::Point2f(r.box.x + r.box.width / 2, r.box.y + r.box.height / 2); };
+  size_t truths = 0, found = 0, detected = 0;
+  for (const auto& [frame, dets] : detections_at) detected += dets.size();
+  for (const auto& [frame, fish] : truth_at) {
+    truths += fish.size();
+    const auto it = detections_at.find(frame);
+    if (it == detections_at.end()) continue;
+    const auto& dets = it->second;
+    std::vector<std::tuple<float, size_t, size_t>> pairs;
+    for (size_t g = 0; g < fish.size(); ++g) {
+      const float reach = 0.5f * std::max(fish[g]->box.width, fish[g]->box.height);
+      for (size_t d = 0; d < dets.size(); ++d) {
+        const cv::Point2f gap = centre(*fish[g]) - centre(*dets[d]);
+        const float distance = std::hypot(gap.x, gap.y);
+        if (distance < reach) pairs.emplace_back(distance, g, d);
+      }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    std::vector<bool> fish_taken(fish.size()), det_taken(dets.size());
+    for (const auto& [distance, g, d] : pairs) {
+      if (fish_taken[g] || det_taken[d]) continue;
+      fish_taken[g] = det_taken[d] = true;
+      ++found;
+    }
+  }
+  return {truths > 0 ? static_cast<double>(found) / truths : 0.0,
+          detected > 0 ? static_cast<double>(found) / detected : 0.0};
+}
+
 std::vector<std::string> Split(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream ss(text);
@@ -210,9 +260,9 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   struct NoisyRow { std::string scenario; int truth = 0, boxes = 0, points = 0; };
   std::vector<NoisyRow> noisy_rows;
-  std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6}\n", "scenario",
-                           "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps", "dec_fps",
-                           "ratio");
+  std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8}\n",
+                           "scenario", "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps",
+                           "dec_fps", "ratio", "det_rec", "det_prec");
   for (const std::string& name : scenarios) {
     sturgeon::sim::SimOptions so;
     so.scenario = name;
@@ -249,6 +299,7 @@ int main(int argc, char** argv) {
     sturgeon::vision::CountOptions co;
     co.video_path = video;
     co.srt_path = (root / name / "telemetry.srt").string();
+    co.detections_out_path = (root / name / "detections.txt").string();
     auto rep = sturgeon::vision::RunCount(co);
     if (!rep.ok()) {
       std::cerr << name << ": " << rep.status().ToString() << "\n";
@@ -264,6 +315,14 @@ int main(int argc, char** argv) {
     r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
     r.in_interval = r.low <= r.truth && r.truth <= r.high;
 
+    {
+      auto truth_rows = sturgeon::vision::ReadMotFile((root / name / "gt.txt").string());
+      auto detection_rows = sturgeon::vision::ReadMotFile(co.detections_out_path);
+      if (truth_rows.ok() && detection_rows.ok()) {
+        std::tie(r.detection_recall, r.detection_precision) =
+            ScoreDetections(*truth_rows, *detection_rows, rep->frames);
+      }
+    }
     std::ifstream gt_in(root / name / "gt.json");
     nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
     std::set<int> filmed;
@@ -285,10 +344,12 @@ int main(int argc, char** argv) {
       }
       if (n > 0) r.length_error = (rep->sizes->mean_length_cm - sum / n) / (sum / n);
     }
-    std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f}\n",
+    std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f} "
+                             "{:>7.3f} {:>8.3f}\n",
                              r.scenario, r.truth, r.count, r.low, r.high, r.accuracy, r.in_interval ? "yes" : "no",
                              r.length_error, fmt::format("{}x{}", r.width, r.height), r.fps, r.decode_fps,
-                             r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0)
+                             r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0, r.detection_recall,
+                             r.detection_precision)
               << std::flush;
     for (float scale : threshold_scales) {
       sturgeon::vision::CountOptions sco = co;
