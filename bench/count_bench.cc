@@ -34,7 +34,7 @@
 // detector's threshold (in noise units) multiplied by each scale, and the
 // pooled accuracy at each is printed: how much of the figure rests on the
 // threshold's exact value (a 5% change is less than the noise level's own
-// uncertainty, a median of 2-6 whole grey levels).
+// uncertainty, a median of 2-10 whole grey levels on the suite).
 // --reuse counts clips already rendered under DIR/<scenario> (gt.json and
 // video.mp4 present) instead of rendering them again.
 // --size overrides every scenario's frame size (default: each scenario's own;
