@@ -6,6 +6,7 @@
 #include <future>
 #include <map>
 #include <sstream>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -207,13 +208,19 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       // took 8-10 ms a 1080p frame, more than detection on some footage).
       // Both only read the frame.
       const float motion_scale = static_cast<float>(frame.cols) / kMotionWidth;
-      std::future<void> motion_done = std::async(std::launch::async, [&] {
+      auto estimate_motion = [&] {
         cv::resize(frame, small, cv::Size(kMotionWidth, cvRound(frame.rows / motion_scale)), 0, 0, cv::INTER_AREA);
         cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
         motion.Update(grey, motion_scale, last_boxes);
-      });
+      };
+      std::future<void> motion_done;
+      try {
+        motion_done = std::async(std::launch::async, estimate_motion);
+      } catch (const std::system_error&) {
+        estimate_motion();  // no thread to spare (a busy server): the same work, in turn
+      }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
-      motion_done.get();
+      if (motion_done.valid()) motion_done.get();
       if (!opt.detections_out_path.empty()) {
         for (const Detection& d : dets) raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px});
       }
