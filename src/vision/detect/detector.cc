@@ -433,10 +433,9 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
 
   // 2. Contrast in noise units, either polarity, strongest channel.
   cv::absdiff(source, background_, absdiff_);
-  cv::Mat ch[3];
-  cv::split(absdiff_, ch);
-  cv::max(ch[0], ch[1], diff_);
-  cv::max(diff_, ch[2], diff_);
+  cv::split(absdiff_, channels_);
+  cv::max(channels_[0], channels_[1], diff_);
+  cv::max(diff_, channels_[2], diff_);
   // The noise level is a property of the footage, not of one frame: the
   // per-frame MAD is a whole grey level (a median of 2 or 3 is a 50% swing
   // of the threshold from one frame to the next on clean footage), so it is
