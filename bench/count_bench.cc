@@ -99,11 +99,6 @@ std::set<int> FishFilmed(const std::vector<sturgeon::vision::MotRecord>& gt, int
   return ids;
 }
 
-std::set<int> FishFilmed(const fs::path& gt_txt, int frames) {
-  auto rows = sturgeon::vision::ReadMotFile(gt_txt.string());
-  return rows.ok() ? FishFilmed(*rows, frames) : std::set<int>();
-}
-
 double DecodeOnlyFps(const std::string& video) {
   auto source = sturgeon::vision::VideoSource::Open(video);
   if (!source.ok()) return 0;
@@ -161,27 +156,24 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
 // frames (see the file comment for the matching).
 std::pair<double, double> ScoreDetections(const std::vector<sturgeon::vision::MotRecord>& truth,
                                           const std::vector<sturgeon::vision::MotRecord>& detections, int frames) {
-  using sturgeon::vision::MotRecord;
-  std::map<int, std::vector<const MotRecord*>> truth_at, detections_at;
-  for (const MotRecord& r : truth) {
-    if (r.frame <= frames) truth_at[r.frame].push_back(&r);
-  }
-  for (const MotRecord& r : detections) {
-    if (r.frame <= frames) detections_at[r.frame].push_back(&r);
-  }
-  auto centre = [](const MotRecord& r) { return cv::Point2f(r.box.x + r.box.width / 2, r.box.y + r.box.height / 2); };
+  const auto truth_at = sturgeon::vision::GroupDetectionsByFrame(truth);
+  const auto detections_at = sturgeon::vision::GroupDetectionsByFrame(detections);
+  auto centre = [](const cv::Rect2f& b) { return cv::Point2f(b.x + b.width / 2, b.y + b.height / 2); };
   size_t truths = 0, found = 0, detected = 0;
-  for (const auto& [frame, dets] : detections_at) detected += dets.size();
+  for (const auto& [frame, dets] : detections_at) {
+    if (frame <= frames) detected += dets.size();
+  }
   for (const auto& [frame, fish] : truth_at) {
+    if (frame > frames) break;  // frames in order
     truths += fish.size();
     const auto it = detections_at.find(frame);
     if (it == detections_at.end()) continue;
     const auto& dets = it->second;
     std::vector<std::tuple<float, size_t, size_t>> pairs;
     for (size_t g = 0; g < fish.size(); ++g) {
-      const float reach = 0.5f * std::max(fish[g]->box.width, fish[g]->box.height);
+      const float reach = 0.5f * std::max(fish[g].box.width, fish[g].box.height);
       for (size_t d = 0; d < dets.size(); ++d) {
-        const cv::Point2f gap = centre(*fish[g]) - centre(*dets[d]);
+        const cv::Point2f gap = centre(fish[g].box) - centre(dets[d].box);
         const float distance = std::hypot(gap.x, gap.y);
         if (distance < reach) pairs.emplace_back(distance, g, d);
       }
@@ -327,19 +319,19 @@ int main(int argc, char** argv) {
     r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
     r.in_interval = r.low <= r.truth && r.truth <= r.high;
 
+    // gt.txt: the detector's score, the fish a sweep filmed, the noisy detections.
+    const auto gt_rows = sturgeon::vision::ReadMotFile((root / name / "gt.txt").string());
     {
-      auto truth_rows = sturgeon::vision::ReadMotFile((root / name / "gt.txt").string());
       auto detection_rows = sturgeon::vision::ReadMotFile(co.detections_out_path);
-      if (truth_rows.ok() && detection_rows.ok() && !detection_rows->empty()) {
-        std::tie(r.detection_recall, r.detection_precision) =
-            ScoreDetections(*truth_rows, *detection_rows, rep->frames);
+      if (gt_rows.ok() && detection_rows.ok() && !detection_rows->empty()) {
+        std::tie(r.detection_recall, r.detection_precision) = ScoreDetections(*gt_rows, *detection_rows, rep->frames);
       }
     }
     std::ifstream gt_in(root / name / "gt.json");
     nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
     std::set<int> filmed;
     if (!gt.is_discarded() && gt.value("coverage", "whole_pool") != "whole_pool") {
-      filmed = FishFilmed(root / name / "gt.txt", rep->frames);
+      if (gt_rows.ok()) filmed = FishFilmed(*gt_rows, rep->frames);
       if (!filmed.empty()) {
         r.truth = static_cast<int>(filmed.size());
         r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
@@ -380,7 +372,6 @@ int main(int argc, char** argv) {
     if (noisy) {
       NoisyRow nr;
       nr.scenario = name;
-      auto gt_rows = sturgeon::vision::ReadMotFile((root / name / "gt.txt").string());
       if (!gt_rows.ok()) {
         std::cerr << name << ": " << gt_rows.status().ToString() << "\n";
         return 1;
