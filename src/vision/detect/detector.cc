@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
-#include <utility>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -512,14 +511,20 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   const int n = n_dark + std::max(0, n_light - 1);
   const std::vector<Component> dark_components = MeasureComponents(labels_, bin_dark_, n_dark);
   const std::vector<Component> light_components = MeasureComponents(labels2_, binary_, n_light);
-  auto labels_of = [&](int blob_label) -> std::pair<const cv::Mat*, int> {
-    if (blob_label < n_dark) return {&labels_, blob_label};
-    return {&labels2_, blob_label - n_dark + 1};
+  struct BlobLabel {
+    const cv::Mat* image;          // the set's label image
+    const Component* component;    // the set's measurements of the label
+    int label;                     // the label within its set
+  };
+  auto label_of = [&](int blob) -> BlobLabel {
+    if (blob < n_dark) return {&labels_, &dark_components[blob], blob};
+    const int label = blob - n_dark + 1;
+    return {&labels2_, &light_components[label], label};
   };
   std::vector<Blob> blobs;
   for (int i = 1; i < n; ++i) {
-    const auto [label_image, label] = labels_of(i);
-    const Component& component = i < n_dark ? dark_components[label] : light_components[label];
+    const auto [label_image, component_of_label, label] = label_of(i);
+    const Component& component = *component_of_label;
     const int area = component.area;
     if (area < params_.min_area_work_px) continue;
     const cv::Rect box(component.left, component.top, component.right - component.left + 1,
@@ -740,11 +745,11 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       continue;
     }
     std::vector<cv::Point2f> pts;
-    const auto [label_image, label] = labels_of(b.label);
+    const BlobLabel where = label_of(b.label);
     for (int y = b.box.y; y < b.box.y + b.box.height; ++y) {
-      const int* lp = label_image->ptr<int>(y);
+      const int* lp = where.image->ptr<int>(y);
       for (int x = b.box.x; x < b.box.x + b.box.width; ++x) {
-        if (lp[x] == label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
+        if (lp[x] == where.label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
       }
     }
     k = std::min<int>(k, static_cast<int>(pts.size()));
