@@ -20,7 +20,15 @@
 //                     tracking and counting after it. gt.txt lists hidden
 //                     fish too (under cover, another fish or deep water),
 //                     so recall counts them as misses. The timed frames/s
-//                     includes writing the detections (under 1%).
+//                     includes writing the detections and tracks (under 1%).
+//   found dup false missed
+//                     the count fish by fish (vision/eval BreakDownCount):
+//                     fish with a counted track of their own, further
+//                     tracks on a fish already found, tracks on no fish,
+//                     fish without a track; count - true = dup + false -
+//                     missed. A count near the truth with many duplicates
+//                     and false tracks is right by cancellation, and the
+//                     totals line says how much of the pooled figure is.
 //
 // With --noisy-detections, each scenario is also counted from detections
 // made from its own ground truth (gt.txt) with the nuisances of a farm's
@@ -51,6 +59,7 @@
 #include <iostream>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -64,6 +73,7 @@
 #include <unistd.h>
 
 #include "sim/simulator.h"
+#include "vision/eval/metrics.h"
 #include "vision/io/mot_io.h"
 #include "vision/pipeline.h"
 #include "vision/source/video_source.h"
@@ -83,6 +93,7 @@ struct Row {
   int truth = 0, count = 0, low = 0, high = 0, frames = 0, width = 0, height = 0;
   double accuracy = 0, length_error = -1, fps = 0, decode_fps = 0;
   double detection_recall = -1, detection_precision = -1;  // -1: not measured
+  std::optional<sturgeon::vision::CountBreakdown> breakdown;  // empty: gt.txt unreadable
   bool in_interval = false;
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
@@ -264,9 +275,10 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   struct NoisyRow { std::string scenario; int truth = 0, boxes = 0, points = 0; };
   std::vector<NoisyRow> noisy_rows;
-  std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8}\n",
-                           "scenario", "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps",
-                           "dec_fps", "ratio", "det_rec", "det_prec");
+  std::cout << fmt::format(
+      "{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>5} {:>4} {:>5} {:>6}\n",
+      "scenario", "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps", "dec_fps", "ratio", "det_rec",
+      "det_prec", "found", "dup", "false", "missed");
   for (const std::string& name : scenarios) {
     sturgeon::sim::SimOptions so;
     so.scenario = name;
@@ -304,6 +316,7 @@ int main(int argc, char** argv) {
     co.video_path = video;
     co.srt_path = (root / name / "telemetry.srt").string();
     co.detections_out_path = (root / name / "detections.txt").string();
+    co.tracks_path = (root / name / "tracks.txt").string();
     auto rep = sturgeon::vision::RunCount(co);
     if (!rep.ok()) {
       std::cerr << name << ": " << rep.status().ToString() << "\n";
@@ -325,6 +338,10 @@ int main(int argc, char** argv) {
       auto detection_rows = sturgeon::vision::ReadMotFile(co.detections_out_path);
       if (gt_rows.ok() && detection_rows.ok() && !detection_rows->empty()) {
         std::tie(r.detection_recall, r.detection_precision) = ScoreDetections(*gt_rows, *detection_rows, rep->frames);
+      }
+      auto track_rows = sturgeon::vision::ReadMotFile(co.tracks_path);
+      if (gt_rows.ok() && track_rows.ok()) {
+        r.breakdown = sturgeon::vision::BreakDownCount(*gt_rows, *track_rows, rep->frames);
       }
     }
     std::ifstream gt_in(root / name / "gt.json");
@@ -348,19 +365,27 @@ int main(int argc, char** argv) {
       }
       if (n > 0) r.length_error = (rep->sizes->mean_length_cm - sum / n) / (sum / n);
     }
+    auto breakdown_field = [&](int sturgeon::vision::CountBreakdown::*field) {
+      return r.breakdown ? fmt::format("{}", (*r.breakdown).*field) : std::string("-");
+    };
     std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f} "
-                             "{:>7} {:>8}\n",
+                             "{:>7} {:>8} {:>5} {:>4} {:>5} {:>6}\n",
                              r.scenario, r.truth, r.count, r.low, r.high, r.accuracy, r.in_interval ? "yes" : "no",
                              r.length_error, fmt::format("{}x{}", r.width, r.height), r.fps, r.decode_fps,
                              r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0,
                              r.detection_recall < 0 ? std::string("-") : fmt::format("{:.3f}", r.detection_recall),
                              r.detection_precision < 0 ? std::string("-")
-                                                       : fmt::format("{:.3f}", r.detection_precision))
+                                                       : fmt::format("{:.3f}", r.detection_precision),
+                             breakdown_field(&sturgeon::vision::CountBreakdown::found),
+                             breakdown_field(&sturgeon::vision::CountBreakdown::duplicates),
+                             breakdown_field(&sturgeon::vision::CountBreakdown::false_tracks),
+                             breakdown_field(&sturgeon::vision::CountBreakdown::missed))
               << std::flush;
     for (float scale : threshold_scales) {
       sturgeon::vision::CountOptions sco = co;
       sco.detector.threshold_sigma *= scale;
-      sco.detections_out_path.clear();  // the kept detections.txt stays the x1 run's
+      sco.detections_out_path.clear();  // the kept detections.txt and tracks.txt stay the x1 run's
+      sco.tracks_path.clear();
       auto srep = sturgeon::vision::RunCount(sco);
       if (!srep.ok()) {
         std::cerr << name << ": " << srep.status().ToString() << "\n";
@@ -419,6 +444,28 @@ int main(int argc, char** argv) {
                            rows[worst_i].accuracy);
   std::cout << fmt::format("interval holds the truth in {}/{} scenarios (target >= 90%)\n", in, rows.size());
   if (len_n > 0) std::cout << fmt::format("mean |length error| {:.3f} (target <= 0.05)\n", len_err / len_n);
+  {
+    // The pooled count fish by fish: how much of it is right by cancellation.
+    sturgeon::vision::CountBreakdown sum;
+    int broken_down = 0, truth_broken_down = 0;
+    for (const Row& r : rows) {
+      if (!r.breakdown) continue;
+      sum.found += r.breakdown->found;
+      sum.duplicates += r.breakdown->duplicates;
+      sum.false_tracks += r.breakdown->false_tracks;
+      sum.missed += r.breakdown->missed;
+      truth_broken_down += r.breakdown->found + r.breakdown->missed;
+      ++broken_down;
+    }
+    const int counted = sum.found + sum.duplicates + sum.false_tracks;
+    if (broken_down > 0 && counted > 0 && truth_broken_down > 0) {
+      std::cout << fmt::format(
+          "fish by fish over {} scenarios: {} found, {} duplicate and {} false tracks, {} missed; {:.3f} of the "
+          "counted tracks are fish of their own, {:.3f} of the fish in view have one\n",
+          broken_down, sum.found, sum.duplicates, sum.false_tracks, sum.missed,
+          static_cast<double>(sum.found) / counted, static_cast<double>(sum.found) / truth_broken_down);
+    }
+  }
   if (!threshold_scales.empty()) {
     std::cout << "\ncounts with the detector's threshold scaled\n" << fmt::format("{:<18} {:>5} {:>6}", "scenario", "true", "x1");
     for (float scale : threshold_scales) std::cout << fmt::format(" {:>6}", fmt::format("x{}", scale));

@@ -1,4 +1,5 @@
 // `sturgeon count` and `sturgeon eval`: drone stocktake counting (issue 5).
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -92,6 +93,16 @@ void RunEvalCommand(const EvalArgs& args) {
     j["false_negatives"] = m.false_negatives;
     j["false_positives"] = m.false_positives;
     j["id_switches"] = m.id_switches;
+    // Over the frames the tracks cover: footage cut short is not judged on
+    // the fish of the frames it does not have.
+    int last_frame = 0;
+    for (const vision::MotRecord& r : pred_rows) last_frame = std::max(last_frame, r.frame);
+    const vision::CountBreakdown b = vision::BreakDownCount(gt_rows, pred_rows, last_frame);
+    j["breakdown"] = {{"frames", last_frame},
+                      {"found", b.found},
+                      {"duplicates", b.duplicates},
+                      {"false_tracks", b.false_tracks},
+                      {"missed", b.missed}};
   }
   if (args.json) {
     std::cout << j.dump() << "\n";
@@ -101,6 +112,10 @@ void RunEvalCommand(const EvalArgs& args) {
                            j["counting_accuracy"].get<double>());
   if (j.contains("mota")) {
     std::cout << fmt::format("MOTA: {:.4f}\nIDF1: {:.4f}\n", j["mota"].get<double>(), j["idf1"].get<double>());
+    const nlohmann::json& b = j["breakdown"];
+    std::cout << fmt::format(
+        "frames 1-{}: fish found {}, duplicate tracks {}, false tracks {}, fish missed {}\n", b["frames"].get<int>(),
+        b["found"].get<int>(), b["duplicates"].get<int>(), b["false_tracks"].get<int>(), b["missed"].get<int>());
   }
 }
 

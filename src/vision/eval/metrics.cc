@@ -34,6 +34,61 @@ double CountingAccuracy(int predicted, int truth) {
   return 1.0 - std::abs(predicted - truth) / static_cast<double>(truth);
 }
 
+CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks, int frames) {
+  auto in_range = [&](const MotRecord& r) { return frames <= 0 || r.frame <= frames; };
+  auto centre = [](const cv::Rect2f& b) { return cv::Point2f(b.x + b.width / 2, b.y + b.height / 2); };
+  const auto gt_at = ByFrame(gt);
+  std::set<int> fish;
+  for (const MotRecord& r : gt) {
+    if (in_range(r)) fish.insert(r.id);
+  }
+  std::map<int, int> track_frames;               // track id -> frames
+  std::map<int, std::map<int, int>> frames_on;  // track id -> fish id -> frames on it
+  for (const MotRecord& t : tracks) {
+    if (!in_range(t)) continue;
+    ++track_frames[t.id];
+    const auto it = gt_at.find(t.frame);
+    if (it == gt_at.end()) continue;
+    const cv::Point2f c = centre(t.box);
+    int nearest = -1;
+    float nearest_distance = 0;
+    for (const MotRecord* g : it->second) {
+      const cv::Point2f gap = centre(g->box) - c;
+      const float distance = std::hypot(gap.x, gap.y);
+      if (distance < 0.5f * std::max(g->box.width, g->box.height) && (nearest < 0 || distance < nearest_distance)) {
+        nearest = g->id;
+        nearest_distance = distance;
+      }
+    }
+    if (nearest >= 0) ++frames_on[t.id][nearest];
+  }
+  std::vector<std::pair<int, int>> by_length;  // (frames, track id), longest first
+  for (const auto& [id, n] : track_frames) by_length.emplace_back(n, id);
+  std::sort(by_length.begin(), by_length.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  CountBreakdown out;
+  std::set<int> found;
+  for (const auto& [n, id] : by_length) {
+    int best_fish = -1, best_frames = 0;
+    for (const auto& [fish_id, on] : frames_on[id]) {
+      if (on > best_frames) {
+        best_fish = fish_id;
+        best_frames = on;
+      }
+    }
+    if (best_fish < 0 || 2 * best_frames < n) {
+      ++out.false_tracks;
+    } else if (found.insert(best_fish).second) {
+      ++out.found;
+    } else {
+      ++out.duplicates;
+    }
+  }
+  out.missed = static_cast<int>(fish.size()) - out.found;
+  return out;
+}
+
 int DistinctIds(const std::vector<MotRecord>& records) {
   std::set<int> ids;
   for (const MotRecord& r : records) ids.insert(r.id);

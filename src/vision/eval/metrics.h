@@ -37,6 +37,26 @@ struct TrackMetrics {
 TrackMetrics EvaluateTracks(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& pred,
                             float iou_threshold = 0.5f, float min_visibility = 0.0f);
 
+// How a count is made up, fish by fish. Each predicted track (one counted
+// fish) is given to the ground-truth fish its box centre lies on in at least
+// half of its frames (on: within half the fish box's longer side of the
+// fish's centre; the nearest fish when several are); longer tracks claim
+// first. Then count = found + duplicates + false_tracks and
+// truth = found + missed, so count - truth = duplicates + false_tracks -
+// missed: a count can be right while half its fish are wrong, the misses
+// cancelling the duplicates and false tracks.
+struct CountBreakdown {
+  int found = 0;         // ground-truth fish with a track of their own
+  int duplicates = 0;    // further tracks on a fish already found
+  int false_tracks = 0;  // tracks on no fish in at least half their frames
+  int missed = 0;        // ground-truth fish no track was given to
+};
+
+// Breaks a count down over frames 1..`frames` of both files (0: all frames).
+// Ground-truth rows of any visibility count (a fish in view is in the pool).
+CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
+                              int frames = 0);
+
 // Number of distinct ids among records.
 int DistinctIds(const std::vector<MotRecord>& records);
 

@@ -56,6 +56,55 @@ TEST(Metrics, MissesAndFalsePositivesCount) {
   EXPECT_DOUBLE_EQ(m.mota, 0.0);
 }
 
+TEST(Metrics, BreakDownCountSeparatesFoundDuplicateFalseAndMissed) {
+  // Fish 1 at x=0, fish 2 at x=100, fish 3 at x=200 in frames 1-4; fish 4
+  // only in frame 10. Boxes are 10 px: "on" a fish is within 5 px of its centre.
+  std::vector<MotRecord> gt;
+  for (int f = 1; f <= 4; ++f) {
+    for (int fish = 1; fish <= 3; ++fish) gt.push_back(Box(f, fish, 100.0f * (fish - 1)));
+  }
+  gt.push_back(Box(10, 4, 300));
+  std::vector<MotRecord> tracks;
+  for (int f = 1; f <= 4; ++f) tracks.push_back(Box(f, 20, 1));  // on fish 1 throughout: found
+  tracks.push_back(Box(1, 21, 2));                                // on fish 1 as well: a duplicate
+  tracks.push_back(Box(2, 21, -2));
+  for (int f = 1; f <= 3; ++f) tracks.push_back(Box(f, 22, 99));  // on fish 2: found
+  for (int f = 1; f <= 2; ++f) tracks.push_back(Box(f, 23, 50));  // between fish, on none: false
+  tracks.push_back(Box(1, 24, 100));                              // on fish 2 in 1 of 3 frames: false
+  tracks.push_back(Box(2, 24, 150));
+  tracks.push_back(Box(3, 24, 150));
+
+  const CountBreakdown all = BreakDownCount(gt, tracks);
+  EXPECT_EQ(all.found, 2);
+  EXPECT_EQ(all.duplicates, 1);
+  EXPECT_EQ(all.false_tracks, 2);
+  EXPECT_EQ(all.missed, 2);  // fish 3 and fish 4
+  // count - truth = duplicates + false - missed
+  EXPECT_EQ(DistinctIds(tracks) - DistinctIds(gt), all.duplicates + all.false_tracks - all.missed);
+
+  const CountBreakdown first4 = BreakDownCount(gt, tracks, 4);
+  EXPECT_EQ(first4.missed, 1);  // fish 4 is not in view in frames 1-4
+  const CountBreakdown first1 = BreakDownCount(gt, tracks, 1);
+  // One frame each: equal lengths claim in id order.
+  EXPECT_EQ(first1.found, 2);         // 20 on fish 1, 22 on fish 2
+  EXPECT_EQ(first1.duplicates, 2);    // 21 on fish 1, 24 on fish 2
+  EXPECT_EQ(first1.false_tracks, 1);  // 23
+}
+
+TEST(Metrics, BreakDownCountGivesATrackToTheNearestFish) {
+  // Two fish 6 px apart with 20-px boxes: a track 1 px from fish 2 is on both,
+  // and is fish 2's.
+  std::vector<MotRecord> gt = {{1, 1, cv::Rect2f(0, 0, 20, 20), 1.0f}, {1, 2, cv::Rect2f(6, 0, 20, 20), 1.0f}};
+  std::vector<MotRecord> tracks = {{1, 9, cv::Rect2f(7, 0, 20, 20), 1.0f}};
+  const CountBreakdown b = BreakDownCount(gt, tracks);
+  EXPECT_EQ(b.found, 1);
+  EXPECT_EQ(b.missed, 1);
+  tracks.push_back({1, 8, cv::Rect2f(0, 0, 20, 20), 1.0f});  // and one exactly on fish 1
+  const CountBreakdown both = BreakDownCount(gt, tracks);
+  EXPECT_EQ(both.found, 2);
+  EXPECT_EQ(both.duplicates, 0);
+}
+
 TEST(Metrics, CountJsonNeedsACount) {
   auto r = ReadCountFromJson("/nonexistent.json");
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);

@@ -379,6 +379,11 @@ TEST(CountCli, CountsDetectionsAndEvalScoresTheTracks) {
   EXPECT_DOUBLE_EQ(e["counting_accuracy"].get<double>(), 1.0);
   EXPECT_GT(e["mota"].get<double>(), 0.9);
   EXPECT_GT(e["idf1"].get<double>(), 0.9);
+  EXPECT_EQ(e["breakdown"]["frames"], 40);
+  EXPECT_EQ(e["breakdown"]["found"], 3);
+  EXPECT_EQ(e["breakdown"]["duplicates"], 0);
+  EXPECT_EQ(e["breakdown"]["false_tracks"], 0);
+  EXPECT_EQ(e["breakdown"]["missed"], 0);
   fs::remove_all(dir);
 }
 
