@@ -99,6 +99,20 @@ cv::Mat WaveTile(Rng& rng, int waves, int min_freq, int max_freq, double sharpne
   return tile;
 }
 
+// A kTile-periodic 8-bit tile at a real-valued point, bilinear: the
+// caustic network is sampled at world positions that move by fractions of
+// a pixel from frame to frame (nearest-pixel sampling made thin lines jump
+// and break into steps under the drone's slight yaw).
+float TileAt(const cv::Mat& tile, double x, double y) {
+  const double fx = std::floor(x), fy = std::floor(y);
+  const float ax = static_cast<float>(x - fx), ay = static_cast<float>(y - fy);
+  const int x0 = static_cast<int>(fx) & (kTile - 1), y0 = static_cast<int>(fy) & (kTile - 1);
+  const int x1 = (x0 + 1) & (kTile - 1), y1 = (y0 + 1) & (kTile - 1);
+  const uchar* r0 = tile.ptr<uchar>(y0);
+  const uchar* r1 = tile.ptr<uchar>(y1);
+  return (1 - ay) * ((1 - ax) * r0[x0] + ax * r0[x1]) + ay * ((1 - ax) * r1[x0] + ax * r1[x1]);
+}
+
 // A tileable cellular network (Worley F2 - F1), the look of caustics.
 cv::Mat CausticTile(Rng& rng, int cells, double sharpness) {
   std::vector<cv::Point2d> pts;
@@ -326,6 +340,7 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
   std::string gt_text;
   double render_s = 0.0;
 
+  cv::Matx23d first_world_to_frame;  // the first frame's world pixels -> frame pixels
   for (int fi = 0; fi < frames; ++fi) {
     const auto t_frame = std::chrono::steady_clock::now();
     const double time = fi * dt;
@@ -348,6 +363,23 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
     const double c = proj.cos_y, sn = proj.sin_y;
     const cv::Point2d cw = (cam.centre - world.origin_m) / gsd;
     cv::Matx23d m(c, sn, proj.half.x - (c * cw.x + sn * cw.y), -sn, c, proj.half.y - (-sn * cw.x + c * cw.y));
+    // This frame's pixels -> the first frame's pixels over the same spot of
+    // the pool (the bottom's caustics are drawn there; exactly the identity
+    // on the first frame).
+    cv::Matx23d frame_to_first(1, 0, 0, 0, 1, 0);
+    if (fi == 0) {
+      first_world_to_frame = m;
+    } else {
+      cv::Matx23d frame_to_world;
+      cv::invertAffineTransform(m, frame_to_world);
+      const cv::Matx33d to_world(frame_to_world(0, 0), frame_to_world(0, 1), frame_to_world(0, 2), frame_to_world(1, 0),
+                                 frame_to_world(1, 1), frame_to_world(1, 2), 0, 0, 1);
+      const cv::Matx33d to_first(first_world_to_frame(0, 0), first_world_to_frame(0, 1), first_world_to_frame(0, 2),
+                                 first_world_to_frame(1, 0), first_world_to_frame(1, 1), first_world_to_frame(1, 2), 0,
+                                 0, 1);
+      const cv::Matx33d a = to_first * to_world;
+      frame_to_first = cv::Matx23d(a(0, 0), a(0, 1), a(0, 2), a(1, 0), a(1, 1), a(1, 2));
+    }
     cv::warpAffine(world.bg, frame, m, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     cv::warpAffine(world.water, wmask, m, size, cv::INTER_LINEAR, cv::BORDER_CONSTANT);
     ids.setTo(0);
@@ -477,8 +509,13 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
         const uchar* wm = wmask.ptr<uchar>(y);
         const float* gn = gain_full.ptr<float>(y);
         const float* gl = glare_full.ptr<float>(y);
-        const uchar* ca = caustic_a.ptr<uchar>((y + oy1) & (kTile - 1));
-        const uchar* cb = caustic_b.ptr<uchar>((y + oy2) & (kTile - 1));
+        // The caustic network lies on the pool's bottom: it is sampled where
+        // the first frame saw this spot of the pool, so it moves with the
+        // pool when the drone drifts or sweeps (drawn in frame pixels, it
+        // stayed put while the pool slid past, and camera-motion estimation
+        // tracked it: a sweep of 1200 px was seen as 10).
+        const double wx0 = frame_to_first(0, 1) * y + frame_to_first(0, 2);
+        const double wy0 = frame_to_first(1, 1) * y + frame_to_first(1, 2);
         const uchar* gt = glitter.ptr<uchar>((y + oy3) & (kTile - 1));
         const cv::Vec3s* nz = noise_tile.ptr<cv::Vec3s>((y + noy) & (kNoiseTile - 1));
         for (int x = 0; x < size.width; ++x) {
@@ -488,7 +525,9 @@ Result<SimSummary> RunSimulation(const SimOptions& options) {
           if (wm[x] != 0) {
             const float w = wm[x] * (1.f / 255.f);
             if (caust > 0.f) {
-              const float cpat = ca[(x + ox1) & (kTile - 1)] * cb[(x + ox2) & (kTile - 1)] * (1.f / 65025.f);
+              const double wx = wx0 + frame_to_first(0, 0) * x, wy = wy0 + frame_to_first(1, 0) * x;
+              const float cpat = TileAt(caustic_a, wx + ox1, wy + oy1) * TileAt(caustic_b, wx + ox2, wy + oy2) *
+                                 (1.f / 65025.f);
               light *= 1.f + caust * w * (1.6f * cpat - 0.15f);
             }
             if (ripple > 0.f) {

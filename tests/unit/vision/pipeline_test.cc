@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "sim/simulator.h"
+#include "vision/detect/scene.h"
 #include "vision/io/mot_io.h"
 
 namespace sturgeon::vision {
@@ -180,6 +182,69 @@ void ExpectSimulatedClipCounted(const SimCase& c) {
   EXPECT_EQ(r->frames, c.frames);
   ASSERT_TRUE(r->sizes.has_value()) << c.scenario;
   EXPECT_GT(r->sizes->mean_length_cm, 0);
+  fs::remove_all(dir);
+}
+
+// The simulator's sweep: the drone flies over a pond larger than the view
+// and the image slides by hundreds of pixels. Camera motion, estimated from
+// the frames alone as the pipeline does (480 px wide, grey), must follow it:
+// the world point under the image centre moves by the camera's own
+// displacement, which gt.txt gives as the median motion of the fish (they
+// swim every way; the drone carries them all). Until round 10 the simulator
+// drew its caustic network in frame pixels: the network stayed put while
+// the pool slid past, the estimator tracked it, and a 1200-px sweep was
+// seen as a still camera (10 px).
+TEST(CameraMotionOnSimulatedFootage, FollowsASweepOverAPondLargerThanTheView) {
+  fs::path dir = TempDir("sweep_motion");
+  sim::SimOptions so;
+  so.scenario = "sweep_large_pond";
+  so.out_dir = dir.string();
+  so.frames = 40;
+  so.width = 640;
+  so.height = 360;
+  so.keep_frame_hashes = false;
+  auto sim = sim::RunSimulation(so);
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+
+  cv::VideoCapture video((dir / "video.mp4").string());
+  ASSERT_TRUE(video.isOpened());
+  CameraMotion motion;
+  const cv::Point2f centre(320, 180);
+  std::vector<cv::Point2f> estimated;  // world shift of the image centre, per frame
+  cv::Mat frame, small, grey;
+  while (video.read(frame)) {
+    cv::resize(frame, small, cv::Size(480, 270), 0, 0, cv::INTER_AREA);
+    cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
+    motion.Update(grey, 640.0f / 480.0f, {});
+    estimated.push_back(motion.ToWorld(centre) - centre);
+  }
+  ASSERT_EQ(estimated.size(), 40u);
+
+  auto gt = ReadMotFile((dir / "gt.txt").string());
+  ASSERT_TRUE(gt.ok()) << gt.status().ToString();
+  std::map<int, std::map<int, cv::Point2f>> fish_at;  // frame -> fish -> box centre
+  for (const MotRecord& r : *gt) {
+    fish_at[r.frame][r.id] = cv::Point2f(r.box.x + r.box.width / 2, r.box.y + r.box.height / 2);
+  }
+  cv::Point2f truth(0, 0);
+  for (int f = 2; f <= 40; ++f) {
+    std::vector<float> dx, dy;
+    for (const auto& [id, p] : fish_at[f]) {
+      const auto before = fish_at[f - 1].find(id);
+      if (before == fish_at[f - 1].end()) continue;
+      dx.push_back(p.x - before->second.x);
+      dy.push_back(p.y - before->second.y);
+    }
+    ASSERT_GE(dx.size(), 5u) << "frame " << f;
+    std::nth_element(dx.begin(), dx.begin() + dx.size() / 2, dx.end());
+    std::nth_element(dy.begin(), dy.begin() + dy.size() / 2, dy.end());
+    truth -= cv::Point2f(dx[dx.size() / 2], dy[dy.size() / 2]);  // the view moves against the image
+  }
+  const float travelled = std::hypot(truth.x, truth.y);
+  ASSERT_GT(travelled, 100.0f);  // the sweep does move the view
+  const cv::Point2f error = estimated.back() - truth;
+  EXPECT_LT(std::hypot(error.x, error.y), 0.1f * travelled)
+      << "estimated " << estimated.back() << ", true " << truth;
   fs::remove_all(dir);
 }
 
