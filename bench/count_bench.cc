@@ -25,8 +25,11 @@
 //                     the count fish by fish (vision/eval BreakDownCount):
 //                     fish with a counted track of their own, further
 //                     tracks on a fish already found, tracks on no fish,
-//                     fish without a track; count - true = dup + false -
-//                     missed. A count near the truth with many duplicates
+//                     fish without a track; count - fish in view = dup +
+//                     false - missed (the fish in view are the truth when
+//                     every fish of the pool shows in gt.txt within the
+//                     frames counted, as on the suite). A count near the
+//                     truth with many duplicates
 //                     and false tracks is right by cancellation, and the
 //                     totals line says how much of the pooled figure is.
 //
@@ -98,18 +101,6 @@ struct Row {
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
 
-// The fish in view at least once in the first `frames` frames of gt.txt. A
-// sweep that does not pass over the whole pool cannot count the fish it
-// never filmed: for footage that does not cover the whole pool these are
-// the truth the count is judged against.
-std::set<int> FishFilmed(const std::vector<sturgeon::vision::MotRecord>& gt, int frames) {
-  std::set<int> ids;
-  for (const auto& r : gt) {
-    if (r.frame <= frames) ids.insert(r.id);
-  }
-  return ids;
-}
-
 double DecodeOnlyFps(const std::string& video) {
   auto source = sturgeon::vision::VideoSource::Open(video);
   if (!source.ok()) return 0;
@@ -169,7 +160,6 @@ std::pair<double, double> ScoreDetections(const std::vector<sturgeon::vision::Mo
                                           const std::vector<sturgeon::vision::MotRecord>& detections, int frames) {
   const auto truth_at = sturgeon::vision::GroupDetectionsByFrame(truth);
   const auto detections_at = sturgeon::vision::GroupDetectionsByFrame(detections);
-  auto centre = [](const cv::Rect2f& b) { return cv::Point2f(b.x + b.width / 2, b.y + b.height / 2); };
   size_t truths = 0, found = 0, detected = 0;
   for (const auto& [frame, dets] : detections_at) {
     if (frame <= frames) detected += dets.size();
@@ -182,11 +172,9 @@ std::pair<double, double> ScoreDetections(const std::vector<sturgeon::vision::Mo
     const auto& dets = it->second;
     std::vector<std::tuple<float, size_t, size_t>> pairs;
     for (size_t g = 0; g < fish.size(); ++g) {
-      const float reach = 0.5f * std::max(fish[g].box.width, fish[g].box.height);
       for (size_t d = 0; d < dets.size(); ++d) {
-        const cv::Point2f gap = centre(fish[g].box) - centre(dets[d].box);
-        const float distance = std::hypot(gap.x, gap.y);
-        if (distance < reach) pairs.emplace_back(distance, g, d);
+        const float distance = sturgeon::vision::DistanceOnFish(fish[g].box, dets[d].box);
+        if (distance >= 0) pairs.emplace_back(distance, g, d);
       }
     }
     std::sort(pairs.begin(), pairs.end());
@@ -348,7 +336,7 @@ int main(int argc, char** argv) {
     nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
     std::set<int> filmed;
     if (!gt.is_discarded() && gt.value("coverage", "whole_pool") != "whole_pool") {
-      if (gt_rows.ok()) filmed = FishFilmed(*gt_rows, rep->frames);
+      if (gt_rows.ok()) filmed = sturgeon::vision::FishInView(*gt_rows, rep->frames);
       if (!filmed.empty()) {
         r.truth = static_cast<int>(filmed.size());
         r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
@@ -401,7 +389,7 @@ int main(int argc, char** argv) {
         std::cerr << name << ": " << gt_rows.status().ToString() << "\n";
         return 1;
       }
-      nr.truth = static_cast<int>(FishFilmed(*gt_rows, rep->frames).size());
+      nr.truth = static_cast<int>(sturgeon::vision::FishInView(*gt_rows, rep->frames).size());
       for (float point_px : {0.0f, 4.0f}) {
         const fs::path det = root / name / (point_px > 0 ? "noisy_points.txt" : "noisy_boxes.txt");
         auto written = sturgeon::vision::WriteMotFile(

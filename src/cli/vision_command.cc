@@ -58,6 +58,7 @@ struct EvalArgs {
   std::string gt;
   std::string pred;
   float min_visibility = 0.0f;
+  int frames = 0;  // the count breakdown's frames 1..frames (0: the tracks' last frame)
   bool json = false;
 };
 
@@ -93,10 +94,14 @@ void RunEvalCommand(const EvalArgs& args) {
     j["false_negatives"] = m.false_negatives;
     j["false_positives"] = m.false_positives;
     j["id_switches"] = m.id_switches;
-    // Over the frames the tracks cover: footage cut short is not judged on
-    // the fish of the frames it does not have.
-    int last_frame = 0;
-    for (const vision::MotRecord& r : pred_rows) last_frame = std::max(last_frame, r.frame);
+    // Over the frames counted (by default up to the tracks' last frame): a
+    // count of footage cut short is not judged on fish it never saw. Every
+    // fish in gt.txt counts, whatever --min-visibility: a hidden fish is
+    // still a fish to count.
+    int last_frame = args.frames;
+    if (last_frame <= 0) {
+      for (const vision::MotRecord& r : pred_rows) last_frame = std::max(last_frame, r.frame);
+    }
     const vision::CountBreakdown b = vision::BreakDownCount(gt_rows, pred_rows, last_frame);
     j["breakdown"] = {{"frames", last_frame},
                       {"found", b.found},
@@ -114,7 +119,8 @@ void RunEvalCommand(const EvalArgs& args) {
     std::cout << fmt::format("MOTA: {:.4f}\nIDF1: {:.4f}\n", j["mota"].get<double>(), j["idf1"].get<double>());
     const nlohmann::json& b = j["breakdown"];
     std::cout << fmt::format(
-        "frames 1-{}: fish found {}, duplicate tracks {}, false tracks {}, fish missed {}\n", b["frames"].get<int>(),
+        "fish by fish, frames 1-{}: fish found {}, duplicate tracks {}, false tracks {}, fish missed {}\n",
+        b["frames"].get<int>(),
         b["found"].get<int>(), b["duplicates"].get<int>(), b["false_tracks"].get<int>(), b["missed"].get<int>());
   }
 }
@@ -149,7 +155,11 @@ void AddVisionCommands(CLI::App& app) {
   CLI::App* eval = app.add_subcommand("eval", "Score counts and tracks against ground truth");
   eval->add_option("--gt", eval_args->gt, "gt.txt (MOTChallenge) or gt.json")->required();
   eval->add_option("--pred", eval_args->pred, "result.json (from count --json) or tracks.txt")->required();
-  eval->add_option("--min-visibility", eval_args->min_visibility, "ignore ground-truth boxes at or below this visibility");
+  eval->add_option("--min-visibility", eval_args->min_visibility,
+                   "ignore ground-truth boxes at or below this visibility (MOTA, IDF1)");
+  eval->add_option("--frames", eval_args->frames,
+                   "break the count down over frames 1..N (default: up to the tracks' last frame)")
+      ->check(CLI::NonNegativeNumber);
   eval->add_flag("--json", eval_args->json, "print one JSON object");
   eval->callback([eval_args] { RunEvalCommand(*eval_args); });
 }

@@ -100,9 +100,10 @@ cv::Mat WaveTile(Rng& rng, int waves, int min_freq, int max_freq, double sharpne
 }
 
 // A kTile-periodic 8-bit tile at a real-valued point, bilinear: the
-// caustic network is sampled at world positions that move by fractions of
-// a pixel from frame to frame (nearest-pixel sampling made thin lines jump
-// and break into steps under the drone's slight yaw).
+// caustic network is sampled where the first frame saw each spot of the
+// pool, positions that move by fractions of a pixel as the drone drifts
+// (nearest-pixel sampling broke thin lines into steps under its slight
+// yaw). At integer points it is exactly the tile's value.
 float TileAt(const cv::Mat& tile, double x, double y) {
   const double fx = std::floor(x), fy = std::floor(y);
   const float ax = static_cast<float>(x - fx), ay = static_cast<float>(y - fy);

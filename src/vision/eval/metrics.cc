@@ -34,28 +34,35 @@ double CountingAccuracy(int predicted, int truth) {
   return 1.0 - std::abs(predicted - truth) / static_cast<double>(truth);
 }
 
-CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks, int frames) {
-  auto in_range = [&](const MotRecord& r) { return frames <= 0 || r.frame <= frames; };
-  auto centre = [](const cv::Rect2f& b) { return cv::Point2f(b.x + b.width / 2, b.y + b.height / 2); };
-  const auto gt_at = ByFrame(gt);
-  std::set<int> fish;
+float DistanceOnFish(const cv::Rect2f& fish_box, const cv::Rect2f& box) {
+  const float dx = (fish_box.x + fish_box.width / 2) - (box.x + box.width / 2);
+  const float dy = (fish_box.y + fish_box.height / 2) - (box.y + box.height / 2);
+  const float distance = std::hypot(dx, dy);
+  return distance < 0.5f * std::max(fish_box.width, fish_box.height) ? distance : -1.0f;
+}
+
+std::set<int> FishInView(const std::vector<MotRecord>& gt, int frames) {
+  std::set<int> ids;
   for (const MotRecord& r : gt) {
-    if (in_range(r)) fish.insert(r.id);
+    if (frames <= 0 || r.frame <= frames) ids.insert(r.id);
   }
+  return ids;
+}
+
+CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks, int frames) {
+  const auto gt_at = ByFrame(gt);
   std::map<int, int> track_frames;               // track id -> frames
   std::map<int, std::map<int, int>> frames_on;  // track id -> fish id -> frames on it
   for (const MotRecord& t : tracks) {
-    if (!in_range(t)) continue;
+    if (frames > 0 && t.frame > frames) continue;
     ++track_frames[t.id];
     const auto it = gt_at.find(t.frame);
     if (it == gt_at.end()) continue;
-    const cv::Point2f c = centre(t.box);
     int nearest = -1;
     float nearest_distance = 0;
     for (const MotRecord* g : it->second) {
-      const cv::Point2f gap = centre(g->box) - c;
-      const float distance = std::hypot(gap.x, gap.y);
-      if (distance < 0.5f * std::max(g->box.width, g->box.height) && (nearest < 0 || distance < nearest_distance)) {
+      const float distance = DistanceOnFish(g->box, t.box);
+      if (distance >= 0 && (nearest < 0 || distance < nearest_distance)) {
         nearest = g->id;
         nearest_distance = distance;
       }
@@ -85,7 +92,7 @@ CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vecto
       ++out.duplicates;
     }
   }
-  out.missed = static_cast<int>(fish.size()) - out.found;
+  out.missed = static_cast<int>(FishInView(gt, frames).size()) - out.found;
   return out;
 }
 

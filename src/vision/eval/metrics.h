@@ -10,6 +10,7 @@
 // the frames where the two boxes match (IDTP); IDF1 = 2 IDTP / (GT + PRED).
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,23 +38,33 @@ struct TrackMetrics {
 TrackMetrics EvaluateTracks(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& pred,
                             float iou_threshold = 0.5f, float min_visibility = 0.0f);
 
+// A box lies on a fish when its centre is within half the fish box's
+// longer side of the fish box's centre (what the detection scores and the
+// count breakdown call a match). Returns that centre distance, or -1 when
+// the box is not on the fish.
+float DistanceOnFish(const cv::Rect2f& fish_box, const cv::Rect2f& box);
+
+// The ground-truth fish in view at least once in frames 1..`frames` (0: all
+// frames), whatever their visibility: a fish hidden under another or deep
+// in the water is still a fish to count.
+std::set<int> FishInView(const std::vector<MotRecord>& gt, int frames = 0);
+
 // How a count is made up, fish by fish. Each predicted track (one counted
-// fish) is given to the ground-truth fish its box centre lies on in at least
-// half of its frames (on: within half the fish box's longer side of the
-// fish's centre; the nearest fish when several are); longer tracks claim
-// first. Then count = found + duplicates + false_tracks and
-// truth = found + missed, so count - truth = duplicates + false_tracks -
-// missed: a count can be right while half its fish are wrong, the misses
-// cancelling the duplicates and false tracks.
+// fish) is given to the ground-truth fish it lies on (DistanceOnFish; the
+// nearest when it lies on several) in at least half of its frames, frames
+// with no ground truth included; longer tracks claim first, ties in track
+// id order. Then count = found + duplicates + false_tracks and
+// FishInView = found + missed, so count - fish in view = duplicates +
+// false_tracks - missed: a count can be right while many of its fish are
+// wrong, the misses cancelling the duplicates and false tracks.
 struct CountBreakdown {
-  int found = 0;         // ground-truth fish with a track of their own
+  int found = 0;         // fish in view with a track of their own
   int duplicates = 0;    // further tracks on a fish already found
   int false_tracks = 0;  // tracks on no fish in at least half their frames
-  int missed = 0;        // ground-truth fish no track was given to
+  int missed = 0;        // fish in view no track was given to
 };
 
 // Breaks a count down over frames 1..`frames` of both files (0: all frames).
-// Ground-truth rows of any visibility count (a fish in view is in the pool).
 CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
                               int frames = 0);
 

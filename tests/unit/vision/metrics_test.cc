@@ -1,5 +1,7 @@
 #include "vision/eval/metrics.h"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "vision/track/assignment.h"
@@ -73,36 +75,51 @@ TEST(Metrics, BreakDownCountSeparatesFoundDuplicateFalseAndMissed) {
   tracks.push_back(Box(1, 24, 100));                              // on fish 2 in 1 of 3 frames: false
   tracks.push_back(Box(2, 24, 150));
   tracks.push_back(Box(3, 24, 150));
+  // On fish 3 in its 2 frames with ground truth, then 3 frames with none:
+  // on a fish in 2 of 5 frames, false.
+  for (int f : {3, 4, 5, 6, 7}) tracks.push_back(Box(f, 25, 200));
 
   const CountBreakdown all = BreakDownCount(gt, tracks);
   EXPECT_EQ(all.found, 2);
   EXPECT_EQ(all.duplicates, 1);
-  EXPECT_EQ(all.false_tracks, 2);
+  EXPECT_EQ(all.false_tracks, 3);
   EXPECT_EQ(all.missed, 2);  // fish 3 and fish 4
-  // count - truth = duplicates + false - missed
-  EXPECT_EQ(DistinctIds(tracks) - DistinctIds(gt), all.duplicates + all.false_tracks - all.missed);
 
   const CountBreakdown first4 = BreakDownCount(gt, tracks, 4);
-  EXPECT_EQ(first4.missed, 1);  // fish 4 is not in view in frames 1-4
+  EXPECT_EQ(first4.missed, 0);  // fish 4 is not in view in frames 1-4,
+  EXPECT_EQ(first4.found, 3);   // and within them track 25 is on fish 3 throughout
   const CountBreakdown first1 = BreakDownCount(gt, tracks, 1);
   // One frame each: equal lengths claim in id order.
   EXPECT_EQ(first1.found, 2);         // 20 on fish 1, 22 on fish 2
   EXPECT_EQ(first1.duplicates, 2);    // 21 on fish 1, 24 on fish 2
-  EXPECT_EQ(first1.false_tracks, 1);  // 23
+  EXPECT_EQ(first1.false_tracks, 1);  // 23 (25 starts in frame 3)
 }
 
 TEST(Metrics, BreakDownCountGivesATrackToTheNearestFish) {
-  // Two fish 6 px apart with 20-px boxes: a track 1 px from fish 2 is on both,
-  // and is fish 2's.
-  std::vector<MotRecord> gt = {{1, 1, cv::Rect2f(0, 0, 20, 20), 1.0f}, {1, 2, cv::Rect2f(6, 0, 20, 20), 1.0f}};
-  std::vector<MotRecord> tracks = {{1, 9, cv::Rect2f(7, 0, 20, 20), 1.0f}};
+  // Two fish 6 px apart with 20-px boxes. Track 9, 1 px from fish 2 and 7 px
+  // from fish 1, lies on both and is fish 2's; track 8, shorter and exactly
+  // on fish 2, is then a duplicate (had track 9 gone to fish 1, the first
+  // fish in range, track 8 would have found fish 2).
+  std::vector<MotRecord> gt, tracks;
+  for (int f = 1; f <= 3; ++f) {
+    gt.push_back({f, 1, cv::Rect2f(0, 0, 20, 20), 1.0f});
+    gt.push_back({f, 2, cv::Rect2f(6, 0, 20, 20), 1.0f});
+    tracks.push_back({f, 9, cv::Rect2f(7, 0, 20, 20), 1.0f});
+  }
+  tracks.push_back({1, 8, cv::Rect2f(6, 0, 20, 20), 1.0f});
   const CountBreakdown b = BreakDownCount(gt, tracks);
   EXPECT_EQ(b.found, 1);
+  EXPECT_EQ(b.duplicates, 1);
   EXPECT_EQ(b.missed, 1);
-  tracks.push_back({1, 8, cv::Rect2f(0, 0, 20, 20), 1.0f});  // and one exactly on fish 1
-  const CountBreakdown both = BreakDownCount(gt, tracks);
-  EXPECT_EQ(both.found, 2);
-  EXPECT_EQ(both.duplicates, 0);
+}
+
+TEST(Metrics, DistanceOnFishIsUnderHalfTheFishBoxsLongerSide) {
+  const cv::Rect2f fish(0, 0, 40, 10);  // centre (20, 5), reach 20
+  EXPECT_FLOAT_EQ(DistanceOnFish(fish, cv::Rect2f(15, 0, 10, 10)), 0.0f);
+  EXPECT_FLOAT_EQ(DistanceOnFish(fish, cv::Rect2f(34, 0, 10, 10)), 19.0f);
+  EXPECT_LT(DistanceOnFish(fish, cv::Rect2f(35, 0, 10, 10)), 0.0f);  // 20: not under
+  EXPECT_EQ(FishInView({Box(1, 1, 0), Box(3, 2, 0), Box(5, 3, 0)}, 3), (std::set<int>{1, 2}));
+  EXPECT_EQ(FishInView({Box(1, 1, 0), Box(3, 2, 0), Box(5, 3, 0)}), (std::set<int>{1, 2, 3}));
 }
 
 TEST(Metrics, CountJsonNeedsACount) {

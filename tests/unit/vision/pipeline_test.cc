@@ -187,7 +187,8 @@ void ExpectSimulatedClipCounted(const SimCase& c) {
 
 // The simulator's sweep: the drone flies over a pond larger than the view
 // and the image slides by hundreds of pixels. Camera motion, estimated from
-// the frames alone as the pipeline does (480 px wide, grey), must follow it:
+// the frames alone at the pipeline's 480-px width in grey (no fish boxes
+// masked here, where the pipeline masks its detections), must follow it:
 // the world point under the image centre moves by the camera's own
 // displacement, which gt.txt gives as the median motion of the fish (they
 // swim every way; the drone carries them all). Until round 10 the simulator
@@ -449,6 +450,19 @@ TEST(CountCli, CountsDetectionsAndEvalScoresTheTracks) {
   EXPECT_EQ(e["breakdown"]["duplicates"], 0);
   EXPECT_EQ(e["breakdown"]["false_tracks"], 0);
   EXPECT_EQ(e["breakdown"]["missed"], 0);
+  // A fish that shows only after the counted frames is missed once the
+  // breakdown covers its frames.
+  gt.push_back({50, 4, cv::Rect2f(600, 300, 50, 16), 1.0f});
+  ASSERT_TRUE(WriteMotFile((dir / "gt.txt").string(), gt).ok());
+  for (const auto& [frames, missed] : {std::pair{"", 0}, std::pair{" --frames 50", 1}}) {
+    eval.clear();
+    ASSERT_EQ(RunCli("eval --json --gt " + (dir / "gt.txt").string() + " --pred " + (dir / "tracks.txt").string() +
+                         frames,
+                     &eval),
+              0)
+        << eval;
+    EXPECT_EQ(nlohmann::json::parse(eval)["breakdown"]["missed"], missed) << frames;
+  }
   fs::remove_all(dir);
 }
 
