@@ -29,9 +29,9 @@
 //                     false - missed (the fish in view are the truth when
 //                     every fish of the pool shows in gt.txt within the
 //                     frames counted, as on the suite). A count near the
-//                     truth with many duplicates
-//                     and false tracks is right by cancellation, and the
-//                     totals line says how much of the pooled figure is.
+//                     truth with many duplicates and false tracks is right
+//                     by cancellation; the totals line says how much of
+//                     the pooled figure is.
 //
 // With --noisy-detections, each scenario is also counted from detections
 // made from its own ground truth (gt.txt) with the nuisances of a farm's

@@ -120,8 +120,8 @@ void RunEvalCommand(const EvalArgs& args) {
     const nlohmann::json& b = j["breakdown"];
     std::cout << fmt::format(
         "fish by fish, frames 1-{}: fish found {}, duplicate tracks {}, false tracks {}, fish missed {}\n",
-        b["frames"].get<int>(),
-        b["found"].get<int>(), b["duplicates"].get<int>(), b["false_tracks"].get<int>(), b["missed"].get<int>());
+        b["frames"].get<int>(), b["found"].get<int>(), b["duplicates"].get<int>(), b["false_tracks"].get<int>(),
+        b["missed"].get<int>());
   }
 }
 
