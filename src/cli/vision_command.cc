@@ -48,6 +48,13 @@ void RunCountCommand(CountArgs& args) {
   std::cout << fmt::format("count: {} (95% interval {}..{})\n", report->result.count, report->result.count_low,
                            report->result.count_high);
   std::cout << fmt::format("frames: {} at {:.1f} frames/s\n", report->frames, report->processing_fps);
+  if (report->camera_check && !report->camera_check->agrees) {
+    const vision::CameraMotionCheck& c = *report->camera_check;
+    std::cout << fmt::format(
+        "warning: the camera motion followed in the footage ({:.1f} m by frame {}) disagrees with the GPS ({:.1f} m); "
+        "fish were tracked in a wrong frame of reference and the count is not to be trusted\n",
+        c.image_travel_m, c.frame, c.gps_travel_m);
+  }
   if (report->sizes) {
     std::cout << fmt::format("mean length: {:.1f} cm, biomass: {:.1f} kg\n", report->sizes->mean_length_cm,
                              report->sizes->biomass_kg);

@@ -131,6 +131,11 @@ Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text) {
   return pts;
 }
 
+double CameraMotionExcessM(const CameraMotionCheck& c) {
+  const double larger = std::max(c.gps_travel_m, c.image_travel_m);
+  return std::abs(c.image_travel_m - c.gps_travel_m) - std::max(kCameraCheckToleranceM, kCameraCheckShare * larger);
+}
+
 Result<CountReport> RunCount(const CountOptions& opt) {
   if (opt.video_path.empty() && opt.detections_path.empty()) {
     return Status::InvalidArgument("give a VIDEO or --detections");
@@ -192,6 +197,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
                                  : source->declared_frames();
     Detector detector(dp);
     CameraMotion motion;
+    std::optional<CameraMotionCheck> camera_check;
     PoolMask pool;
     cv::Mat frame, pool_mask, grey, small;
     std::vector<cv::Rect2f> last_boxes;
@@ -235,6 +241,14 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       frame_gsd.push_back(gsd_at(f));
       tracker.Update(f, dets);
       image_from_world.push_back(motion.WorldFromImage().inv());
+      if (telemetry && f <= static_cast<int>(telemetry->position.size()) && gsd_at(f) > 0) {
+        const cv::Point2f centre(0.5f * frame.cols, 0.5f * frame.rows);
+        const cv::Point2f moved = motion.ToWorld(centre) - centre;
+        CameraMotionCheck here{f, GroundDistanceM(telemetry->position.front(), telemetry->position[f - 1]),
+                               std::hypot(moved.x, moved.y) * gsd_at(f), true};
+        here.agrees = CameraMotionExcessM(here) <= 0;
+        if (!camera_check || CameraMotionExcessM(here) > CameraMotionExcessM(*camera_check)) camera_check = here;
+      }
       if (opt.on_frame) opt.on_frame(f, frames_total);
     }
     STURGEON_RETURN_IF_ERROR(source->Finish());
@@ -243,6 +257,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     }
     report.frames = f;
     report.camera_motion_compensated = motion.moved();
+    report.camera_check = camera_check;
     report.roi = opt.roi;
   }
 
@@ -305,6 +320,13 @@ nlohmann::json ReportToJson(const CountReport& r) {
     j["width"] = r.width;
     j["height"] = r.height;
     j["camera_motion_compensated"] = r.camera_motion_compensated;
+  }
+  if (r.camera_check) {
+    const CameraMotionCheck& c = *r.camera_check;
+    j["camera_check"] = {{"frame", c.frame},
+                         {"gps_travel_m", std::round(c.gps_travel_m * 100) / 100},
+                         {"image_travel_m", std::round(c.image_travel_m * 100) / 100},
+                         {"agrees", c.agrees}};
   }
   if (r.sizes) {
     const SizeReport& s = *r.sizes;

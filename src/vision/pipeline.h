@@ -52,6 +52,27 @@ struct CountOptions {
   std::function<void(int frames_done, int frames_total)> on_frame;
 };
 
+// Camera motion checked against the drone's GPS, frame by frame: how far
+// the GPS puts the drone from its first position, and how far the
+// image-based camera motion moved the world point under the image centre
+// (x GSD). They agree at a frame when they differ by at most
+// max(kCameraCheckToleranceM, kCameraCheckShare x the larger); the report
+// keeps the frame where they disagree most (CameraMotionExcessM largest),
+// so `agrees` holds for the whole clip. When they do not agree, the fish
+// were tracked in a wrong world frame (the motion followed a layer that
+// does not move with the pool, or the footage is featureless water) and
+// the count is not to be trusted.
+inline constexpr double kCameraCheckToleranceM = 2.0;
+inline constexpr double kCameraCheckShare = 0.3;
+struct CameraMotionCheck {
+  int frame = 0;  // 1-based
+  double gps_travel_m = 0;
+  double image_travel_m = 0;
+  bool agrees = true;
+};
+// |image - GPS travel| beyond the tolerance (metres; <= 0: they agree).
+double CameraMotionExcessM(const CameraMotionCheck& check);
+
 struct CountReport {
   CountResult result;
   int frames = 0;
@@ -59,6 +80,8 @@ struct CountReport {
   double seconds = 0;
   double processing_fps = 0;
   bool camera_motion_compensated = false;
+  // Video with an SRT that has GPS fixes and an altitude: the check above.
+  std::optional<CameraMotionCheck> camera_check;
   std::optional<SizeReport> sizes;
   std::vector<cv::Point2f> roi;
 };

@@ -21,6 +21,8 @@ Result<Telemetry> ParseSrt(const std::string& text, const std::string& source_na
   static const std::regex kAltitude(R"(\baltitude\s*[:=]?\s*\(?\s*(-?[0-9.]+))", std::regex::icase);
   static const std::regex kH(R"(\bH\s+(-?[0-9.]+)\s*m)");
   static const std::regex kFocal(R"(focal_len\s*[:=]\s*([0-9.]+))");
+  static const std::regex kLatitude(R"(\blatitude\s*[:=]\s*(-?[0-9.]+))");
+  static const std::regex kLongitude(R"(\blongitude\s*[:=]\s*(-?[0-9.]+))");
   Telemetry t;
   std::istringstream in(text);
   std::string line;
@@ -31,10 +33,21 @@ Result<Telemetry> ParseSrt(const std::string& text, const std::string& source_na
       t.altitude_m.push_back(std::stod(m[1].str()));
     }
     if (std::regex_search(line, m, kFocal)) t.focal_len_mm = std::stod(m[1].str());
+    std::smatch lon;
+    if (std::regex_search(line, m, kLatitude) && std::regex_search(line, lon, kLongitude)) {
+      const GeoPoint p{std::stod(m[1].str()), std::stod(lon[1].str())};
+      if (std::abs(p.latitude_deg) > 90 || std::abs(p.longitude_deg) > 180) {
+        return Status::InvalidArgument(fmt::format("{}: GPS fix out of range (latitude {}, longitude {})", source_name,
+                                                   p.latitude_deg, p.longitude_deg));
+      }
+      t.position.push_back(p);
+    }
   }
   if (t.altitude_m.empty()) {
     return Status::InvalidArgument(fmt::format("{}: no altitude (rel_alt) found in telemetry", source_name));
   }
+  // Fixes are used frame by frame, so only when every block has one.
+  if (t.position.size() != t.altitude_m.size()) t.position.clear();
   if (t.MeanAltitude() <= 0) {
     return Status::InvalidArgument(fmt::format("{}: altitude must be positive", source_name));
   }
@@ -47,6 +60,14 @@ Result<Telemetry> ReadSrtFile(const std::string& path) {
   std::stringstream buf;
   buf << in.rdbuf();
   return ParseSrt(buf.str(), path);
+}
+
+double GroundDistanceM(const GeoPoint& a, const GeoPoint& b) {
+  constexpr double kMetresPerDegree = 111320.0;  // of latitude; of longitude x cos(latitude)
+  const double north = (b.latitude_deg - a.latitude_deg) * kMetresPerDegree;
+  const double east = (b.longitude_deg - a.longitude_deg) * kMetresPerDegree *
+                      std::cos(0.5 * (a.latitude_deg + b.latitude_deg) * M_PI / 180.0);
+  return std::hypot(north, east);
 }
 
 double HfovFromFocalLength(double f) { return 2.0 * std::atan(36.0 / (2.0 * f)) * 180.0 / M_PI; }

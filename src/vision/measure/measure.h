@@ -14,18 +14,32 @@
 
 namespace sturgeon::vision {
 
+// A GPS fix in degrees.
+struct GeoPoint {
+  double latitude_deg = 0;
+  double longitude_deg = 0;
+};
+
 // Per-frame telemetry from a DJI .SRT subtitle file.
 struct Telemetry {
   std::vector<double> altitude_m;  // relative altitude, one per subtitle block
+  // The drone's position, one per altitude (subtitle block); empty when the
+  // file has no `latitude:`/`longitude:` pairs or not one for every block.
+  std::vector<GeoPoint> position;
   double focal_len_mm = 0;         // 35 mm equivalent; 0 when absent
   double MeanAltitude() const;
 };
 
 // Parses DJI SRT text. Understands `rel_alt: X` (newer drones) and
-// `altitude: X` / `H X` blocks; `focal_len: F`. InvalidArgument naming the
-// file when no altitude is found.
+// `altitude: X` / `H X` blocks; `focal_len: F`; `latitude: Y` and
+// `longitude: X` on one line. InvalidArgument naming the file when no
+// altitude is found, or a latitude or longitude is out of range.
 Result<Telemetry> ParseSrt(const std::string& text, const std::string& source_name);
 Result<Telemetry> ReadSrtFile(const std::string& path);
+
+// Distance over the ground between two nearby fixes, metres (equirectangular:
+// under a millimetre off over a pond's few hundred metres).
+double GroundDistanceM(const GeoPoint& a, const GeoPoint& b);
 
 double HfovFromFocalLength(double focal_len_mm_35);  // degrees
 double GroundSamplingDistance(double altitude_m, double hfov_deg, int image_width_px);  // m / px

@@ -25,6 +25,27 @@ TEST(Measure, ParsesDjiSrtBlocks) {
   ASSERT_EQ(t->altitude_m.size(), 2u);
   EXPECT_DOUBLE_EQ(t->altitude_m[1], 30.2);
   EXPECT_DOUBLE_EQ(t->focal_len_mm, 24.0);
+  EXPECT_TRUE(t->position.empty());  // block 2 has no fix: positions are per frame or not at all
+}
+
+TEST(Measure, ParsesGpsFixesAndTheDistanceBetweenThem) {
+  const char* srt =
+      "1\n00:00:00,000 --> 00:00:00,033\n[focal_len: 24.00] [latitude: 29.100000] [longitude: 119.600000] "
+      "[rel_alt: 30.000 abs_alt: 95.2]\n\n"
+      "2\n00:00:00,033 --> 00:00:00,066\n[focal_len: 24.00] [latitude: 29.100090] [longitude: 119.600000] "
+      "[rel_alt: 30.000 abs_alt: 95.2]\n";
+  auto t = ParseSrt(srt, "t.srt");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->position.size(), 2u);
+  EXPECT_DOUBLE_EQ(t->position[1].latitude_deg, 29.10009);
+  EXPECT_DOUBLE_EQ(t->position[1].longitude_deg, 119.6);
+  EXPECT_NEAR(GroundDistanceM(t->position[0], t->position[1]), 10.02, 0.01);  // 0.00009 deg of latitude
+  // East: a degree of longitude is shorter by cos(latitude).
+  EXPECT_NEAR(GroundDistanceM({60, 10}, {60, 10.0001}), 5.566, 0.001);
+
+  auto bad = ParseSrt("1\n00:00:00,000 --> 00:00:00,033\n[latitude: 95.0] [longitude: 10.0] [rel_alt: 30.0]\n", "f.srt");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("f.srt"), std::string::npos);
 }
 
 TEST(Measure, SrtWithoutAltitudeIsAnError) {

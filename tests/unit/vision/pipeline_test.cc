@@ -9,6 +9,7 @@
 #include <iterator>
 #include <map>
 #include <random>
+#include <regex>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -246,6 +247,51 @@ TEST(CameraMotionOnSimulatedFootage, FollowsASweepOverAPondLargerThanTheView) {
   const cv::Point2f error = estimated.back() - truth;
   EXPECT_LT(std::hypot(error.x, error.y), 0.1f * travelled)
       << "estimated " << estimated.back() << ", true " << truth;
+  fs::remove_all(dir);
+}
+
+// The drone's GPS (the SRT's latitude and longitude) against the camera
+// motion followed in the footage: on the simulator's sweep they agree;
+// with a GPS track that says the drone hovered, the same footage's motion
+// disagrees with it, and the count says so.
+TEST(Pipeline, ChecksTheCameraMotionAgainstTheGps) {
+  fs::path dir = TempDir("gps_check");
+  sim::SimOptions so;
+  so.scenario = "sweep_large_pond";
+  so.out_dir = dir.string();
+  so.frames = 40;
+  so.width = 640;
+  so.height = 360;
+  so.keep_frame_hashes = false;
+  auto sim = sim::RunSimulation(so);
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  CountOptions o;
+  o.video_path = (dir / "video.mp4").string();
+  o.srt_path = (dir / "telemetry.srt").string();
+  auto r = RunCount(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->camera_check.has_value());
+  EXPECT_GT(r->camera_check->gps_travel_m, 4.0);
+  EXPECT_TRUE(r->camera_check->agrees) << r->camera_check->gps_travel_m << " m by GPS, "
+                                       << r->camera_check->image_travel_m << " m in the footage";
+  EXPECT_EQ(ReportToJson(*r)["camera_check"]["agrees"], true);
+
+  // Every fix moved to the first one: the GPS says the drone hovered.
+  std::ifstream in(o.srt_path);
+  const std::string srt((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::regex fix(R"(\[latitude: [0-9.]+\] \[longitude: [0-9.]+\])");
+  std::smatch first;
+  ASSERT_TRUE(std::regex_search(srt, first, fix));
+  {
+    std::ofstream out(dir / "hovering.srt");
+    out << std::regex_replace(srt, fix, first.str());
+  }
+  o.srt_path = (dir / "hovering.srt").string();
+  auto hovering = RunCount(o);
+  ASSERT_TRUE(hovering.ok()) << hovering.status().ToString();
+  ASSERT_TRUE(hovering->camera_check.has_value());
+  EXPECT_LT(hovering->camera_check->gps_travel_m, 0.01);
+  EXPECT_FALSE(hovering->camera_check->agrees) << hovering->camera_check->image_travel_m << " m in the footage";
   fs::remove_all(dir);
 }
 
