@@ -198,6 +198,11 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     Detector detector(dp);
     CameraMotion motion;
     std::optional<CameraMotionCheck> camera_check;
+    // The GPS check reads fix f at frame f: only when the SRT has about one
+    // block per frame the container declares.
+    const int declared = source->declared_frames();
+    const int fixes = telemetry ? static_cast<int>(telemetry->position.size()) : 0;
+    const bool gps_per_frame = fixes > 0 && declared > 0 && std::abs(fixes - declared) <= std::max(2, declared / 50);
     PoolMask pool;
     cv::Mat frame, pool_mask, grey, small;
     std::vector<cv::Rect2f> last_boxes;
@@ -241,11 +246,11 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       frame_gsd.push_back(gsd_at(f));
       tracker.Update(f, dets);
       image_from_world.push_back(motion.WorldFromImage().inv());
-      if (telemetry && f <= static_cast<int>(telemetry->position.size()) && gsd_at(f) > 0) {
+      if (gps_per_frame && f <= static_cast<int>(telemetry->position.size()) && gsd_at(1) > 0) {
         const cv::Point2f centre(0.5f * frame.cols, 0.5f * frame.rows);
-        const cv::Point2f moved = motion.ToWorld(centre) - centre;
+        const cv::Point2f moved = motion.ToWorld(centre) - centre;  // first-frame pixels
         CameraMotionCheck here{f, GroundDistanceM(telemetry->position.front(), telemetry->position[f - 1]),
-                               std::hypot(moved.x, moved.y) * gsd_at(f), true};
+                               std::hypot(moved.x, moved.y) * gsd_at(1), true};
         here.agrees = CameraMotionExcessM(here) <= 0;
         if (!camera_check || CameraMotionExcessM(here) > CameraMotionExcessM(*camera_check)) camera_check = here;
       }

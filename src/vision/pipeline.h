@@ -55,14 +55,16 @@ struct CountOptions {
 // Camera motion checked against the drone's GPS, frame by frame: how far
 // the GPS puts the drone from its first position, and how far the
 // image-based camera motion moved the world point under the image centre
-// (x GSD). They agree at a frame when they differ by at most
+// (world pixels are the first frame's, so x the first frame's GSD). Only
+// when the SRT has a fix per block, about one block per frame the video
+// declares (DJI files with a block a second are not checked), and a GSD. They agree at a frame when they differ by at most
 // max(kCameraCheckToleranceM, kCameraCheckShare x the larger); the report
 // keeps the frame where they disagree most (CameraMotionExcessM largest),
 // so `agrees` holds for the whole clip. When they do not agree, the fish
 // were tracked in a wrong world frame (the motion followed a layer that
 // does not move with the pool, or the footage is featureless water) and
 // the count is not to be trusted.
-inline constexpr double kCameraCheckToleranceM = 2.0;
+inline constexpr double kCameraCheckToleranceM = 3.0;  // consumer GPS wanders a metre or two
 inline constexpr double kCameraCheckShare = 0.3;
 struct CameraMotionCheck {
   int frame = 0;  // 1-based

@@ -17,12 +17,17 @@ double Telemetry::MeanAltitude() const {
 }
 
 Result<Telemetry> ParseSrt(const std::string& text, const std::string& source_name) {
-  static const std::regex kRelAlt(R"(rel_alt\s*[:=]\s*(-?[0-9.]+))");
-  static const std::regex kAltitude(R"(\baltitude\s*[:=]?\s*\(?\s*(-?[0-9.]+))", std::regex::icase);
-  static const std::regex kH(R"(\bH\s+(-?[0-9.]+)\s*m)");
-  static const std::regex kFocal(R"(focal_len\s*[:=]\s*([0-9.]+))");
-  static const std::regex kLatitude(R"(\blatitude\s*[:=]\s*(-?[0-9.]+))");
-  static const std::regex kLongitude(R"(\blongitude\s*[:=]\s*(-?[0-9.]+))");
+  // A number has at least one digit ("rel_alt: ." is no altitude, not a
+  // std::stod exception).
+#define STURGEON_SRT_NUMBER R"((-?[0-9]*\.?[0-9]+))"
+  static const std::regex kRelAlt(R"(rel_alt\s*[:=]\s*)" STURGEON_SRT_NUMBER);
+  static const std::regex kAltitude(R"(\baltitude\s*[:=]?\s*\(?\s*)" STURGEON_SRT_NUMBER, std::regex::icase);
+  static const std::regex kH(R"(\bH\s+)" STURGEON_SRT_NUMBER R"(\s*m)");
+  static const std::regex kFocal(R"(focal_len\s*[:=]\s*)" STURGEON_SRT_NUMBER);
+  static const std::regex kLatitude(R"(\blatitude\s*[:=]\s*)" STURGEON_SRT_NUMBER);
+  // Some DJI firmware spells it "longtitude".
+  static const std::regex kLongitude(R"(\blongt?itude\s*[:=]\s*)" STURGEON_SRT_NUMBER);
+#undef STURGEON_SRT_NUMBER
   Telemetry t;
   std::istringstream in(text);
   std::string line;
@@ -40,13 +45,14 @@ Result<Telemetry> ParseSrt(const std::string& text, const std::string& source_na
         return Status::InvalidArgument(fmt::format("{}: GPS fix out of range (latitude {}, longitude {})", source_name,
                                                    p.latitude_deg, p.longitude_deg));
       }
-      t.position.push_back(p);
+      // Before the GPS has a fix DJI writes 0, 0: no fix, not a position.
+      if (p.latitude_deg != 0 || p.longitude_deg != 0) t.position.push_back(p);
     }
   }
   if (t.altitude_m.empty()) {
     return Status::InvalidArgument(fmt::format("{}: no altitude (rel_alt) found in telemetry", source_name));
   }
-  // Fixes are used frame by frame, so only when every block has one.
+  // Fixes are used frame by frame, so only when there is one per altitude.
   if (t.position.size() != t.altitude_m.size()) t.position.clear();
   if (t.MeanAltitude() <= 0) {
     return Status::InvalidArgument(fmt::format("{}: altitude must be positive", source_name));

@@ -23,8 +23,9 @@ struct GeoPoint {
 // Per-frame telemetry from a DJI .SRT subtitle file.
 struct Telemetry {
   std::vector<double> altitude_m;  // relative altitude, one per subtitle block
-  // The drone's position, one per altitude (subtitle block); empty when the
-  // file has no `latitude:`/`longitude:` pairs or not one for every block.
+  // The drone's position, one per altitude (subtitle block); empty unless
+  // the file has exactly as many `latitude:`/`longitude:` fixes as
+  // altitudes (a 0, 0 fix, written before the GPS has one, is no fix).
   std::vector<GeoPoint> position;
   double focal_len_mm = 0;         // 35 mm equivalent; 0 when absent
   double MeanAltitude() const;
@@ -32,13 +33,15 @@ struct Telemetry {
 
 // Parses DJI SRT text. Understands `rel_alt: X` (newer drones) and
 // `altitude: X` / `H X` blocks; `focal_len: F`; `latitude: Y` and
-// `longitude: X` on one line. InvalidArgument naming the file when no
+// `longitude: X` (or `longtitude`) on one line (the older `GPS(lon, lat,
+// alt)` form is not read). InvalidArgument naming the file when no
 // altitude is found, or a latitude or longitude is out of range.
 Result<Telemetry> ParseSrt(const std::string& text, const std::string& source_name);
 Result<Telemetry> ReadSrtFile(const std::string& path);
 
-// Distance over the ground between two nearby fixes, metres (equirectangular:
-// under a millimetre off over a pond's few hundred metres).
+// Distance over the ground between two nearby fixes, metres (equirectangular
+// on a sphere: within 0.5% of the ellipsoid's over a farm's few hundred
+// metres).
 double GroundDistanceM(const GeoPoint& a, const GeoPoint& b);
 
 double HfovFromFocalLength(double focal_len_mm_35);  // degrees

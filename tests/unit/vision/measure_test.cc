@@ -43,6 +43,20 @@ TEST(Measure, ParsesGpsFixesAndTheDistanceBetweenThem) {
   // East: a degree of longitude is shorter by cos(latitude).
   EXPECT_NEAR(GroundDistanceM({60, 10}, {60, 10.0001}), 5.566, 0.001);
 
+  // "longtitude" (some DJI firmware) is read; a 0, 0 fix (no GPS fix yet)
+  // is none, and then the fixes are not one per block and are dropped.
+  auto misspelt = ParseSrt("1\n00:00:00,000 --> 00:00:00,033\n[latitude: 29.1] [longtitude: 119.6] [rel_alt: 30.0]\n",
+                           "m.srt");
+  ASSERT_TRUE(misspelt.ok()) << misspelt.status().ToString();
+  ASSERT_EQ(misspelt->position.size(), 1u);
+  EXPECT_DOUBLE_EQ(misspelt->position[0].longitude_deg, 119.6);
+  auto no_fix = ParseSrt(
+      "1\n00:00:00,000 --> 00:00:00,033\n[latitude: 0.000000] [longitude: 0.000000] [rel_alt: 30.0]\n\n"
+      "2\n00:00:00,033 --> 00:00:00,066\n[latitude: 29.1] [longitude: 119.6] [rel_alt: 30.0]\n",
+      "z.srt");
+  ASSERT_TRUE(no_fix.ok()) << no_fix.status().ToString();
+  EXPECT_TRUE(no_fix->position.empty());
+
   auto bad = ParseSrt("1\n00:00:00,000 --> 00:00:00,033\n[latitude: 95.0] [longitude: 10.0] [rel_alt: 30.0]\n", "f.srt");
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("f.srt"), std::string::npos);
@@ -52,6 +66,9 @@ TEST(Measure, SrtWithoutAltitudeIsAnError) {
   auto t = ParseSrt("1\n00:00:00,000 --> 00:00:00,033\nhello\n", "t.srt");
   EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(t.status().message().find("t.srt"), std::string::npos);
+  // A key with no digits after it is no number (std::stod used to throw).
+  auto dot = ParseSrt("1\n00:00:00,000 --> 00:00:00,033\n[rel_alt: .] [focal_len: .]\n", "d.srt");
+  EXPECT_EQ(dot.status().code(), StatusCode::kInvalidArgument);
 }
 
 // Twenty frames of one 97 cm fish: fifteen bent or with faint ends
