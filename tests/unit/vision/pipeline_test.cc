@@ -160,16 +160,22 @@ struct SimCase {
   double max_relative_error;
 };
 
+// Renders a scenario into `dir` (video.mp4, telemetry.srt, gt.txt, gt.json).
+Result<sim::SimSummary> RenderScenario(const fs::path& dir, const std::string& scenario, int frames, int width,
+                                       int height) {
+  sim::SimOptions so;
+  so.scenario = scenario;
+  so.out_dir = dir.string();
+  so.frames = frames;
+  so.width = width;
+  so.height = height;
+  so.keep_frame_hashes = false;
+  return sim::RunSimulation(so);
+}
+
 void ExpectSimulatedClipCounted(const SimCase& c) {
   fs::path dir = TempDir(std::string("sim_") + c.scenario);
-  sim::SimOptions so;
-  so.scenario = c.scenario;
-  so.out_dir = dir.string();
-  so.frames = c.frames;
-  so.width = c.width;
-  so.height = c.height;
-  so.keep_frame_hashes = false;
-  auto sim = sim::RunSimulation(so);
+  auto sim = RenderScenario(dir, c.scenario, c.frames, c.width, c.height);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
   CountOptions o;
   o.video_path = (dir / "video.mp4").string();
@@ -198,14 +204,7 @@ void ExpectSimulatedClipCounted(const SimCase& c) {
 // seen as a still camera (10 px).
 TEST(CameraMotionOnSimulatedFootage, FollowsASweepOverAPondLargerThanTheView) {
   fs::path dir = TempDir("sweep_motion");
-  sim::SimOptions so;
-  so.scenario = "sweep_large_pond";
-  so.out_dir = dir.string();
-  so.frames = 40;
-  so.width = 640;
-  so.height = 360;
-  so.keep_frame_hashes = false;
-  auto sim = sim::RunSimulation(so);
+  auto sim = RenderScenario(dir, "sweep_large_pond", 40, 640, 360);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
 
   cv::VideoCapture video((dir / "video.mp4").string());
@@ -256,14 +255,7 @@ TEST(CameraMotionOnSimulatedFootage, FollowsASweepOverAPondLargerThanTheView) {
 // disagrees with it, and the count says so.
 TEST(Pipeline, ChecksTheCameraMotionAgainstTheGps) {
   fs::path dir = TempDir("gps_check");
-  sim::SimOptions so;
-  so.scenario = "sweep_large_pond";
-  so.out_dir = dir.string();
-  so.frames = 40;
-  so.width = 640;
-  so.height = 360;
-  so.keep_frame_hashes = false;
-  auto sim = sim::RunSimulation(so);
+  auto sim = RenderScenario(dir, "sweep_large_pond", 40, 640, 360);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
   CountOptions o;
   o.video_path = (dir / "video.mp4").string();
