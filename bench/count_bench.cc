@@ -21,6 +21,12 @@
 //                     fish too (under cover, another fish or deep water),
 //                     so recall counts them as misses. The timed frames/s
 //                     includes writing the detections and tracks (under 1%).
+//   cam               the camera motion followed in the footage against the
+//                     SRT's GPS track (CountReport::camera_check): ok, or
+//                     BAD when they disagree (the clip's fish were tracked
+//                     in a wrong frame of reference; the simulator's
+//                     frame-fixed caustics did that to the sweep until
+//                     round 10); - when not checked
 //   found dup false missed
 //                     the count fish by fish (vision/eval BreakDownCount):
 //                     fish with a counted track of their own, further
@@ -97,6 +103,7 @@ struct Row {
   double accuracy = 0, length_error = -1, fps = 0, decode_fps = 0;
   double detection_recall = -1, detection_precision = -1;  // -1: not measured
   std::optional<sturgeon::vision::CountBreakdown> breakdown;  // empty: gt.txt unreadable
+  std::optional<bool> camera_agrees;  // empty: no GPS check
   bool in_interval = false;
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
@@ -264,9 +271,10 @@ int main(int argc, char** argv) {
   struct NoisyRow { std::string scenario; int truth = 0, boxes = 0, points = 0; };
   std::vector<NoisyRow> noisy_rows;
   std::cout << fmt::format(
-      "{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>5} {:>4} {:>5} {:>6}\n",
+      "{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>4} {:>5} {:>4} {:>5} "
+      "{:>6}\n",
       "scenario", "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps", "dec_fps", "ratio", "det_rec",
-      "det_prec", "found", "dup", "false", "missed");
+      "det_prec", "cam", "found", "dup", "false", "missed");
   for (const std::string& name : scenarios) {
     sturgeon::sim::SimOptions so;
     so.scenario = name;
@@ -319,6 +327,7 @@ int main(int argc, char** argv) {
     r.fps = rep->processing_fps;
     r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
     r.in_interval = r.low <= r.truth && r.truth <= r.high;
+    if (rep->camera_check) r.camera_agrees = rep->camera_check->agrees;
 
     // gt.txt: the detector's score, the fish a sweep filmed, the noisy detections.
     const auto gt_rows = sturgeon::vision::ReadMotFile((root / name / "gt.txt").string());
@@ -357,13 +366,14 @@ int main(int argc, char** argv) {
       return r.breakdown ? fmt::format("{}", (*r.breakdown).*field) : std::string("-");
     };
     std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f} "
-                             "{:>7} {:>8} {:>5} {:>4} {:>5} {:>6}\n",
+                             "{:>7} {:>8} {:>4} {:>5} {:>4} {:>5} {:>6}\n",
                              r.scenario, r.truth, r.count, r.low, r.high, r.accuracy, r.in_interval ? "yes" : "no",
                              r.length_error, fmt::format("{}x{}", r.width, r.height), r.fps, r.decode_fps,
                              r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0,
                              r.detection_recall < 0 ? std::string("-") : fmt::format("{:.3f}", r.detection_recall),
                              r.detection_precision < 0 ? std::string("-")
                                                        : fmt::format("{:.3f}", r.detection_precision),
+                             !r.camera_agrees ? "-" : *r.camera_agrees ? "ok" : "BAD",
                              breakdown_field(&sturgeon::vision::CountBreakdown::found),
                              breakdown_field(&sturgeon::vision::CountBreakdown::duplicates),
                              breakdown_field(&sturgeon::vision::CountBreakdown::false_tracks),
@@ -432,6 +442,13 @@ int main(int argc, char** argv) {
                            rows[worst_i].accuracy);
   std::cout << fmt::format("interval holds the truth in {}/{} scenarios (target >= 90%)\n", in, rows.size());
   if (len_n > 0) std::cout << fmt::format("mean |length error| {:.3f} (target <= 0.05)\n", len_err / len_n);
+  for (const Row& r : rows) {
+    if (r.camera_agrees && !*r.camera_agrees) {
+      std::cout << fmt::format("{}: the camera motion disagrees with the GPS; its count was made in a wrong frame of "
+                               "reference\n",
+                               r.scenario);
+    }
+  }
   {
     // The pooled count fish by fish: how much of it is right by cancellation.
     sturgeon::vision::CountBreakdown sum;
