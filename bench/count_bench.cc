@@ -343,9 +343,13 @@ int main(int argc, char** argv) {
     }
     std::ifstream gt_in(root / name / "gt.json");
     nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
+    // The fish in view over the frames counted: the truth of footage that
+    // does not cover the whole pool (a sweep), and of the noisy detections.
+    const std::set<int> in_view =
+        gt_rows.ok() ? sturgeon::vision::FishInView(*gt_rows, rep->frames) : std::set<int>();
     std::set<int> filmed;
     if (!gt.is_discarded() && gt.value("coverage", "whole_pool") != "whole_pool") {
-      if (gt_rows.ok()) filmed = sturgeon::vision::FishInView(*gt_rows, rep->frames);
+      filmed = in_view;
       if (!filmed.empty()) {
         r.truth = static_cast<int>(filmed.size());
         r.accuracy = 1.0 - std::abs(r.count - r.truth) / static_cast<double>(std::max(1, r.truth));
@@ -399,7 +403,7 @@ int main(int argc, char** argv) {
         std::cerr << name << ": " << gt_rows.status().ToString() << "\n";
         return 1;
       }
-      nr.truth = static_cast<int>(sturgeon::vision::FishInView(*gt_rows, rep->frames).size());
+      nr.truth = static_cast<int>(in_view.size());
       for (float point_px : {0.0f, 4.0f}) {
         const fs::path det = root / name / (point_px > 0 ? "noisy_points.txt" : "noisy_boxes.txt");
         auto written = sturgeon::vision::WriteMotFile(
@@ -452,17 +456,17 @@ int main(int argc, char** argv) {
   {
     // The pooled count fish by fish: how much of it is right by cancellation.
     sturgeon::vision::CountBreakdown sum;
-    int broken_down = 0, truth_broken_down = 0;
+    int broken_down = 0;
     for (const Row& r : rows) {
       if (!r.breakdown) continue;
       sum.found += r.breakdown->found;
       sum.duplicates += r.breakdown->duplicates;
       sum.false_tracks += r.breakdown->false_tracks;
       sum.missed += r.breakdown->missed;
-      truth_broken_down += r.breakdown->found + r.breakdown->missed;
       ++broken_down;
     }
     const int counted = sum.found + sum.duplicates + sum.false_tracks;
+    const int truth_broken_down = sum.found + sum.missed;
     if (broken_down > 0 && counted > 0 && truth_broken_down > 0) {
       std::cout << fmt::format(
           "fish by fish over {} scenarios: {} found, {} duplicate and {} false tracks, {} missed; {:.3f} of the "

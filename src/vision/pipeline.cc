@@ -251,8 +251,9 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         const cv::Point2f moved = motion.ToWorld(centre) - centre;  // first-frame pixels
         CameraMotionCheck here{f, GroundDistanceM(telemetry->position.front(), telemetry->position[f - 1]),
                                std::hypot(moved.x, moved.y) * gsd_at(1), true};
-        here.agrees = CameraMotionExcessM(here) <= 0;
-        if (!camera_check || CameraMotionExcessM(here) > CameraMotionExcessM(*camera_check)) camera_check = here;
+        const double excess = CameraMotionExcessM(here);
+        here.agrees = excess <= 0;
+        if (!camera_check || excess > CameraMotionExcessM(*camera_check)) camera_check = here;
       }
       if (opt.on_frame) opt.on_frame(f, frames_total);
     }

@@ -57,7 +57,8 @@ struct CountOptions {
 // image-based camera motion moved the world point under the image centre
 // (world pixels are the first frame's, so x the first frame's GSD). Only
 // when the SRT has a fix per block, about one block per frame the video
-// declares (DJI files with a block a second are not checked), and a GSD. They agree at a frame when they differ by at most
+// declares (DJI files with a block a second are not checked), and a GSD.
+// They agree at a frame when they differ by at most
 // max(kCameraCheckToleranceM, kCameraCheckShare x the larger); the report
 // keeps the frame where they disagree most (CameraMotionExcessM largest),
 // so `agrees` holds for the whole clip. When they do not agree, the fish

@@ -19,15 +19,14 @@ double Telemetry::MeanAltitude() const {
 Result<Telemetry> ParseSrt(const std::string& text, const std::string& source_name) {
   // A number has at least one digit ("rel_alt: ." is no altitude, not a
   // std::stod exception).
-#define STURGEON_SRT_NUMBER R"((-?[0-9]*\.?[0-9]+))"
-  static const std::regex kRelAlt(R"(rel_alt\s*[:=]\s*)" STURGEON_SRT_NUMBER);
-  static const std::regex kAltitude(R"(\baltitude\s*[:=]?\s*\(?\s*)" STURGEON_SRT_NUMBER, std::regex::icase);
-  static const std::regex kH(R"(\bH\s+)" STURGEON_SRT_NUMBER R"(\s*m)");
-  static const std::regex kFocal(R"(focal_len\s*[:=]\s*)" STURGEON_SRT_NUMBER);
-  static const std::regex kLatitude(R"(\blatitude\s*[:=]\s*)" STURGEON_SRT_NUMBER);
+  static const std::string kNumber = R"((-?[0-9]*\.?[0-9]+))";
+  static const std::regex kRelAlt(R"(rel_alt\s*[:=]\s*)" + kNumber);
+  static const std::regex kAltitude(R"(\baltitude\s*[:=]?\s*\(?\s*)" + kNumber, std::regex::icase);
+  static const std::regex kH(R"(\bH\s+)" + kNumber + R"(\s*m)");
+  static const std::regex kFocal(R"(focal_len\s*[:=]\s*)" + kNumber);
+  static const std::regex kLatitude(R"(\blatitude\s*[:=]\s*)" + kNumber);
   // Some DJI firmware spells it "longtitude".
-  static const std::regex kLongitude(R"(\blongt?itude\s*[:=]\s*)" STURGEON_SRT_NUMBER);
-#undef STURGEON_SRT_NUMBER
+  static const std::regex kLongitude(R"(\blongt?itude\s*[:=]\s*)" + kNumber);
   Telemetry t;
   std::istringstream in(text);
   std::string line;

@@ -173,14 +173,19 @@ Result<sim::SimSummary> RenderScenario(const fs::path& dir, const std::string& s
   return sim::RunSimulation(so);
 }
 
+// Counts a rendered clip in `dir` from its video and the telemetry `srt`.
+Result<CountReport> CountRendered(const fs::path& dir, const std::string& srt = "telemetry.srt") {
+  CountOptions o;
+  o.video_path = (dir / "video.mp4").string();
+  o.srt_path = (dir / srt).string();
+  return RunCount(o);
+}
+
 void ExpectSimulatedClipCounted(const SimCase& c) {
   fs::path dir = TempDir(std::string("sim_") + c.scenario);
   auto sim = RenderScenario(dir, c.scenario, c.frames, c.width, c.height);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
-  CountOptions o;
-  o.video_path = (dir / "video.mp4").string();
-  o.srt_path = (dir / "telemetry.srt").string();
-  auto r = RunCount(o);
+  auto r = CountRendered(dir);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const int truth = sim->true_count;
   EXPECT_NEAR(r->result.count, truth, c.max_relative_error * truth) << c.scenario;
@@ -257,10 +262,7 @@ TEST(Pipeline, ChecksTheCameraMotionAgainstTheGps) {
   fs::path dir = TempDir("gps_check");
   auto sim = RenderScenario(dir, "sweep_large_pond", 40, 640, 360);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
-  CountOptions o;
-  o.video_path = (dir / "video.mp4").string();
-  o.srt_path = (dir / "telemetry.srt").string();
-  auto r = RunCount(o);
+  auto r = CountRendered(dir);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE(r->camera_check.has_value());
   EXPECT_TRUE(r->camera_check->agrees) << r->camera_check->gps_travel_m << " m by GPS, "
@@ -268,7 +270,7 @@ TEST(Pipeline, ChecksTheCameraMotionAgainstTheGps) {
   EXPECT_EQ(ReportToJson(*r)["camera_check"]["agrees"], true);
 
   // Every fix moved to the first one: the GPS says the drone hovered.
-  std::ifstream in(o.srt_path);
+  std::ifstream in(dir / "telemetry.srt");
   const std::string srt((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::regex fix(R"(\[latitude: [0-9.]+\] \[longitude: [0-9.]+\])");
   std::smatch first;
@@ -277,8 +279,7 @@ TEST(Pipeline, ChecksTheCameraMotionAgainstTheGps) {
     std::ofstream out(dir / "hovering.srt");
     out << std::regex_replace(srt, fix, first.str());
   }
-  o.srt_path = (dir / "hovering.srt").string();
-  auto hovering = RunCount(o);
+  auto hovering = CountRendered(dir, "hovering.srt");
   ASSERT_TRUE(hovering.ok()) << hovering.status().ToString();
   ASSERT_TRUE(hovering->camera_check.has_value());
   EXPECT_LT(hovering->camera_check->gps_travel_m, 0.01);
