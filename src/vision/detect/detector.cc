@@ -406,10 +406,9 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       cv::resize(mask, mask_work_, work_.size(), 0, 0, cv::INTER_NEAREST);
       cv::compare(mask_work_, 0, mask_work_, cv::CMP_NE);
       mask_inside_count_ = cv::countNonZero(mask_work_);
-      cv::cvtColor(mask_work_, mask_work3_, cv::COLOR_GRAY2BGR);
     }
     if (mask_inside_count_ < static_cast<int64_t>(mask_work_.total())) {
-      PaintOutside(lit, mask_work3_, mask_inside_count_, source_);
+      PaintOutside(lit, mask_work_, mask_inside_count_, source_);
       source = source_;
       masked = true;
     }
@@ -431,10 +430,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::resize(small_, background_, work_.size(), 0, 0, cv::INTER_LINEAR);
 
   // 2. Contrast in noise units, either polarity, strongest channel.
-  cv::absdiff(source, background_, absdiff_);
-  cv::split(absdiff_, channels_);
-  cv::max(channels_[0], channels_[1], diff_);
-  cv::max(diff_, channels_[2], diff_);
+  MaxChannelDistance(source, background_, diff_);
   // The noise level is a property of the footage, not of one frame: the
   // per-frame MAD is a whole grey level (a median of 2 or 3 is a 50% swing
   // of the threshold from one frame to the next on clean footage), so it is

@@ -154,10 +154,9 @@ class Detector {
   // size it started with (the start-size scan's evidence).
   int supporting_blobs_ = 0;
   int64_t mask_inside_count_ = 0;  // pool pixels of `mask_work_`
-  cv::Mat work_, mask_seen_, mask_work_, mask_work3_, background_, small_, diff_, absdiff_, grey_, saturated_, binary_, labels_,
+  cv::Mat work_, mask_seen_, mask_work_, background_, small_, diff_, grey_, saturated_, binary_, labels_,
       source_, bg_grey_, dark_, bin_dark_, labels2_, opened_,
       lit_grey_, halved_, blackhat_, bright_limit_;
-  cv::Mat channels_[3];  // the contrast's channels, kept between frames (no new 2 MB buffers a frame)
 };
 
 }  // namespace sturgeon::vision

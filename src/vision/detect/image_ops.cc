@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <opencv2/core/hal/intrin.hpp>
+
 namespace sturgeon::vision {
 
 bool SameImage(const cv::Mat& a, const cv::Mat& b) {
@@ -14,25 +16,95 @@ bool SameImage(const cv::Mat& a, const cv::Mat& b) {
   return true;
 }
 
-void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside3, int64_t inside_count, cv::Mat& out) {
-  CV_Assert(bgr.type() == CV_8UC3 && inside3.type() == CV_8UC3 && bgr.size() == inside3.size());
-  cv::bitwise_and(bgr, inside3, out);
-  const cv::Scalar sum = cv::sum(out);  // exact: integer sums far below 2^53
+void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside, int64_t inside_count, cv::Mat& out) {
+  CV_Assert(bgr.type() == CV_8UC3 && inside.type() == CV_8UC1 && bgr.size() == inside.size());
+  CV_Assert(bgr.data != out.data);
+  // Pass 1: the channel sums inside, exact (16-bit lanes are emptied into
+  // 64-bit totals before they can overflow).
+  uint64_t sum[3] = {0, 0, 0};
+  for (int r = 0; r < bgr.rows; ++r) {
+    const uint8_t* p = bgr.ptr<uint8_t>(r);
+    const uint8_t* m = inside.ptr<uint8_t>(r);
+    int x = 0;
+#if CV_SIMD128
+    constexpr int kBlocksPerFlush = 128;  // 2 x 255 a block per 16-bit lane: 128 blocks < 65536
+    while (x + 16 <= bgr.cols) {
+      cv::v_uint16x8 acc[3] = {cv::v_setzero_u16(), cv::v_setzero_u16(), cv::v_setzero_u16()};
+      for (int block = 0; block < kBlocksPerFlush && x + 16 <= bgr.cols; ++block, x += 16) {
+        cv::v_uint8x16 c[3];
+        cv::v_load_deinterleave(p + 3 * x, c[0], c[1], c[2]);
+        const cv::v_uint8x16 mask = cv::v_load(m + x);
+        for (int k = 0; k < 3; ++k) {
+          cv::v_uint16x8 lo, hi;
+          cv::v_expand(c[k] & mask, lo, hi);
+          acc[k] += lo + hi;
+        }
+      }
+      for (int k = 0; k < 3; ++k) {
+        cv::v_uint32x4 lo, hi;
+        cv::v_expand(acc[k], lo, hi);
+        sum[k] += cv::v_reduce_sum(lo + hi);
+      }
+    }
+#endif
+    for (; x < bgr.cols; ++x) {
+      if (m[x]) {
+        for (int k = 0; k < 3; ++k) sum[k] += p[3 * x + k];
+      }
+    }
+  }
   uint8_t water[3] = {0, 0, 0};
   for (int k = 0; k < 3; ++k) {
     // As cv::mean computes it (sum times the reciprocal, not sum / count):
     // the two differ in the last bit, which decides a mean of exactly n.5.
-    water[k] = inside_count > 0 ? cv::saturate_cast<uint8_t>(sum[k] * (1.0 / static_cast<double>(inside_count))) : 0;
+    water[k] = inside_count > 0
+                   ? cv::saturate_cast<uint8_t>(static_cast<double>(sum[k]) * (1.0 / static_cast<double>(inside_count)))
+                   : 0;
   }
-  // One byte-wise pass the compiler vectorises: inside pixels keep their
-  // bytes (already in `out`), outside ones get the water colour.
-  std::vector<uint8_t> water_row(3 * static_cast<size_t>(bgr.cols));
-  for (size_t i = 0; i < water_row.size(); ++i) water_row[i] = water[i % 3];
-  const int row_bytes = 3 * bgr.cols;
-  for (int r = 0; r < out.rows; ++r) {
+  // Pass 2: inside pixels keep their colour, outside ones get the water's.
+  out.create(bgr.size(), CV_8UC3);
+  for (int r = 0; r < bgr.rows; ++r) {
+    const uint8_t* p = bgr.ptr<uint8_t>(r);
+    const uint8_t* m = inside.ptr<uint8_t>(r);
     uint8_t* o = out.ptr<uint8_t>(r);
-    const uint8_t* m = inside3.ptr<uint8_t>(r);
-    for (int i = 0; i < row_bytes; ++i) o[i] |= water_row[i] & static_cast<uint8_t>(~m[i]);
+    int x = 0;
+#if CV_SIMD128
+    const cv::v_uint8x16 w0 = cv::v_setall_u8(water[0]), w1 = cv::v_setall_u8(water[1]), w2 = cv::v_setall_u8(water[2]);
+    for (; x + 16 <= bgr.cols; x += 16) {
+      cv::v_uint8x16 c0, c1, c2;
+      cv::v_load_deinterleave(p + 3 * x, c0, c1, c2);
+      const cv::v_uint8x16 mask = cv::v_load(m + x);
+      cv::v_store_interleave(o + 3 * x, cv::v_select(mask, c0, w0), cv::v_select(mask, c1, w1),
+                             cv::v_select(mask, c2, w2));
+    }
+#endif
+    for (; x < bgr.cols; ++x) {
+      for (int k = 0; k < 3; ++k) o[3 * x + k] = m[x] ? p[3 * x + k] : water[k];
+    }
+  }
+}
+
+void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out) {
+  CV_Assert(a.type() == CV_8UC3 && b.type() == CV_8UC3 && a.size() == b.size());
+  out.create(a.size(), CV_8UC1);
+  for (int r = 0; r < a.rows; ++r) {
+    const uint8_t* pa = a.ptr<uint8_t>(r);
+    const uint8_t* pb = b.ptr<uint8_t>(r);
+    uint8_t* po = out.ptr<uint8_t>(r);
+    int x = 0;
+#if CV_SIMD128
+    for (; x + 16 <= a.cols; x += 16) {
+      cv::v_uint8x16 a0, a1, a2, b0, b1, b2;
+      cv::v_load_deinterleave(pa + 3 * x, a0, a1, a2);
+      cv::v_load_deinterleave(pb + 3 * x, b0, b1, b2);
+      cv::v_store(po + x, cv::v_max(cv::v_max(cv::v_absdiff(a0, b0), cv::v_absdiff(a1, b1)), cv::v_absdiff(a2, b2)));
+    }
+#endif
+    for (; x < a.cols; ++x) {
+      int d = 0;
+      for (int k = 0; k < 3; ++k) d = std::max(d, std::abs(pa[3 * x + k] - pb[3 * x + k]));
+      po[x] = static_cast<uint8_t>(d);
+    }
   }
 }
 

@@ -73,10 +73,8 @@ TEST(PaintOutside, GivesTheMaskedMeanAndSetTo) {
     rng.fill(bgr, cv::RNG::UNIFORM, 0, 256);
     cv::Mat inside(size, CV_8UC1, cv::Scalar(0));
     cv::circle(inside, {size.width / 2, size.height / 2}, size.height / 2 - 3, cv::Scalar(255), cv::FILLED);
-    cv::Mat inside3;
-    cv::cvtColor(inside, inside3, cv::COLOR_GRAY2BGR);
     cv::Mat painted;
-    PaintOutside(bgr, inside3, cv::countNonZero(inside), painted);
+    PaintOutside(bgr, inside, cv::countNonZero(inside), painted);
     const cv::Mat expected = PaintWithOpenCv(bgr, inside);
     EXPECT_EQ(cv::norm(painted, expected, cv::NORM_INF), 0) << size;
     // The outside really was painted one colour, unlike the random frame.
@@ -97,20 +95,32 @@ TEST(PaintOutside, RoundsAMeanOfExactlyHalfAsCvMeanDoes) {
   }
   ASSERT_EQ(cv::countNonZero(inside), 182);
   ASSERT_EQ(cv::sum(bgr)[0], 18291);
-  cv::Mat inside3;
-  cv::cvtColor(inside, inside3, cv::COLOR_GRAY2BGR);
   cv::Mat painted;
-  PaintOutside(bgr, inside3, 182, painted);
+  PaintOutside(bgr, inside, 182, painted);
   const cv::Mat expected = PaintWithOpenCv(bgr, inside);
   EXPECT_EQ(expected.at<cv::Vec3b>(0, 19)[0], 101) << "cv::mean's rounding";
   EXPECT_EQ(cv::norm(painted, expected, cv::NORM_INF), 0);
 }
 
+// Rows longer than the 16-bit partial sums can hold (4100 pixels of 255:
+// over a million a channel) are summed exactly.
+TEST(PaintOutside, SumsLongBrightRowsExactly) {
+  cv::Mat bgr(3, 4100, CV_8UC3, cv::Scalar(255, 254, 253));
+  bgr.at<cv::Vec3b>(1, 4099) = cv::Vec3b(0, 0, 0);
+  cv::Mat inside(bgr.size(), CV_8UC1, cv::Scalar(255));
+  inside(cv::Rect(0, 0, 17, 3)).setTo(0);
+  cv::Mat painted;
+  PaintOutside(bgr, inside, cv::countNonZero(inside), painted);
+  const cv::Mat expected = PaintWithOpenCv(bgr, inside);
+  EXPECT_EQ(cv::norm(painted, expected, cv::NORM_INF), 0);
+  EXPECT_EQ(painted.at<cv::Vec3b>(0, 0), cv::Vec3b(255, 254, 253)) << "the mean rounds back up";
+}
+
 TEST(PaintOutside, NothingInsidePaintsBlackAsCvMeanDoes) {
   cv::Mat bgr(12, 20, CV_8UC3, cv::Scalar(40, 90, 200));
-  const cv::Mat inside3(bgr.size(), CV_8UC3, cv::Scalar(0, 0, 0));
+  const cv::Mat inside(bgr.size(), CV_8UC1, cv::Scalar(0));
   cv::Mat painted;
-  PaintOutside(bgr, inside3, 0, painted);
+  PaintOutside(bgr, inside, 0, painted);
   EXPECT_EQ(cv::countNonZero(painted.reshape(1)), 0);
 }
 
@@ -126,6 +136,32 @@ TEST(SameImage, ComparesSizeTypeAndPixels) {
   // A view into a larger image (rows not contiguous) compares by pixels.
   cv::Mat big(10, 20, CV_8UC1, cv::Scalar(3));
   EXPECT_TRUE(SameImage(a, big(cv::Rect(2, 2, 9, 5))));
+}
+
+cv::Mat RandomImage(cv::Size size, int type, uint64_t seed) {
+  cv::RNG rng(seed);
+  cv::Mat image(size, type);
+  rng.fill(image, cv::RNG::UNIFORM, 0, 256);
+  return image;
+}
+
+// Widths on and off the 16-pixel vector step; a view into a larger image
+// (rows not contiguous).
+std::vector<cv::Size> TestSizes() { return {cv::Size(64, 40), cv::Size(131, 77), cv::Size(7, 3)}; }
+
+TEST(MaxChannelDistance, GivesAbsdiffSplitAndMax) {
+  for (cv::Size size : TestSizes()) {
+    const cv::Mat a = RandomImage(size, CV_8UC3, 1), big = RandomImage(size + cv::Size(9, 4), CV_8UC3, 2);
+    const cv::Mat b = big(cv::Rect(cv::Point(5, 2), size));
+    cv::Mat absdiff, channels[3], expected;
+    cv::absdiff(a, b, absdiff);
+    cv::split(absdiff, channels);
+    cv::max(channels[0], channels[1], expected);
+    cv::max(expected, channels[2], expected);
+    cv::Mat out;
+    MaxChannelDistance(a, b, out);
+    EXPECT_EQ(cv::norm(out, expected, cv::NORM_INF), 0) << size;
+  }
 }
 
 }  // namespace
