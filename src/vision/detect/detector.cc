@@ -670,7 +670,6 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     return mask.at<uint8_t>(my, mx) != 0;
   };
   auto to_full = [&](float x, float y, float w, float h) { return cv::Rect2f(x / sx, y / sy, w / sx, h / sy); };
-  const float end_level = 2.0f * sigma;  // the body's ends must stand out of the noise
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
     float score = std::clamp(0.5f * b.max_contrast / threshold_of(b), 0.0f, 1.0f);
@@ -678,12 +677,12 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     // Body ends: the faint snout and tail fall below the blob threshold, and
     // a slim fish's tapering head and tail (1-2 px wide at the working
     // scale) do not survive the 3x3 opening; follow the axis out while the
-    // contrast stays above a fraction of the body's (and well above the
-    // noise).
-    auto followed_length = [&](const Blob& blob) {
+    // contrast stays above a fraction of the body's and at least
+    // `noise_sigmas` noise levels.
+    auto followed_length = [&](const Blob& blob, float noise_sigmas) {
       if (typical <= 0) return blob.length;
       const cv::Point2f dir(std::cos(blob.theta), std::sin(blob.theta));
-      const float level = std::max(params_.end_contrast_fraction * blob.mean_contrast, end_level);
+      const float level = std::max(params_.end_contrast_fraction * blob.mean_contrast, noise_sigmas * sigma);
       const float max_ext = 0.3f * std::max(typical, blob.length);
       return blob.length + Extension(diff_, blob.centre + blob.u_hi * dir, dir, max_ext, level) +
              Extension(diff_, blob.centre + blob.u_lo * dir, -dir, max_ext, level);
@@ -692,7 +691,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // Too short for a fish, unless it is the middle of one whose ends the
       // opening cut off.
       if (b.length < params_.min_length_factor * typical &&
-          (!fish_like(b) || followed_length(b) < params_.min_length_factor * typical)) {
+          (!fish_like(b) || followed_length(b, params_.piece_end_sigmas) < params_.min_length_factor * typical)) {
         continue;
       }
       if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
@@ -734,7 +733,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     if (k <= 1) {
       if (!fish_like(b)) continue;
       if (!in_mask(b.centre)) continue;
-      const float length = followed_length(b);
+      const float length = followed_length(b, params_.length_end_sigmas);
       out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
                                       static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
                               score, length / sx});

@@ -44,9 +44,10 @@
 //    polarity most single fish have are clumps.
 // 7. Length: from each end of the blob the body is followed along its axis
 //    while the contrast stays above a fraction of the body's mean contrast
-//    (the faint snout and tail fall below the blob threshold, a slim
-//    fish's thin ends do not survive the opening); a piece shorter than
-//    half a fish is judged by that followed length.
+//    and out of the noise (the faint snout and tail fall below the blob
+//    threshold, a slim fish's thin ends do not survive the opening); a
+//    piece shorter than half a fish is judged by its length followed
+//    while the ends stand well out of the noise.
 //
 // Boxes are returned in full-resolution image pixels with the body length
 // along the major axis in `length_px` (0 for fish split off a clump). Not
@@ -79,8 +80,14 @@ struct DetectorParams {
   // (caustic lines, ropes, wave crests) are not fish.
   float min_aspect_fraction = 0.45f;
   // Body ends: the length is measured along the axis out to where the
-  // contrast falls below this fraction of the body's mean contrast.
+  // contrast falls below this fraction of the body's mean contrast, or
+  // below `length_end_sigmas` noise levels. Whether a short piece is the
+  // middle of a fish is judged by its ends followed only while they stand
+  // well out of the noise (`piece_end_sigmas`): a measured length may take
+  // in a faint tail, a decision to count a piece may not.
   float end_contrast_fraction = 0.3f;
+  float length_end_sigmas = 1.5f;
+  float piece_end_sigmas = 2.0f;
   int background_factor = 8;         // the water model is computed at 1/8 of work size
   int background_median = 5;         // median window, in background pixels
   float threshold_sigma = 4.0f;      // contrast threshold in noise units
