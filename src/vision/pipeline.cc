@@ -233,7 +233,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       if (motion_done.valid()) motion_done.get();
       if (!opt.detections_out_path.empty()) {
-        for (const Detection& d : dets) raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px});
+        for (const Detection& d : dets) raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px, d.full_length_px});
       }
       last_boxes.clear();
       for (Detection& d : dets) {
@@ -280,7 +280,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     for (const CountedFish& fish : report.result.fish) {
       std::vector<double> cm;
       for (const TrackObservation& o : fish.observations) {
-        if (o.length_px > 0) cm.push_back(o.length_px * frame_gsd[o.frame - 1] * 100.0);
+        const float length_px = o.full_length_px > 0 ? o.full_length_px : o.length_px;
+        if (length_px > 0) cm.push_back(length_px * frame_gsd[o.frame - 1] * 100.0);
       }
       lengths_cm.push_back(WholeBodyLength(std::move(cm)));
     }

@@ -16,19 +16,26 @@ struct Detection {
   cv::Rect2f box;
   float score = 1.0f;
   // Oriented body length along the major axis in pixels, when the detector
-  // measured it; 0 when unknown (e.g. detections read from a file).
+  // measured it; 0 when unknown (e.g. detections read from a file). The
+  // counter reads it as shape evidence: the body's ends are followed only
+  // while they stand well out of the noise.
   float length_px = 0.0f;
+  // The body length for size estimates: the ends followed as far as they
+  // stand out at all (a faint tail included). 0: as `length_px`.
+  float full_length_px = 0.0f;
 };
 
 // One row of a MOTChallenge file: a detection (id = -1), a ground-truth box
-// (score = visibility) or a track box. `length_px` is Sturgeon's 11th
-// column, the detector's measured body length (0 = not measured).
+// (score = visibility) or a track box. `length_px` and `full_length_px`
+// are Sturgeon's 11th and 12th columns, the detector's body lengths (see
+// Detection; 0 = not measured).
 struct MotRecord {
   int frame = 0;  // 1-based
   int id = -1;
   cv::Rect2f box;
   float score = 1.0f;
   float length_px = 0.0f;
+  float full_length_px = 0.0f;
 };
 
 // A track's life. kNew: tentative, not yet confirmed by enough hits.
@@ -41,7 +48,8 @@ struct TrackObservation {
   int frame = 0;
   cv::Rect2f box;
   float score = 1.0f;
-  float length_px = 0.0f;
+  float length_px = 0.0f;       // as Detection
+  float full_length_px = 0.0f;  // as Detection
 };
 
 // A track as reported by the tracker after each frame.

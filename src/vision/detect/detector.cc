@@ -399,8 +399,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::Mat source = lit;
   bool masked = false;
   if (!mask.empty()) {
-    // The pool changes every few frames at most: its working-scale masks
-    // are made again only when it does.
+    // The pool changes every few frames at most: its working-scale mask is
+    // made again only when it does.
     if (mask_work_.size() != work_.size() || !SameImage(mask, mask_seen_)) {
       mask.copyTo(mask_seen_);
       cv::resize(mask, mask_work_, work_.size(), 0, 0, cv::INTER_NEAREST);
@@ -691,7 +691,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // Too short for a fish, unless it is the middle of one whose ends the
       // opening cut off.
       if (b.length < params_.min_length_factor * typical &&
-          (!fish_like(b) || followed_length(b, params_.piece_end_sigmas) < params_.min_length_factor * typical)) {
+          (!fish_like(b) || followed_length(b, params_.end_sigmas) < params_.min_length_factor * typical)) {
         continue;
       }
       if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
@@ -733,10 +733,10 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     if (k <= 1) {
       if (!fish_like(b)) continue;
       if (!in_mask(b.centre)) continue;
-      const float length = followed_length(b, params_.length_end_sigmas);
       out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
                                       static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
-                              score, length / sx});
+                              score, followed_length(b, params_.end_sigmas) / sx,
+                              followed_length(b, params_.full_end_sigmas) / sx});
       continue;
     }
     std::vector<cv::Point2f> pts;

@@ -45,13 +45,15 @@
 // 7. Length: from each end of the blob the body is followed along its axis
 //    while the contrast stays above a fraction of the body's mean contrast
 //    and out of the noise (the faint snout and tail fall below the blob
-//    threshold, a slim fish's thin ends do not survive the opening); a
-//    piece shorter than half a fish is judged by its length followed
-//    while the ends stand well out of the noise.
+//    threshold, a slim fish's thin ends do not survive the opening): to
+//    where they stand well out of the noise for `length_px` (the
+//    counter's shape evidence; a piece shorter than half a fish is judged
+//    by it too), and as far as they stand out for `full_length_px` (sizes).
 //
 // Boxes are returned in full-resolution image pixels with the body length
-// along the major axis in `length_px` (0 for fish split off a clump). Not
-// thread-safe (keeps the running fish size between frames).
+// along the major axis in `length_px` and `full_length_px` (step 7; 0 for
+// fish split off a clump). Not thread-safe (keeps the running fish size
+// between frames).
 #pragma once
 
 #include <cstdint>
@@ -81,13 +83,13 @@ struct DetectorParams {
   float min_aspect_fraction = 0.45f;
   // Body ends: the length is measured along the axis out to where the
   // contrast falls below this fraction of the body's mean contrast, or
-  // below `length_end_sigmas` noise levels. Whether a short piece is the
-  // middle of a fish is judged by its ends followed only while they stand
-  // well out of the noise (`piece_end_sigmas`): a measured length may take
-  // in a faint tail, a decision to count a piece may not.
+  // below a number of noise levels: `end_sigmas` for the length the
+  // counter reads as shape evidence and a short piece is judged by (the
+  // ends well out of the noise), `full_end_sigmas` for the full length
+  // sizes are estimated from (a faint tail included).
   float end_contrast_fraction = 0.3f;
-  float length_end_sigmas = 1.5f;
-  float piece_end_sigmas = 2.0f;
+  float end_sigmas = 2.0f;
+  float full_end_sigmas = 1.5f;
   int background_factor = 8;         // the water model is computed at 1/8 of work size
   int background_median = 5;         // median window, in background pixels
   float threshold_sigma = 4.0f;      // contrast threshold in noise units

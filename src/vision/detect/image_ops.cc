@@ -1,6 +1,7 @@
 #include "vision/detect/image_ops.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include <opencv2/core/hal/intrin.hpp>
@@ -18,7 +19,7 @@ bool SameImage(const cv::Mat& a, const cv::Mat& b) {
 
 void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside, int64_t inside_count, cv::Mat& out) {
   CV_Assert(bgr.type() == CV_8UC3 && inside.type() == CV_8UC1 && bgr.size() == inside.size());
-  CV_Assert(bgr.data != out.data);
+  CV_Assert(&out != &bgr && &out != &inside);
   // Pass 1: the channel sums inside, exact (16-bit lanes are emptied into
   // 64-bit totals before they can overflow).
   uint64_t sum[3] = {0, 0, 0};
@@ -63,13 +64,15 @@ void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside, int64_t inside_coun
   }
   // Pass 2: inside pixels keep their colour, outside ones get the water's.
   out.create(bgr.size(), CV_8UC3);
+#if CV_SIMD128
+  const cv::v_uint8x16 w0 = cv::v_setall_u8(water[0]), w1 = cv::v_setall_u8(water[1]), w2 = cv::v_setall_u8(water[2]);
+#endif
   for (int r = 0; r < bgr.rows; ++r) {
     const uint8_t* p = bgr.ptr<uint8_t>(r);
     const uint8_t* m = inside.ptr<uint8_t>(r);
     uint8_t* o = out.ptr<uint8_t>(r);
     int x = 0;
 #if CV_SIMD128
-    const cv::v_uint8x16 w0 = cv::v_setall_u8(water[0]), w1 = cv::v_setall_u8(water[1]), w2 = cv::v_setall_u8(water[2]);
     for (; x + 16 <= bgr.cols; x += 16) {
       cv::v_uint8x16 c0, c1, c2;
       cv::v_load_deinterleave(p + 3 * x, c0, c1, c2);
@@ -85,7 +88,7 @@ void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside, int64_t inside_coun
 }
 
 void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out) {
-  CV_Assert(a.type() == CV_8UC3 && b.type() == CV_8UC3 && a.size() == b.size());
+  CV_Assert(a.type() == CV_8UC3 && b.type() == CV_8UC3 && a.size() == b.size() && &out != &a && &out != &b);
   out.create(a.size(), CV_8UC1);
   for (int r = 0; r < a.rows; ++r) {
     const uint8_t* pa = a.ptr<uint8_t>(r);

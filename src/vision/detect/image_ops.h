@@ -14,18 +14,20 @@ namespace sturgeon::vision {
 // Whether two images have the same size, type and pixels.
 bool SameImage(const cv::Mat& a, const cv::Mat& b);
 
-// Writes into `out` (not `bgr`) the CV_8UC3 image `bgr` with every pixel
-// outside the pool painted the mean colour of the pixels inside.
-// Preconditions: `inside` is the pool as a CV_8UC1 image of exactly 0
-// (outside) and 255 (inside), and `inside_count` is its number of inside
-// pixels; with none inside the colour is black. Equal to cv::mean(bgr,
-// mask) followed by a masked setTo outside (8 of 70 ms a 1080p frame); two
-// passes, integer sums.
+// Writes into `out` the CV_8UC3 image `bgr` with every pixel outside the
+// pool painted the mean colour of the pixels inside. Preconditions:
+// `inside` is the pool as a CV_8UC1 image of exactly 0 (outside) and 255
+// (inside) (other values give unspecified colours), `inside_count` is its
+// number of inside pixels (with none inside the colour is black), and
+// `out` shares no memory with `bgr` or `inside`. Equal to cv::mean(bgr,
+// mask) followed by a masked setTo outside, which cost 8 of 70 ms a 1080p
+// frame; here two passes, with integer sums.
 void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside, int64_t inside_count, cv::Mat& out);
 
 // The strongest channel's distance between two CV_8UC3 images of one size:
-// out(p) = max over channels of |a(p) - b(p)|, CV_8UC1. Equal to
-// cv::absdiff, cv::split and two cv::max (six passes over the image).
+// out(p) = max over channels of |a(p) - b(p)|, CV_8UC1; `out` shares no
+// memory with `a` or `b`. Equal to cv::absdiff, cv::split and two cv::max
+// (six passes over the image).
 void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out);
 
 // A connected component's pixel count, bounding box (inclusive) and

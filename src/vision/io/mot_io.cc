@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -13,7 +14,8 @@ namespace {
 
 constexpr int kMinFields = 6;
 constexpr const char* kFieldNames[] = {"frame", "id", "left", "top", "width", "height", "conf"};
-constexpr int kLengthField = 10;  // 0-based index of Sturgeon's body length field
+constexpr int kLengthField = 10;      // 0-based index of Sturgeon's body length field
+constexpr int kFullLengthField = 11;  // and of its full body length field
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -74,13 +76,16 @@ Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::stri
     r.box = cv::Rect2f(static_cast<float>(v[2]), static_cast<float>(v[3]), static_cast<float>(v[4]),
                        static_cast<float>(v[5]));
     r.score = v[6] < 0 ? 1.0f : static_cast<float>(v[6]);
-    if (static_cast<int>(fields.size()) > kLengthField) {
+    for (const auto& [index, name, length_px] :
+         {std::tuple{kLengthField, "'length' (11th)", &r.length_px},
+          std::tuple{kFullLengthField, "'full_length' (12th)", &r.full_length_px}}) {
+      if (static_cast<int>(fields.size()) <= index) break;
       double length = 0;
-      if (!ParseDouble(fields[kLengthField], &length)) {
-        return Status::InvalidArgument(fmt::format("{}: field 'length' (11th) is not a number: '{}'", where(),
-                                                   Trim(fields[kLengthField])));
+      if (!ParseDouble(fields[index], &length)) {
+        return Status::InvalidArgument(
+            fmt::format("{}: field {} is not a number: '{}'", where(), name, Trim(fields[index])));
       }
-      r.length_px = length > 0 ? static_cast<float>(length) : 0.0f;
+      *length_px = length > 0 ? static_cast<float>(length) : 0.0f;
     }
     records.push_back(r);
   }
@@ -97,7 +102,7 @@ Result<std::vector<MotRecord>> ReadMotFile(const std::string& path) {
 
 std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records) {
   std::map<int, std::vector<Detection>> frames;
-  for (const MotRecord& r : records) frames[r.frame].push_back(Detection{r.box, r.score, r.length_px});
+  for (const MotRecord& r : records) frames[r.frame].push_back(Detection{r.box, r.score, r.length_px, r.full_length_px});
   return frames;
 }
 
@@ -106,7 +111,9 @@ std::string FormatMot(const std::vector<MotRecord>& records) {
   for (const MotRecord& r : records) {
     out += fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.3f},-1,-1,-1", r.frame, r.id, r.box.x, r.box.y,
                        r.box.width, r.box.height, r.score);
-    out += r.length_px > 0 ? fmt::format(",{:.2f}\n", r.length_px) : std::string("\n");
+    if (r.length_px > 0 || r.full_length_px > 0) out += fmt::format(",{:.2f}", r.length_px);
+    if (r.full_length_px > 0) out += fmt::format(",{:.2f}", r.full_length_px);
+    out += '\n';
   }
   return out;
 }

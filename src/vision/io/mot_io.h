@@ -6,10 +6,13 @@
 // confidence. Blank lines and lines starting with '#' are skipped.
 //
 // Sturgeon's extension: an 11th field `length` holds the detector's
-// measured body length in pixels (written by `count --write-detections`
-// when measured), so a replay without the video runs the counter's body
-// length rules as the original run did. Readers of plain MOTChallenge
-// ignore it; files without it read as "not measured".
+// measured body length in pixels, the counter's shape evidence, and a 12th
+// `full_length` the length for size estimates (Detection says how they
+// differ); `count --write-detections` writes them when measured, so a
+// replay without the video runs the counter's body length rules and the
+// size estimate as the original run did. Readers of plain MOTChallenge
+// ignore them; files without them read as "not measured" (a file with
+// only the 11th uses it for sizes too).
 //
 // Errors: a missing file is NotFound; a malformed line is InvalidArgument
 // whose message names `path:line` and the offending field.
@@ -35,7 +38,8 @@ Result<std::vector<MotRecord>> ReadMotFile(const std::string& path);
 std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records);
 
 // Writes records as MOTChallenge lines (`conf` = score, x,y,z = -1; the
-// 11th field only for records with a measured length).
+// 11th field only for records with a measured length, the 12th only with
+// a full length).
 Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& records);
 
 // Formats records as MOTChallenge text.

@@ -60,7 +60,7 @@ void Tracker::Correct(State& s, const Detection& d, int frame) {
   s.misses = 0;
   s.last_frame = frame;
   s.score_sum += d.score;
-  s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px});
+  s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px, d.full_length_px});
   if (s.state == TrackState::kNew && s.hits >= params_.min_hits) {
     s.state = TrackState::kTracked;
     s.tracklet.confirmed = true;
@@ -121,7 +121,7 @@ Tracker::State Tracker::Start(const Detection& d, int frame) {
   s.last_frame = frame;
   s.score_sum = d.score;
   s.tracklet.id = s.id;
-  s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px});
+  s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px, d.full_length_px});
   if (params_.min_hits <= 1) {
     s.state = TrackState::kTracked;
     s.tracklet.confirmed = true;

@@ -57,6 +57,32 @@ TEST(Detector, FindsIsolatedFishAndLearnsTheirSize) {
   for (const Detection& det : dets) EXPECT_NEAR(det.length_px, 90, 20);
 }
 
+// Two lengths (round 11): `length_px`, the counter's shape evidence, has
+// its ends followed only while `end_sigmas` noise levels out; the size
+// estimate's `full_length_px` as far as `full_end_sigmas`. With the shape
+// length's floor out of reach it is the blob alone, and the full length
+// still takes in the ends; with equal floors the two agree.
+TEST(Detector, TheFullLengthFollowsTheEndsOnItsOwnNoiseFloor) {
+  const cv::Mat frame = Frame(Grid(90), {800, 520}, 1);
+  DetectorParams strict;
+  strict.end_contrast_fraction = 0;  // the noise floors alone decide
+  strict.end_sigmas = 1000;          // the ends are never followed for length_px
+  Detector d(strict);
+  auto dets = d.Detect(frame);
+  ASSERT_EQ(dets.size(), 8u);
+  int followed = 0;  // a blob may already reach a fish's ends
+  for (const Detection& det : dets) {
+    EXPECT_GE(det.full_length_px, det.length_px);
+    followed += det.full_length_px > det.length_px;
+    EXPECT_NEAR(det.full_length_px, 90, 20);
+  }
+  EXPECT_GE(followed, 6) << "the full length follows the ends";
+  DetectorParams same;
+  same.full_end_sigmas = same.end_sigmas;
+  Detector e(same);
+  for (const Detection& det : e.Detect(frame)) EXPECT_FLOAT_EQ(det.full_length_px, det.length_px);
+}
+
 TEST(Detector, TwoCrossingFishAreTwo) {
   const std::vector<Fish> pair = {{cv::Point2f(400, 440), 90, 20}, {cv::Point2f(405, 440), 90, 110}};
   Detector d;

@@ -21,6 +21,13 @@ cv::Mat RandomSet(cv::Size size, uint64_t seed) {
   return set;
 }
 
+cv::Mat RandomImage(cv::Size size, int type, uint64_t seed) {
+  cv::RNG rng(seed);
+  cv::Mat image(size, type);
+  rng.fill(image, cv::RNG::UNIFORM, 0, 256);
+  return image;
+}
+
 TEST(MeasureComponents, GivesConnectedComponentsWithStatsFigures) {
   // Widths that are and are not multiples of the eight-byte scan.
   for (cv::Size size : {cv::Size(64, 48), cv::Size(203, 97), cv::Size(9, 5)}) {
@@ -102,18 +109,49 @@ TEST(PaintOutside, RoundsAMeanOfExactlyHalfAsCvMeanDoes) {
   EXPECT_EQ(cv::norm(painted, expected, cv::NORM_INF), 0);
 }
 
-// Rows longer than the 16-bit partial sums can hold (4100 pixels of 255:
-// over a million a channel) are summed exactly.
+// Rows longer than the 16-bit partial sums can hold (4160 pixels near
+// 255: over a million a channel) are summed exactly. The true mean of
+// channel 0 lies just above a rounding step (254.5 + 1/4158), so losing
+// as little as 2 in the sum (16-bit lanes emptied a block late) rounds it
+// the other way.
 TEST(PaintOutside, SumsLongBrightRowsExactly) {
-  cv::Mat bgr(3, 4100, CV_8UC3, cv::Scalar(255, 254, 253));
-  bgr.at<cv::Vec3b>(1, 4099) = cv::Vec3b(0, 0, 0);
+  cv::Mat bgr(1, 16 * 260, CV_8UC3, cv::Scalar(0, 254, 253));
+  for (int x = 0; x < bgr.cols; ++x) bgr.at<cv::Vec3b>(0, x)[0] = x % 2 ? 254 : 255;
   cv::Mat inside(bgr.size(), CV_8UC1, cv::Scalar(255));
-  inside(cv::Rect(0, 0, 17, 3)).setTo(0);
+  inside.at<uint8_t>(0, 16 * 130) = 0;      // a 254 and a 255 left out
+  inside.at<uint8_t>(0, 16 * 130 + 1) = 0;
+  bgr.at<cv::Vec3b>(0, 16 * 200 + 1)[0] = 255;  // one 254 raised
+  const cv::Mat expected = PaintWithOpenCv(bgr, inside);
+  ASSERT_EQ(expected.at<cv::Vec3b>(0, 16 * 130)[0], 255) << "the mean rounds up";
   cv::Mat painted;
   PaintOutside(bgr, inside, cv::countNonZero(inside), painted);
-  const cv::Mat expected = PaintWithOpenCv(bgr, inside);
   EXPECT_EQ(cv::norm(painted, expected, cv::NORM_INF), 0);
-  EXPECT_EQ(painted.at<cv::Vec3b>(0, 0), cv::Vec3b(255, 254, 253)) << "the mean rounds back up";
+}
+
+// Each channel its own mean, widths off the 16-pixel step with pool pixels
+// in the last columns, and views into larger images for every argument:
+// the scalar tails, the channel order and the row addressing.
+TEST(PaintOutside, HandlesTailsChannelsAndViews) {
+  for (int width : {7, 19, 35, 131}) {
+    const cv::Size size(width, 9);
+    cv::Mat big = RandomImage(size + cv::Size(6, 3), CV_8UC3, 21);
+    cv::Mat bgr = big(cv::Rect(cv::Point(4, 2), size));
+    std::vector<cv::Mat> channels;
+    cv::split(bgr, channels);
+    channels[0] /= 4;                   // means near 32,
+    channels[2] = channels[2] / 2 + 128;  // 127 and 191
+    cv::merge(channels, bgr);
+    cv::Mat big_inside(size + cv::Size(5, 2), CV_8UC1, cv::Scalar(0));
+    cv::Mat inside = big_inside(cv::Rect(cv::Point(3, 1), size));
+    for (int y = 0; y < size.height; ++y) {
+      for (int x = 0; x < size.width; ++x) inside.at<uint8_t>(y, x) = (x * 7 + y * 3) % 5 < 3 ? 255 : 0;
+    }
+    cv::Mat big_out(size + cv::Size(2, 2), CV_8UC3, cv::Scalar(9, 9, 9));
+    cv::Mat painted = big_out(cv::Rect(cv::Point(1, 1), size));
+    PaintOutside(bgr, inside, cv::countNonZero(inside), painted);
+    EXPECT_EQ(cv::norm(painted, PaintWithOpenCv(bgr, inside), cv::NORM_INF), 0) << width;
+    EXPECT_EQ(painted.data, big_out.ptr(1) + 3) << "written in place into the view";
+  }
 }
 
 TEST(PaintOutside, NothingInsidePaintsBlackAsCvMeanDoes) {
@@ -138,29 +176,24 @@ TEST(SameImage, ComparesSizeTypeAndPixels) {
   EXPECT_TRUE(SameImage(a, big(cv::Rect(2, 2, 9, 5))));
 }
 
-cv::Mat RandomImage(cv::Size size, int type, uint64_t seed) {
-  cv::RNG rng(seed);
-  cv::Mat image(size, type);
-  rng.fill(image, cv::RNG::UNIFORM, 0, 256);
-  return image;
-}
 
-// Widths on and off the 16-pixel vector step; a view into a larger image
-// (rows not contiguous).
-std::vector<cv::Size> TestSizes() { return {cv::Size(64, 40), cv::Size(131, 77), cv::Size(7, 3)}; }
-
+// Widths on and off the 16-pixel vector step, each image a view into a
+// larger one (rows not contiguous).
 TEST(MaxChannelDistance, GivesAbsdiffSplitAndMax) {
-  for (cv::Size size : TestSizes()) {
-    const cv::Mat a = RandomImage(size, CV_8UC3, 1), big = RandomImage(size + cv::Size(9, 4), CV_8UC3, 2);
-    const cv::Mat b = big(cv::Rect(cv::Point(5, 2), size));
+  for (cv::Size size : {cv::Size(64, 40), cv::Size(131, 77), cv::Size(7, 3)}) {
+    const cv::Mat big_a = RandomImage(size + cv::Size(3, 2), CV_8UC3, 1);
+    const cv::Mat big_b = RandomImage(size + cv::Size(9, 4), CV_8UC3, 2);
+    const cv::Mat a = big_a(cv::Rect(cv::Point(2, 1), size)), b = big_b(cv::Rect(cv::Point(5, 2), size));
     cv::Mat absdiff, channels[3], expected;
     cv::absdiff(a, b, absdiff);
     cv::split(absdiff, channels);
     cv::max(channels[0], channels[1], expected);
     cv::max(expected, channels[2], expected);
-    cv::Mat out;
+    cv::Mat big_out(size + cv::Size(4, 1), CV_8UC1, cv::Scalar(0));
+    cv::Mat out = big_out(cv::Rect(cv::Point(3, 1), size));
     MaxChannelDistance(a, b, out);
     EXPECT_EQ(cv::norm(out, expected, cv::NORM_INF), 0) << size;
+    EXPECT_EQ(out.data, big_out.ptr(1) + 3) << "written in place into the view";
   }
 }
 

@@ -24,6 +24,7 @@ TEST(MotIo, MalformedLinesNameFileAndLine) {
       {"1,-1,10,20,-3,40,1\n", "det.txt:1: width and height must not be negative"},
       {"1.5,-1,10,20,3,40,1\n", "det.txt:1: field 'frame'"},
       {"1,-1,10,20,3,40,1,-1,-1,-1,long\n", "det.txt:1: field 'length' (11th) is not a number: 'long'"},
+      {"1,-1,10,20,3,40,1,-1,-1,-1,30,full\n", "det.txt:1: field 'full_length' (12th) is not a number: 'full'"},
   };
   for (const Case& c : cases) {
     auto r = ParseMot(c.text, "det.txt");
@@ -62,6 +63,24 @@ TEST(MotIo, MeasuredBodyLengthRoundTripsInTheEleventhField) {
   auto frames = GroupDetectionsByFrame(*back);
   ASSERT_EQ(frames[1].size(), 2u);
   EXPECT_FLOAT_EQ(frames[1][0].length_px, 31.5f);
+}
+
+// The full body length (for sizes) travels in a 12th field; a full length
+// without a shape length keeps the 11th field's place with 0.
+TEST(MotIo, FullBodyLengthRoundTripsInTheTwelfthField) {
+  std::vector<MotRecord> rows = {{1, -1, cv::Rect2f(0, 0, 30, 10), 0.9f, 31.5f, 34.25f},
+                                 {2, -1, cv::Rect2f(50, 0, 10, 10), 0.6f, 0.0f, 12.0f}};
+  const std::string text = FormatMot(rows);
+  EXPECT_EQ(text,
+            "1,-1,0.00,0.00,30.00,10.00,0.900,-1,-1,-1,31.50,34.25\n"
+            "2,-1,50.00,0.00,10.00,10.00,0.600,-1,-1,-1,0.00,12.00\n");
+  auto back = ParseMot(text, "x");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_FLOAT_EQ((*back)[0].full_length_px, 34.25f);
+  EXPECT_FLOAT_EQ((*back)[1].length_px, 0.0f);
+  EXPECT_FLOAT_EQ((*back)[1].full_length_px, 12.0f);
+  auto frames = GroupDetectionsByFrame(*back);
+  EXPECT_FLOAT_EQ(frames[1][0].full_length_px, 34.25f);
 }
 
 }  // namespace

@@ -331,9 +331,13 @@ TEST(Pipeline, WrittenDetectionsReplayToTheSameCount) {
   ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
   EXPECT_EQ(from_file->result.count, from_video->result.count);
   EXPECT_EQ(from_file->result.tracklets, from_video->result.tracklets);
-  // The body lengths travel too (the counter's length rules see them).
+  // The body lengths travel too (the counter's length rules see them, the
+  // size estimate the full lengths).
   size_t measured = 0;
-  for (const MotRecord& r : *rows) measured += r.length_px > 0;
+  for (const MotRecord& r : *rows) {
+    measured += r.length_px > 0;
+    EXPECT_GE(r.full_length_px, r.length_px);
+  }
   EXPECT_GE(measured, rows->size() / 2);
   EXPECT_EQ(from_file->result.duplicates, from_video->result.duplicates);
   EXPECT_EQ(from_file->result.inconsistent, from_video->result.inconsistent);
