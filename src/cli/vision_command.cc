@@ -147,8 +147,8 @@ void AddVisionCommands(CLI::App& app) {
   count->add_flag("--json", count_args->json, "print one JSON object");
   count->add_option("--tracks", o.tracks_path, "write MOTChallenge tracks");
   count->add_option("--write-detections", o.detections_out_path,
-                    "write the detector's raw detections (MOTChallenge det format plus the body length in pixels as "
-                    "an 11th field; readable by --detections)");
+                    "write the detector's raw detections (MOTChallenge det format plus the body lengths in pixels as "
+                    "11th and 12th fields, shape and full; readable by --detections)");
   auto* annotate = count->add_option("--annotate", o.annotate_path, "write an annotated video (.mp4)");
   count->add_option("--snapshot", o.snapshot_path, "write an annotated PNG")->excludes(annotate);
   count->add_option("--frames", o.max_frames, "process at most this many frames");

@@ -233,7 +233,9 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       if (motion_done.valid()) motion_done.get();
       if (!opt.detections_out_path.empty()) {
-        for (const Detection& d : dets) raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px, d.full_length_px});
+        for (const Detection& d : dets) {
+          raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px, d.full_length_px});
+        }
       }
       last_boxes.clear();
       for (Detection& d : dets) {

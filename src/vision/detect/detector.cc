@@ -733,10 +733,11 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     if (k <= 1) {
       if (!fish_like(b)) continue;
       if (!in_mask(b.centre)) continue;
+      const float length = followed_length(b, params_.end_sigmas);
+      const float full_length = std::max(length, followed_length(b, params_.full_end_sigmas));
       out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
                                       static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
-                              score, followed_length(b, params_.end_sigmas) / sx,
-                              followed_length(b, params_.full_end_sigmas) / sx});
+                              score, length / sx, full_length / sx});
       continue;
     }
     std::vector<cv::Point2f> pts;

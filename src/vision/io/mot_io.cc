@@ -102,7 +102,9 @@ Result<std::vector<MotRecord>> ReadMotFile(const std::string& path) {
 
 std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records) {
   std::map<int, std::vector<Detection>> frames;
-  for (const MotRecord& r : records) frames[r.frame].push_back(Detection{r.box, r.score, r.length_px, r.full_length_px});
+  for (const MotRecord& r : records) {
+    frames[r.frame].push_back(Detection{r.box, r.score, r.length_px, r.full_length_px});
+  }
   return frames;
 }
 

@@ -9,13 +9,14 @@
 // measured body length in pixels, the counter's shape evidence, and a 12th
 // `full_length` the length for size estimates (Detection says how they
 // differ); `count --write-detections` writes them when measured, so a
-// replay without the video runs the counter's body length rules and the
-// size estimate as the original run did. Readers of plain MOTChallenge
-// ignore them; files without them read as "not measured" (a file with
-// only the 11th uses it for sizes too).
+// replay without the video runs the counter's body length rules as the
+// original run did and keeps both lengths. Readers of plain MOTChallenge
+// ignore them; files without them read as "not measured" (a record with
+// only the 11th has full length 0, which size estimates read as the 11th).
 //
 // Errors: a missing file is NotFound; a malformed line is InvalidArgument
-// whose message names `path:line` and the offending field.
+// whose message names `path:line` and the offending field (an 11th or 12th
+// field that is not a number included).
 #pragma once
 
 #include <map>
@@ -38,8 +39,8 @@ Result<std::vector<MotRecord>> ReadMotFile(const std::string& path);
 std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records);
 
 // Writes records as MOTChallenge lines (`conf` = score, x,y,z = -1; the
-// 11th field only for records with a measured length, the 12th only with
-// a full length).
+// 11th field when either length was measured, 0.00 when only the full
+// one; the 12th only with a full length).
 Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& records);
 
 // Formats records as MOTChallenge text.

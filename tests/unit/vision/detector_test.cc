@@ -80,7 +80,9 @@ TEST(Detector, TheFullLengthFollowsTheEndsOnItsOwnNoiseFloor) {
   DetectorParams same;
   same.full_end_sigmas = same.end_sigmas;
   Detector e(same);
-  for (const Detection& det : e.Detect(frame)) EXPECT_FLOAT_EQ(det.full_length_px, det.length_px);
+  const std::vector<Detection> equal = e.Detect(frame);
+  ASSERT_EQ(equal.size(), 8u);
+  for (const Detection& det : equal) EXPECT_FLOAT_EQ(det.full_length_px, det.length_px);
 }
 
 TEST(Detector, TwoCrossingFishAreTwo) {

@@ -176,7 +176,6 @@ TEST(SameImage, ComparesSizeTypeAndPixels) {
   EXPECT_TRUE(SameImage(a, big(cv::Rect(2, 2, 9, 5))));
 }
 
-
 // Widths on and off the 16-pixel vector step, each image a view into a
 // larger one (rows not contiguous).
 TEST(MaxChannelDistance, GivesAbsdiffSplitAndMax) {

@@ -331,8 +331,8 @@ TEST(Pipeline, WrittenDetectionsReplayToTheSameCount) {
   ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
   EXPECT_EQ(from_file->result.count, from_video->result.count);
   EXPECT_EQ(from_file->result.tracklets, from_video->result.tracklets);
-  // The body lengths travel too (the counter's length rules see them, the
-  // size estimate the full lengths).
+  // The body lengths travel too (the counter's length rules see them), the
+  // full length never shorter than the shape length.
   size_t measured = 0;
   for (const MotRecord& r : *rows) {
     measured += r.length_px > 0;
@@ -341,6 +341,37 @@ TEST(Pipeline, WrittenDetectionsReplayToTheSameCount) {
   EXPECT_GE(measured, rows->size() / 2);
   EXPECT_EQ(from_file->result.duplicates, from_video->result.duplicates);
   EXPECT_EQ(from_file->result.inconsistent, from_video->result.inconsistent);
+  fs::remove_all(dir);
+}
+
+// Measuring must not change the count (round 11): the full body length
+// for sizes follows the ends further than the counter's shape length, and
+// only the sizes move.
+TEST(Pipeline, TheFullLengthChangesTheSizesNotTheCount) {
+  fs::path dir = TempDir("full_length");
+  ClipSpec calm;
+  calm.frames = 30;
+  CountOptions o;
+  o.video_path = WriteClip(calm, dir);
+  o.altitude_m = 10;
+  o.hfov_deg = 73.7;
+  // The noise floors alone decide where the ends stop, and the full
+  // length's is below the shape length's 2 (1.5 and 2 pick the same grey
+  // levels on this clean footage, whose noise level is at its floor).
+  o.detector.end_contrast_fraction = 0;
+  o.detector.full_end_sigmas = 1.0f;
+  auto full = RunCount(o);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  CountOptions shape_only = o;
+  shape_only.detector.full_end_sigmas = shape_only.detector.end_sigmas;
+  auto shape = RunCount(shape_only);
+  ASSERT_TRUE(shape.ok()) << shape.status().ToString();
+  EXPECT_EQ(full->result.count, shape->result.count);
+  EXPECT_EQ(full->result.tracklets, shape->result.tracklets);
+  EXPECT_EQ(full->result.duplicates, shape->result.duplicates);
+  EXPECT_EQ(full->result.inconsistent, shape->result.inconsistent);
+  ASSERT_TRUE(full->sizes.has_value() && shape->sizes.has_value());
+  EXPECT_GT(full->sizes->mean_length_cm, shape->sizes->mean_length_cm);
   fs::remove_all(dir);
 }
 

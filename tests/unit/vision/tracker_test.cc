@@ -32,6 +32,23 @@ TEST(Tracker, SingleFrameFalsePositiveNeverBecomesATrack) {
   EXPECT_FALSE(tracklets[0].confirmed);
 }
 
+// Both body lengths reach the tracklet's observations (the counter reads
+// one, the size estimate the other).
+TEST(Tracker, KeepsBothBodyLengthsInTheObservations) {
+  Tracker tracker;
+  for (int f = 1; f <= 5; ++f) {
+    const std::vector<Detection> d = {Detection{cv::Rect2f(100.0f + 3 * f, 100, 40, 10), 0.9f, 40.0f, 44.0f}};
+    tracker.Update(f, d);
+  }
+  const std::vector<Tracklet> tracklets = tracker.Tracklets();
+  ASSERT_EQ(tracklets.size(), 1u);
+  ASSERT_EQ(tracklets[0].observations.size(), 5u);
+  for (const TrackObservation& o : tracklets[0].observations) {
+    EXPECT_FLOAT_EQ(o.length_px, 40.0f);
+    EXPECT_FLOAT_EQ(o.full_length_px, 44.0f);
+  }
+}
+
 TEST(Tracker, ConfirmsAfterMinHitsAndKeepsId) {
   Tracker tracker;
   std::vector<Track> out;
