@@ -27,6 +27,13 @@
 //                     in a wrong frame of reference; the simulator's
 //                     frame-fixed caustics did that to the sweep until
 //                     round 10); - when not checked
+//   learnt            the detector's learnt typical fish length after the
+//                     last frame (CountReport::learnt_fish_length_px) over
+//                     the true median length in pixels (gt.json's lengths
+//                     and GSD): every size-relative rule of the detector
+//                     is set from it; it has been 0.6-0.8 (fragments and
+//                     lost ends teach a short fish), and small changes
+//                     can tip it (docs/vision.md round 11)
 //   found dup false missed
 //                     the count fish by fish (vision/eval BreakDownCount):
 //                     fish with a counted track of their own, further
@@ -104,6 +111,7 @@ struct Row {
   double detection_recall = -1, detection_precision = -1;  // -1: not measured
   std::optional<sturgeon::vision::CountBreakdown> breakdown;  // empty: gt.txt unreadable
   std::optional<bool> camera_agrees;  // empty: no GPS check
+  double learnt_size = -1;            // learnt typical length / true median length (-1: not measured)
   bool in_interval = false;
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
@@ -271,10 +279,10 @@ int main(int argc, char** argv) {
   struct NoisyRow { std::string scenario; int truth = 0, boxes = 0, points = 0; };
   std::vector<NoisyRow> noisy_rows;
   std::cout << fmt::format(
-      "{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>4} {:>5} {:>4} {:>5} "
-      "{:>6}\n",
+      "{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>4} {:>7} {:>5} {:>4} "
+      "{:>5} {:>6}\n",
       "scenario", "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps", "dec_fps", "ratio", "det_rec",
-      "det_prec", "cam", "found", "dup", "false", "missed");
+      "det_prec", "cam", "learnt", "found", "dup", "false", "missed");
   for (const std::string& name : scenarios) {
     sturgeon::sim::SimOptions so;
     so.scenario = name;
@@ -366,11 +374,20 @@ int main(int argc, char** argv) {
       }
       if (n > 0) r.length_error = (rep->sizes->mean_length_cm - sum / n) / (sum / n);
     }
+    if (!gt.is_discarded() && gt.contains("fish") && gt.value("gsd_m_per_px", 0.0) > 0 &&
+        rep->learnt_fish_length_px > 0) {
+      const double gsd_m = gt["gsd_m_per_px"].get<double>();
+      std::vector<double> lengths_px;
+      for (const auto& f : gt["fish"]) lengths_px.push_back(f.value("length_cm", 0.0) / 100 / gsd_m);
+      std::nth_element(lengths_px.begin(), lengths_px.begin() + lengths_px.size() / 2, lengths_px.end());
+      const double median = lengths_px.empty() ? 0 : lengths_px[lengths_px.size() / 2];
+      if (median > 0) r.learnt_size = rep->learnt_fish_length_px / median;
+    }
     auto breakdown_field = [&](int sturgeon::vision::CountBreakdown::*field) {
       return r.breakdown ? fmt::format("{}", (*r.breakdown).*field) : std::string("-");
     };
     std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f} "
-                             "{:>7} {:>8} {:>4} {:>5} {:>4} {:>5} {:>6}\n",
+                             "{:>7} {:>8} {:>4} {:>7} {:>5} {:>4} {:>5} {:>6}\n",
                              r.scenario, r.truth, r.count, r.low, r.high, r.accuracy, r.in_interval ? "yes" : "no",
                              r.length_error, fmt::format("{}x{}", r.width, r.height), r.fps, r.decode_fps,
                              r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0,
@@ -378,6 +395,7 @@ int main(int argc, char** argv) {
                              r.detection_precision < 0 ? std::string("-")
                                                        : fmt::format("{:.3f}", r.detection_precision),
                              !r.camera_agrees ? "-" : *r.camera_agrees ? "ok" : "BAD",
+                             r.learnt_size < 0 ? std::string("-") : fmt::format("{:.2f}", r.learnt_size),
                              breakdown_field(&sturgeon::vision::CountBreakdown::found),
                              breakdown_field(&sturgeon::vision::CountBreakdown::duplicates),
                              breakdown_field(&sturgeon::vision::CountBreakdown::false_tracks),
@@ -446,6 +464,15 @@ int main(int argc, char** argv) {
                            rows[worst_i].accuracy);
   std::cout << fmt::format("interval holds the truth in {}/{} scenarios (target >= 90%)\n", in, rows.size());
   if (len_n > 0) std::cout << fmt::format("mean |length error| {:.3f} (target <= 0.05)\n", len_err / len_n);
+  double learnt_lo = 1e9, learnt_hi = -1;
+  for (const Row& r : rows) {
+    if (r.learnt_size < 0) continue;
+    learnt_lo = std::min(learnt_lo, r.learnt_size);
+    learnt_hi = std::max(learnt_hi, r.learnt_size);
+  }
+  if (learnt_hi >= 0) {
+    std::cout << fmt::format("learnt typical fish length {:.2f}-{:.2f} of the true median\n", learnt_lo, learnt_hi);
+  }
   for (const Row& r : rows) {
     if (r.camera_agrees && !*r.camera_agrees) {
       std::cout << fmt::format("{}: the camera motion disagrees with the GPS; its count was made in a wrong frame of "

@@ -266,6 +266,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.frames = f;
     report.camera_motion_compensated = motion.moved();
     report.camera_check = camera_check;
+    report.learnt_fish_length_px = detector.TypicalLengthPx();
     report.roi = opt.roi;
   }
 

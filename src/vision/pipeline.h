@@ -87,6 +87,10 @@ struct CountReport {
   std::optional<CameraMotionCheck> camera_check;
   std::optional<SizeReport> sizes;
   std::vector<cv::Point2f> roi;
+  // The detector's typical fish length after the last frame, in image
+  // pixels (0 for a detections-only run): every size-relative rule of the
+  // detector is set from it (a diagnostic; sizes come from `sizes`).
+  float learnt_fish_length_px = 0;
 };
 
 Result<CountReport> RunCount(const CountOptions& options);

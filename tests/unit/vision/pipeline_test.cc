@@ -331,6 +331,9 @@ TEST(Pipeline, WrittenDetectionsReplayToTheSameCount) {
   ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
   EXPECT_EQ(from_file->result.count, from_video->result.count);
   EXPECT_EQ(from_file->result.tracklets, from_video->result.tracklets);
+  // The detector's learnt fish size is reported from the video only.
+  EXPECT_GT(from_video->learnt_fish_length_px, 0);
+  EXPECT_EQ(from_file->learnt_fish_length_px, 0);
   // The body lengths travel too (the counter's length rules see them), the
   // full length never shorter than the shape length.
   size_t measured = 0;
