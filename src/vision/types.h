@@ -17,9 +17,8 @@ struct Detection {
   float score = 1.0f;
   // Oriented body length along the major axis in pixels, when the detector
   // measured it; 0 when unknown (a file without the 11th field, a fish
-  // split off a clump). The
-  // counter reads it as shape evidence: the body's ends are followed only
-  // while they stand well out of the noise.
+  // split off a clump). The counter reads it as shape evidence: the body's
+  // ends are followed only while they stand well out of the noise.
   float length_px = 0.0f;
   // The body length for size estimates: the ends followed as far as they
   // stand out at all (a faint tail included), never shorter than
