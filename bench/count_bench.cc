@@ -116,6 +116,14 @@ struct Row {
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
 
+// The upper median (0 for none).
+template <typename T>
+T UpperMedian(std::vector<T> v) {
+  if (v.empty()) return T{};
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
 double DecodeOnlyFps(const std::string& video) {
   auto source = sturgeon::vision::VideoSource::Open(video);
   if (!source.ok()) return 0;
@@ -147,8 +155,7 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
     y1 = std::max(y1, r.box.y + r.box.height);
     sides.push_back(std::max(r.box.width, r.box.height));
   }
-  std::nth_element(sides.begin(), sides.begin() + sides.size() / 2, sides.end());
-  const float typical_side = sides[sides.size() / 2];
+  const float typical_side = UpperMedian(std::move(sides));
   double false_due = 0;
   for (const auto& r : gt) {
     if (r.frame > frames) continue;
@@ -379,8 +386,7 @@ int main(int argc, char** argv) {
       const double gsd_m = gt["gsd_m_per_px"].get<double>();
       std::vector<double> lengths_px;
       for (const auto& f : gt["fish"]) lengths_px.push_back(f.value("length_cm", 0.0) / 100 / gsd_m);
-      std::nth_element(lengths_px.begin(), lengths_px.begin() + lengths_px.size() / 2, lengths_px.end());
-      const double median = lengths_px.empty() ? 0 : lengths_px[lengths_px.size() / 2];
+      const double median = UpperMedian(std::move(lengths_px));
       if (median > 0) r.learnt_size = rep->learnt_fish_length_px / median;
     }
     auto breakdown_field = [&](int sturgeon::vision::CountBreakdown::*field) {
