@@ -21,7 +21,11 @@ constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x thresho
 constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
 constexpr float kMadToSigma = 1.4826f;
 constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish lengths
-constexpr float kClumpMinPolarityShare = 0.5f;  // of single fish with the clump's polarity
+// The footage's fish polarity: a blob whose polarity (darker or lighter
+// than the water) fewer than this share of single fish have is of the
+// minority polarity (a clump of it is not fish; a single body of it must
+// stand out clearly).
+constexpr float kMajorityPolarityShare = 0.5f;
 constexpr float kMinBodyAspect = 0.07f;  // width / length: thinner is a rope, an edge or a line of light
 constexpr float kLineRemovalLengths = 0.07f;       // bright lines thinner than this x fish length are light, not fish
 constexpr float kDarkBodyWindowLengths = 0.3f;     // black top-hat element: wider than a body
@@ -669,6 +673,12 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     int my = std::clamp(static_cast<int>(p.y * mask.rows / work_.rows), 0, mask.rows - 1);
     return mask.at<uint8_t>(my, mx) != 0;
   };
+  // Of the polarity fewer single fish in this footage have (unknown before
+  // the first fish: none is).
+  auto minority_polarity = [&](const Blob& b) {
+    const float share = dark_share_ < 0 ? 1.0f : b.dark ? dark_share_ : 1.0f - dark_share_;
+    return share < kMajorityPolarityShare;
+  };
   auto to_full = [&](float x, float y, float w, float h) { return cv::Rect2f(x / sx, y / sy, w / sx, h / sy); };
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
@@ -724,14 +734,18 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // patch among dark fish is glare, foam, a caustic knot or the water
       // between the fish of a school (on the simulator's raceway 1515 of
       // 1739 fish split off light clumps lay on no fish).
-      const float polarity_share = dark_share_ < 0 ? 1.0f : b.dark ? dark_share_ : 1.0f - dark_share_;
-      if (polarity_share < kClumpMinPolarityShare) continue;
+      if (minority_polarity(b)) continue;
       bool compact = b.fill >= 0.5f * params_.min_solidity &&
                      b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
       if (!compact) continue;
     }
     if (k <= 1) {
       if (!fish_like(b)) continue;
+      // A body of the minority polarity (a pale blob where the fish are
+      // darker than the water) must stand out clearly: pale caustic
+      // segments, glints and the pale snout or scutes of a dark fish are
+      // of it, and rarely that clear.
+      if (minority_polarity(b) && b.max_contrast < params_.minority_contrast_factor * threshold_of(b)) continue;
       if (!in_mask(b.centre)) continue;
       const float length = followed_length(b, params_.end_sigmas);
       const float full_length = std::max(length, followed_length(b, params_.full_end_sigmas));

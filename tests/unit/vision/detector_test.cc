@@ -149,6 +149,37 @@ TEST(Detector, APalePatchAmongMostlyDarkFishIsNotAClump) {
   }
 }
 
+// Slim bodies a little paler than the water, among dark fish: by shape
+// they are fish, and with the noise added their peak contrast reaches the
+// threshold (two of the three do), but not by a quarter again. Of the
+// footage's minority polarity (pale caustic segments, glints, a dark
+// fish's pale snout) such a body is not a fish; the same bodies darker
+// than the water are. (A factor of 1 keeps two of them.)
+TEST(Detector, AFaintBodyOfTheMinorityPolarityIsNotAFish) {
+  Detector probe;
+  probe.Detect(Frame(Grid(90), {800, 520}, 11));
+  const float threshold = std::max(probe.params().min_contrast, probe.params().threshold_sigma * probe.NoiseSigma());
+  auto with_bodies = [&](float sign) {
+    cv::Mat img = Frame(Grid(90), {800, 520}, 11);
+    cv::Mat bodies = cv::Mat::zeros(img.size(), CV_8U);
+    for (int i = 0; i < 3; ++i) {
+      cv::ellipse(bodies, cv::Point2f(140.0f + 170.0f * i, 440), cv::Size2f(45, 6.5f), 10.0f * i, 0, 360,
+                  cv::Scalar(255), cv::FILLED);
+    }
+    const double offset = sign * 0.9 * threshold;
+    cv::add(img, cv::Scalar::all(offset), img, bodies);
+    return img;
+  };
+  Detector pale_among_dark;
+  EXPECT_EQ(pale_among_dark.Detect(with_bodies(+1)).size(), 8u);
+  DetectorParams any_contrast;
+  any_contrast.minority_contrast_factor = 0;
+  Detector without_the_rule(any_contrast);
+  EXPECT_EQ(without_the_rule.Detect(with_bodies(+1)).size(), 11u) << "the pale bodies are fish-shaped";
+  Detector dark_among_dark;
+  EXPECT_EQ(dark_among_dark.Detect(with_bodies(-1)).size(), 11u);
+}
+
 // Two fish touching flank to flank: one blob as long as a fish, twice as
 // wide for its length and twice the area.
 TEST(Detector, TwoFishSideBySideAreTwo) {
