@@ -88,6 +88,7 @@
 #include <opencv2/core.hpp>
 #include <unistd.h>
 
+#include "core/order_statistics.h"
 #include "sim/simulator.h"
 #include "vision/eval/metrics.h"
 #include "vision/io/mot_io.h"
@@ -115,14 +116,6 @@ struct Row {
   bool in_interval = false;
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
-
-// The upper median (0 for none).
-template <typename T>
-T UpperMedian(std::vector<T> v) {
-  if (v.empty()) return T{};
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
 
 double DecodeOnlyFps(const std::string& video) {
   auto source = sturgeon::vision::VideoSource::Open(video);
@@ -155,7 +148,7 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
     y1 = std::max(y1, r.box.y + r.box.height);
     sides.push_back(std::max(r.box.width, r.box.height));
   }
-  const float typical_side = UpperMedian(std::move(sides));
+  const float typical_side = sturgeon::UpperMedian(std::move(sides));
   double false_due = 0;
   for (const auto& r : gt) {
     if (r.frame > frames) continue;
@@ -386,7 +379,7 @@ int main(int argc, char** argv) {
       const double gsd_m = gt["gsd_m_per_px"].get<double>();
       std::vector<double> lengths_px;
       for (const auto& f : gt["fish"]) lengths_px.push_back(f.value("length_cm", 0.0) / 100 / gsd_m);
-      const double median = UpperMedian(std::move(lengths_px));
+      const double median = sturgeon::UpperMedian(std::move(lengths_px));
       if (median > 0) r.learnt_size = rep->learnt_fish_length_px / median;
     }
     auto breakdown_field = [&](int sturgeon::vision::CountBreakdown::*field) {

@@ -14,6 +14,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "core/order_statistics.h"
 #include "vision/detect/scene.h"
 #include "vision/io/mot_io.h"
 #include "vision/source/video_source.h"
@@ -100,12 +101,6 @@ Status WriteAnnotations(const CountOptions& opt, const CountReport& report,
     }
   }
   return Status::Ok();
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace
@@ -288,7 +283,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       }
       lengths_cm.push_back(WholeBodyLength(std::move(cm)));
     }
-    mean_length_px_to_m = Median(frame_gsd);
+    mean_length_px_to_m = UpperMedian(frame_gsd);
     report.sizes = SummariseSizes(lengths_cm, report.result.count, opt.length_weight, mean_length_px_to_m);
   }
 

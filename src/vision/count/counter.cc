@@ -4,17 +4,12 @@
 #include <cmath>
 #include <map>
 
+#include "core/order_statistics.h"
+
 namespace sturgeon::vision {
 namespace {
 
 cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
-
-float Percentile(std::vector<float> v, float q) {
-  if (v.empty()) return 0.0f;
-  size_t k = static_cast<size_t>(std::clamp(q, 0.0f, 1.0f) * (v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
-}
 
 // Whether tracklet i keeps a near-constant offset, under a fish length, from
 // a longer tracklet over most of its frames: a piece of the same fish.
@@ -153,10 +148,10 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
       speeds.push_back(std::hypot(d.x, d.y));
     }
   }
-  const float typical_speed = std::max(params.min_speed_px, Percentile(speeds, 0.5f));
+  const float typical_speed = std::max(params.min_speed_px, QuantileAtRank(speeds, 0.5f));
   const float max_speed =
-      std::max(params.min_speed_px, params.speed_factor * Percentile(speeds, params.speed_percentile));
-  const float base_gate = std::max(params.min_base_gate_px, params.base_gate_size_factor * Percentile(sizes, 0.5f));
+      std::max(params.min_speed_px, params.speed_factor * QuantileAtRank(speeds, std::clamp(params.speed_percentile, 0.0f, 1.0f)));
+  const float base_gate = std::max(params.min_base_gate_px, params.base_gate_size_factor * QuantileAtRank(sizes, 0.5f));
   result.max_speed_px = max_speed;
 
   std::vector<float> lengths;
@@ -165,7 +160,7 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
       if (o.length_px > 0) lengths.push_back(o.length_px);
     }
   }
-  const float fish_length = Percentile(lengths, 0.5f);
+  const float fish_length = QuantileAtRank(lengths, 0.5f);
 
   // Duplicates: a tracklet that, in most of its frames, sits on top of a
   // longer tracklet seen in the same frame is the same fish detected twice
@@ -176,7 +171,7 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   // clump is arbitrary.
   {
     const CentresByFrame at = IndexCentres(n, [&](int i) -> const auto& { return ts[i]->observations; });
-    const float fish_size = std::max(params.min_base_gate_px * 0.5f, Percentile(sizes, 0.5f));
+    const float fish_size = std::max(params.min_base_gate_px * 0.5f, QuantileAtRank(sizes, 0.5f));
     const float near_body = params.duplicate_distance_factor * fish_size;
     const float near_piece = params.piece_duplicate_distance_factor * fish_size;
     std::vector<const Tracklet*> kept;
@@ -296,8 +291,8 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
         continue;
       }
       if (static_cast<int>(ls.size()) >= params.spread_min_observations) {
-        const float med = Percentile(ls, 0.5f);
-        if (Percentile(ls, 0.75f) - Percentile(ls, 0.25f) > params.max_length_spread * med) {
+        const float med = QuantileAtRank(ls, 0.5f);
+        if (QuantileAtRank(ls, 0.75f) - QuantileAtRank(ls, 0.25f) > params.max_length_spread * med) {
           ++result.inconsistent;
           up_mean += p;
           up_var += p * (1 - p);

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <utility>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/order_statistics.h"
 #include "vision/detect/image_ops.h"
 
 namespace sturgeon::vision {
@@ -623,15 +625,10 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     const float share = static_cast<float>(dark_samples) / samples.size();
     dark_share_ = dark_share_ < 0 || replace_size_ ? share : kSizeMemory * dark_share_ + (1 - kSizeMemory) * share;
   }
-  auto quantile = [](std::vector<float>& v, float q) {
-    size_t k = static_cast<size_t>(q * (v.size() - 1));
-    std::nth_element(v.begin(), v.begin() + k, v.end());
-    return v[k];
-  };
   if (!samples.empty() && params_.expected_length_px <= 0) {
     std::vector<float> all_lengths;
     for (const Sample& x : samples) all_lengths.push_back(x.length);
-    const float l = quantile(all_lengths, kSizeQuantile);
+    const float l = QuantileAtRank(std::move(all_lengths), kSizeQuantile);
     std::vector<float> areas, boundaries, aspects;
     for (const Sample& x : samples) {
       if (std::abs(x.length - l) <= 0.2f * l) {
@@ -640,7 +637,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
         aspects.push_back(x.aspect);
       }
     }
-    float a = quantile(areas, 0.5f), bd = quantile(boundaries, 0.5f), asp = quantile(aspects, 0.5f);
+    const float a = QuantileAtRank(std::move(areas), 0.5f), bd = QuantileAtRank(std::move(boundaries), 0.5f),
+                asp = QuantileAtRank(std::move(aspects), 0.5f);
     if (typical_length_work_ <= 0 || replace_size_) {
       typical_length_work_ = l;
       typical_area_work_ = a;

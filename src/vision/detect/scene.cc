@@ -7,6 +7,8 @@
 #include <opencv2/video/tracking.hpp>
 #include <opencv2/calib3d.hpp>
 
+#include "core/order_statistics.h"
+
 namespace sturgeon::vision {
 namespace {
 
@@ -107,8 +109,7 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
   }
   cv::Vec3i water;
   for (int c = 0; c < 3; ++c) {
-    std::nth_element(ch[c].begin(), ch[c].begin() + ch[c].size() / 2, ch[c].end());
-    water[c] = ch[c][ch[c].size() / 2];
+    water[c] = UpperMedian(std::move(ch[c]));
   }
   // Seeds: a grid over the central window, keeping points of the water's
   // colour; each floods its own region (ropes may split the water).
@@ -127,8 +128,8 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
     for (int y = centre.y; y < centre.y + centre.height; ++y) {
       for (int x = centre.x; x < centre.x + centre.width; ++x) inside.push_back(mag.at<float>(y, x));
     }
-    std::nth_element(inside.begin(), inside.begin() + inside.size() * 9 / 10, inside.end());
-    const float barrier = std::max(kMinBarrierGradient, kBarrierFactor * inside[inside.size() * 9 / 10]);
+    const std::size_t rank = inside.size() * 9 / 10;
+    const float barrier = std::max(kMinBarrierGradient, kBarrierFactor * ElementAtRank(std::move(inside), rank));
     cv::Mat wall;
     cv::compare(mag, barrier, wall, cv::CMP_GT);
     // Close the small gaps a soft stretch of shore leaves in the edge.

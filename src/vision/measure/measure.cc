@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/order_statistics.h"
+
 namespace sturgeon::vision {
 
 double Telemetry::MeanAltitude() const {
@@ -86,8 +88,7 @@ double LengthWeight::WeightG(double length_cm) const { return a * std::pow(lengt
 double WholeBodyLength(std::vector<double> v) {
   if (v.empty()) return 0;
   const size_t k = (9 * (v.size() - 1) + 5) / 10;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
+  return ElementAtRank(std::move(v), k);
 }
 
 SizeReport SummariseSizes(const std::vector<double>& lengths_cm, int counted_fish, const LengthWeight& lw,

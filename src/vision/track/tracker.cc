@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/order_statistics.h"
 #include "vision/track/assignment.h"
 
 namespace sturgeon::vision {
@@ -215,9 +216,7 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
 
   // The position noise of this footage and detector, for the next gates.
   if (prediction_errors_.size() >= static_cast<size_t>(params_.noise_min_samples)) {
-    std::vector<float> e = prediction_errors_;
-    std::nth_element(e.begin(), e.begin() + e.size() / 2, e.end());
-    const float median = e[e.size() / 2];
+    const float median = UpperMedian(prediction_errors_);
     // Not capped: where fish move unpredictably in the image (detections
     // from a moving camera without motion compensation) the errors are
     // large, and a 60-px cap broke the tracks of a sweep (noisy ground
