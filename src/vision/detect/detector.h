@@ -35,10 +35,13 @@
 // 5. Shape: a fish is an elongated, solid, unsaturated blob, no thinner for
 //    its length than ~7% and than ~half the typical fish's width/length.
 //    The typical fish (length, area, outline, width/length) is learnt from
-//    the footage (upper quantile of fish-like blobs), and so is the
-//    polarity most fish have: a body of the other polarity (a pale blob
-//    where the fish are darker than the water: caustic segments, glints,
-//    a dark fish's pale snout) must stand out 1.25 thresholds.
+//    the footage (upper quantile of fish-like blobs), and so is the share
+//    of confident fish-like blobs darker than the water (a running mean):
+//    a single body of the polarity under half of them have (a pale blob
+//    where the fish are dark: caustic segments, glints, a dark fish's pale
+//    snout) is a fish only when its peak contrast reaches
+//    `minority_contrast_factor` x its polarity's threshold (none is of
+//    the minority before the first confident fish).
 // 6. Clumps: a blob that is not one fish (longer than 1.6 fish, as long
 //    as one but much wider with twice the area: fish side by side, or an
 //    X with the outline of two: fish crossing) holds
@@ -101,9 +104,10 @@ struct DetectorParams {
   float min_solidity = 0.55f;
   float max_length_factor = 2.6f;    // longer than this x typical, and thin: a rope
   float min_length_factor = 0.5f;    // shorter than this x typical: debris or a piece
-  // A single body of the polarity fewer fish in the footage have (a pale
-  // blob where most fish are darker than the water, or the reverse) is a
-  // fish only when its peak contrast reaches this x the threshold.
+  // A single body of the polarity under half of the footage's confident
+  // fish-like blobs have (a pale blob where most are darker than the
+  // water, or the reverse) is a fish only when its peak contrast reaches
+  // this x its polarity's threshold (for dark bodies the top-hat's).
   float minority_contrast_factor = 1.25f;
   float expected_length_px = 0;      // full-res pixels; 0 = learn from the footage
   int min_area_work_px = 12;

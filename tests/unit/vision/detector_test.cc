@@ -151,16 +151,23 @@ TEST(Detector, APalePatchAmongMostlyDarkFishIsNotAClump) {
 
 // Slim bodies a little paler than the water, among dark fish: by shape
 // they are fish, and with the noise added their peak contrast reaches the
-// threshold (two of the three do), but not by a quarter again. Of the
-// footage's minority polarity (pale caustic segments, glints, a dark
-// fish's pale snout) such a body is not a fish; the same bodies darker
-// than the water are. (A factor of 1 keeps two of them.)
+// threshold, but not by a quarter again. Of the footage's minority
+// polarity (pale caustic segments, glints, a dark fish's pale snout) such
+// a body is not a fish. The same bodies darker than the water among dark
+// fish are, and so are the pale ones among pale fish: the rule is about
+// the footage's polarity, not about pale bodies.
 TEST(Detector, AFaintBodyOfTheMinorityPolarityIsNotAFish) {
   Detector probe;
   probe.Detect(Frame(Grid(90), {800, 520}, 11));
   const float threshold = std::max(probe.params().min_contrast, probe.params().threshold_sigma * probe.NoiseSigma());
-  auto with_bodies = [&](float sign) {
+  auto with_bodies = [&](float sign, bool pale_fish = false) {
     cv::Mat img = Frame(Grid(90), {800, 520}, 11);
+    if (pale_fish) {
+      // The grid's dark fish painted as pale as they were dark.
+      cv::Mat dark_fish;
+      cv::inRange(img, cv::Scalar(0, 0, 0), cv::Scalar(80, 80, 80), dark_fish);
+      cv::add(img, cv::Scalar(150, 150, 150), img, dark_fish);
+    }
     cv::Mat bodies = cv::Mat::zeros(img.size(), CV_8U);
     for (int i = 0; i < 3; ++i) {
       cv::ellipse(bodies, cv::Point2f(140.0f + 170.0f * i, 440), cv::Size2f(45, 6.5f), 10.0f * i, 0, 360,
@@ -178,6 +185,8 @@ TEST(Detector, AFaintBodyOfTheMinorityPolarityIsNotAFish) {
   EXPECT_EQ(without_the_rule.Detect(with_bodies(+1)).size(), 11u) << "the pale bodies are fish-shaped";
   Detector dark_among_dark;
   EXPECT_EQ(dark_among_dark.Detect(with_bodies(-1)).size(), 11u);
+  Detector pale_among_pale;
+  EXPECT_EQ(pale_among_pale.Detect(with_bodies(+1, true)).size(), 11u);
 }
 
 // Two fish touching flank to flank: one blob as long as a fish, twice as
