@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <iterator>
+#include <utility>
 #include <vector>
 
 namespace sturgeon {
@@ -30,7 +30,9 @@ T ElementAtRank(std::vector<T> values, std::size_t k) {
 template <typename T, typename Q>
 T QuantileAtRank(std::vector<T> values, Q q) {
   if (values.empty()) return T{};
-  const auto k = static_cast<std::size_t>(q * static_cast<Q>(values.size() - 1));
+  // Rounded to Q before the floor, also where the FPU keeps extra precision.
+  const Q product = q * static_cast<Q>(values.size() - 1);
+  const auto k = static_cast<std::size_t>(product);
   return ElementAtRank(std::move(values), k);
 }
 

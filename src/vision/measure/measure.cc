@@ -6,6 +6,7 @@
 #include <numeric>
 #include <regex>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 

@@ -25,7 +25,7 @@ TEST(OrderStatistics, MediansOfEvenAndOddSamples) {
   EXPECT_EQ(QuantileAtRank(odd, 0.5), 3);
   EXPECT_EQ(UpperMedian(std::vector<double>{}), 0);
   EXPECT_EQ(QuantileAtRank(std::vector<float>{}, 0.75f), 0);
-  EXPECT_EQ(UpperMedian(std::vector<uint8_t>{7, 200, 3}), 7);
+  EXPECT_EQ(UpperMedian(std::vector<std::uint8_t>{7, 200, 3}), 7);
 }
 
 TEST(OrderStatistics, QuantileEndsAndRankFloor) {
