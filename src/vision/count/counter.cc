@@ -150,7 +150,8 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   }
   const float typical_speed = std::max(params.min_speed_px, QuantileAtRank(speeds, 0.5f));
   const float max_speed =
-      std::max(params.min_speed_px, params.speed_factor * QuantileAtRank(speeds, std::clamp(params.speed_percentile, 0.0f, 1.0f)));
+      std::max(params.min_speed_px,
+               params.speed_factor * QuantileAtRank(speeds, std::clamp(params.speed_percentile, 0.0f, 1.0f)));
   const float base_gate = std::max(params.min_base_gate_px, params.base_gate_size_factor * QuantileAtRank(sizes, 0.5f));
   result.max_speed_px = max_speed;
 
