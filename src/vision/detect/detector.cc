@@ -695,11 +695,18 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       return blob.length + Extension(diff_, blob.centre + blob.u_hi * dir, dir, max_ext, level) +
              Extension(diff_, blob.centre + blob.u_lo * dir, -dir, max_ext, level);
     };
+    // The shape length (ends followed to `end_sigmas`), measured once: a
+    // short blob is judged by it and a single fish reports it.
+    float shape_length = -1;
+    auto shape_length_of = [&] {
+      if (shape_length < 0) shape_length = followed_length(b, params_.end_sigmas);
+      return shape_length;
+    };
     if (typical > 0) {
       // Too short for a fish, unless it is the middle of one whose ends the
       // opening cut off.
       if (b.length < params_.min_length_factor * typical &&
-          (!fish_like(b) || followed_length(b, params_.end_sigmas) < params_.min_length_factor * typical)) {
+          (!fish_like(b) || shape_length_of() < params_.min_length_factor * typical)) {
         continue;
       }
       if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
@@ -745,7 +752,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // of it, and rarely that clear.
       if (minority_polarity(b) && b.max_contrast < params_.minority_contrast_factor * threshold_of(b)) continue;
       if (!in_mask(b.centre)) continue;
-      const float length = followed_length(b, params_.end_sigmas);
+      const float length = shape_length_of();
       const float full_length = std::max(length, followed_length(b, params_.full_end_sigmas));
       out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
                                       static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
