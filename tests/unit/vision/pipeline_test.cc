@@ -33,6 +33,12 @@ struct ClipSpec {
   float drift_px = 0;  // camera drift per frame
   bool glare = true;
   unsigned seed = 3;
+  // Dark fish-shaped things lying on the concrete outside the pool (hoses,
+  // a dropped net's floats): not fish of this pool.
+  int things_outside = 0;
+  // On the first frame the concrete has the water's colour (a flash of
+  // light on the rim), so a look at the pool there floods the whole frame.
+  bool rim_like_water_first = false;
 };
 
 fs::path TempDir(const std::string& name) {
@@ -64,13 +70,30 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
     fish.push_back({pool_c.x + rad * std::cos(a), pool_c.y + rad * std::sin(a), u(rng) * 6.283f,
                     i < s.resting ? 0.0f : 1.0f + u(rng)});
   }
+  // Things outside: between the pool's rim and the frame's edge, on the
+  // concrete (the world's corners, which every view of the drift shows).
+  for (int i = 0; i < s.things_outside; ++i) {
+    const int corner = i % 4;
+    const cv::Point2f at(margin + (corner % 2 == 0 ? 0.09f : 0.91f) * s.width,
+                         margin + (corner < 2 ? 0.12f : 0.88f) * s.height + (i / 4) * fish_len * 0.5f);
+    cv::ellipse(world, at, cv::Size2f(fish_len / 2, fish_len / 11), 20.0f + 35.0f * i, 0, 360, cv::Scalar(35, 40, 40),
+                cv::FILLED, cv::LINE_AA);
+  }
+  cv::Mat world_rim_like_water;
+  if (s.rim_like_water_first) {
+    world_rim_like_water = world.clone();
+    const cv::Vec3b water = world.at<cv::Vec3b>(pool_c.y + pool_r - 3, pool_c.x);
+    cv::Mat concrete;
+    cv::inRange(world, cv::Scalar(150, 150, 150), cv::Scalar(150, 150, 150), concrete);
+    world_rim_like_water.setTo(cv::Scalar(water[0], water[1], water[2]), concrete);
+  }
   std::string path = (dir / "clip.mp4").string();
   cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 30, cv::Size(s.width, s.height));
   EXPECT_TRUE(w.isOpened());
   std::normal_distribution<float> noise(0, 3);
   cv::Mat noise_img(s.height, s.width, CV_8UC3);
   for (int f = 0; f < s.frames; ++f) {
-    cv::Mat canvas = world.clone();
+    cv::Mat canvas = (f == 0 && s.rim_like_water_first ? world_rim_like_water : world).clone();
     for (Fish& fi : fish) {
       fi.h += 0.02f;
       float nx = fi.x + fi.v * std::cos(fi.h), ny = fi.y + fi.v * std::sin(fi.h);
@@ -130,6 +153,20 @@ TEST(Pipeline, CountsFishInADriftingGeneratedClipIncludingRestingOnes) {
   drift.drift_px = 0.8f;
   drift.seed = 5;
   ExpectGeneratedClipCounted("drift", drift);
+}
+
+// Things lying outside the pool are not counted, even when the first
+// frame's look at the pool fails: the concrete has the water's colour
+// there, so the look floods the whole frame. That look used to be the mask
+// for frames 1-5, and the four things outside were counted as fish seen in
+// exactly those five frames (12 of 8); the looks on frames 6 and 11, taken
+// before frame 1 is detected, now overrule it (9 of 8: the calm clip's
+// count, whose fish these are; the crossing below).
+TEST(Pipeline, ThingsOutsideThePoolAreNotCountedWhenTheFirstLookFails) {
+  ClipSpec spec;
+  spec.things_outside = 4;
+  spec.rim_like_water_first = true;
+  ExpectGeneratedClipCounted("first_look", spec, 1);
 }
 
 // Counted 9 of 8 until the working frame was reduced by 2x2 halving and
