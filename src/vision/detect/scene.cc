@@ -31,6 +31,12 @@ constexpr float kMinBarrierGradient = 12.0f;  // Sobel magnitude on the 240-px t
 constexpr int kBarrierClosePx = 3;         // edges are thickened by this to close gaps
 constexpr int kChannelCutPx = 9;           // thumbnail px: narrower channels out of the water are cut
 constexpr double kMinCentralShare = 0.05;  // a part of the pool holds this much of the central window
+constexpr int kWallRidgePx = 9;             // thumbnail px: bright strips up to about this wide are walls
+constexpr int kMinWallRidge = 8;            // grey levels above the strip's surroundings
+constexpr double kWallMinLengthShare = 0.5;  // of the thumbnail's width: a wall runs this far straight
+constexpr double kWallMinVotesShare = 0.4;   // ridge pixels on the line, of the thumbnail's width
+constexpr int kWallMaxGapPx = 3;
+constexpr int kWallLineThicknessPx = 3;
 
 }  // namespace
 
@@ -88,6 +94,43 @@ cv::Point2f CameraMotion::ToImage(cv::Point2f p) const {
 
 namespace {
 
+// Walls between neighbouring pools of one colour (raceways side by side,
+// a walkway between tanks) are bright strips, no steeper at their edges
+// than a sunlit caustic network: the edge barrier lets the flood over them
+// into the next pool (the simulator's raceway_current: every look took the
+// whole frame on every look of one seed). What sets them apart is that
+// they are long and straight. Draws into `wall` (CV_8U, the size of the
+// CV_8U thumbnail `grey`) every straight bright ridge, a white top-hat over
+// `kWallRidgePx` above its own 90th percentile and `kMinWallRidge`,
+// running at least `kWallMinLengthShare` of the thumbnail's width; caustic
+// lines bend within a cell (no first frame of the suite's other 26 clips,
+// two seeds, has such a line).
+void DrawLongBrightLines(const cv::Mat& grey, cv::Mat& wall) {
+  cv::Mat ridges;
+  cv::morphologyEx(grey, ridges, cv::MORPH_TOPHAT,
+                   cv::getStructuringElement(cv::MORPH_RECT, {kWallRidgePx, kWallRidgePx}));
+  std::vector<uint8_t> values(ridges.begin<uint8_t>(), ridges.end<uint8_t>());
+  const std::size_t rank = values.size() * 9 / 10;
+  const int level = std::max<int>(kMinWallRidge, ElementAtRank(std::move(values), rank));
+  cv::Mat on;
+  cv::compare(ridges, level, on, cv::CMP_GT);
+  const int min_length = static_cast<int>(kWallMinLengthShare * grey.cols);
+  std::vector<cv::Vec4i> lines;
+  cv::HoughLinesP(on, lines, 1, CV_PI / 180, static_cast<int>(kWallMinVotesShare * grey.cols), min_length,
+                  kWallMaxGapPx);
+  // A wall that runs straight across half the view runs across all of it
+  // (its ends are lost in the pools' corners, and the flood would go round
+  // them): each line is drawn out to the frame's edges.
+  const double reach = grey.cols + grey.rows;
+  for (const cv::Vec4i& l : lines) {
+    const cv::Point2d a(l[0], l[1]), b(l[2], l[3]);
+    const cv::Point2d d = (b - a) / std::max(1.0, cv::norm(b - a));
+    cv::Point from(cvRound(a.x - reach * d.x), cvRound(a.y - reach * d.y));
+    cv::Point to(cvRound(b.x + reach * d.x), cvRound(b.y + reach * d.y));
+    if (cv::clipLine(wall.size(), from, to)) cv::line(wall, from, to, cv::Scalar(255), kWallLineThicknessPx);
+  }
+}
+
 // FindPoolMask without the fallback: empty when no plausible pool is found.
 cv::Mat FindPoolRegion(const cv::Mat& bgr) {
   cv::Mat small;
@@ -133,6 +176,7 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
     const float barrier = std::max(kMinBarrierGradient, kBarrierFactor * ElementAtRank(std::move(inside), rank));
     cv::Mat wall;
     cv::compare(mag, barrier, wall, cv::CMP_GT);
+    DrawLongBrightLines(grey, wall);
     // Close the small gaps a soft stretch of shore leaves in the edge.
     cv::dilate(wall, wall, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kBarrierClosePx, kBarrierClosePx}));
     wall.copyTo(flood(cv::Rect(1, 1, small.cols, small.rows)));

@@ -37,7 +37,9 @@ class CameraMotion {
 
 // Finds the pool at the centre of the view: region growing from the centre
 // over the smoothed frame, stopped by colour edges (walls, walkways, cage
-// frames), then its convex hull (so fish and ropes inside do not make holes).
+// frames) and by long straight bright strips (walls between pools of one
+// water, drawn out to the frame's edges), then its convex hull (so fish and
+// ropes inside do not make holes).
 // Returns a CV_8U mask at a reduced size (about 240 pixels wide) covering
 // the frame. Falls back to the whole frame when
 // the region is implausibly small.

@@ -210,6 +210,28 @@ Result<sim::SimSummary> RenderScenario(const fs::path& dir, const std::string& s
   return sim::RunSimulation(so);
 }
 
+// Three raceways side by side, one water, the walls between them concrete
+// a little lighter than it, under the sun's caustic network: the edge
+// barrier alone let the flood over the walls into both neighbours (the
+// whole frame, on each of frames 1, 6 and 11 here). The walls are long and
+// straight, the caustics are not; each look takes only the middle raceway.
+TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRaceway) {
+  fs::path dir = TempDir("raceway_walls");
+  auto sim = RenderScenario(dir, "raceway_current", 11, 640, 360);
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  cv::VideoCapture video((dir / "video.mp4").string());
+  cv::Mat frame;
+  for (int f = 1; f <= 11 && video.read(frame); ++f) {
+    if ((f - 1) % 5 != 0) continue;
+    const cv::Mat mask = FindPoolMask(frame);
+    const double share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
+    EXPECT_GT(share, 0.15) << "frame " << f;
+    EXPECT_LT(share, 0.3) << "frame " << f;  // one raceway of three, less the rim
+    EXPECT_NE(mask.at<uint8_t>(mask.rows / 2, mask.cols / 2), 0) << "frame " << f;
+  }
+  fs::remove_all(dir);
+}
+
 // Counts a rendered clip in `dir` from its video and the telemetry `srt`.
 Result<CountReport> CountRendered(const fs::path& dir, const std::string& srt = "telemetry.srt") {
   CountOptions o;
