@@ -28,12 +28,17 @@ constexpr int kPoolMaskEveryFrames = 5;
 // that crept over a wall on frame 1 was the mask until the next look, and
 // the walls' and walkways' clutter in those frames was counted (the
 // simulator's resting_bottom, seed 2: 45 false fish lasting exactly frames
-// 1-5). So before frame 1 is detected the pool is looked at on the frames
-// the schedule would look at first (1, 6, 11, ...), and frame 1 is
-// detected with the mask those looks leave (PoolMask's consistency rule).
-// Those frames are decoded twice (11 frames: ~0.07 s at 1080p, ~0.4 s at
-// 4K, once per clip).
-constexpr int kStartLooks = 3;
+// 1-5). So before frame 1 is detected, PoolMask is primed with the looks
+// the schedule takes next (frames 6 and 11, within --frames), and the look
+// on frame 1 is judged against them like any later look: taken unless it
+// is more than 1.25x their pool. The other side of it: PoolMask takes a
+// smaller look as it comes, so a look on frame 6 or 11 that finds too
+// little of the pool now also masks frames 1-5 when frame 1's own look is
+// refused. Frames 2-11 are decoded twice (~0.07 s at 1080p, ~0.4 s at 4K,
+// once per clip); if the file cannot be opened a second time, the first
+// look is taken unchecked, as before.
+constexpr int kPrimingLooks = 2;
+constexpr double kMaxObscuredShare = 0.9;  // CountReport::obscured_share, as count_high reads it
 
 cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 
@@ -212,13 +217,16 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     cv::Mat frame, pool_mask, grey, small;
     std::vector<cv::Rect2f> last_boxes;
     std::vector<MotRecord> raw_detections;
-    if (opt.roi.empty()) {  // the start looks (kStartLooks)
-      const int ahead_frames = (kStartLooks - 1) * kPoolMaskEveryFrames + 1;
-      STURGEON_ASSIGN_OR_RETURN(auto ahead, VideoSource::Open(opt.video_path, ahead_frames));
-      for (int g = 1; ahead->Next(&frame); ++g) {
-        if ((g - 1) % kPoolMaskEveryFrames == 0) pool_mask = pool.Update(frame);
+    if (opt.roi.empty()) {  // priming (kPrimingLooks)
+      int ahead_frames = kPrimingLooks * kPoolMaskEveryFrames + 1;
+      if (opt.max_frames > 0) ahead_frames = std::min(ahead_frames, opt.max_frames);
+      if (auto ahead = VideoSource::Open(opt.video_path, ahead_frames); ahead.ok()) {
+        for (int g = 1; (*ahead)->Next(&frame); ++g) {
+          if (g > 1 && (g - 1) % kPoolMaskEveryFrames == 0) pool.Update(frame);
+        }
       }
     }
+    double obscured_sum = 0;
     int f = 0;
     while (source->Next(&frame)) {
       ++f;
@@ -243,6 +251,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         estimate_motion();  // no thread to spare (a busy server): the same work, in turn
       }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
+      obscured_sum += detector.ObscuredShare();
       if (motion_done.valid()) motion_done.get();
       if (!opt.detections_out_path.empty()) {
         for (const Detection& d : dets) {
@@ -279,10 +288,16 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.camera_motion_compensated = motion.moved();
     report.camera_check = camera_check;
     report.learnt_fish_length_px = detector.TypicalLengthPx();
+    report.obscured_share = f > 0 ? obscured_sum / f : 0;
     report.roi = opt.roi;
   }
 
   report.result = CountFish(tracker.Tracklets(), opt.counter);
+  if (report.obscured_share > 0) {
+    const double share = std::min(report.obscured_share, kMaxObscuredShare);
+    report.obscured_fish = static_cast<int>(std::lround(report.result.count * share / (1 - share)));
+    report.result.count_high += report.obscured_fish;
+  }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.processing_fps = report.seconds > 0 ? report.frames / report.seconds : 0;
 
@@ -338,6 +353,8 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["duplicates"] = r.result.duplicates;
   j["inconsistent"] = r.result.inconsistent;
   j["close_companions"] = r.result.close_companions;
+  j["obscured_share"] = std::round(r.obscured_share * 1000) / 1000;
+  j["obscured_fish"] = r.obscured_fish;
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;

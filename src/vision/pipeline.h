@@ -87,6 +87,14 @@ struct CountReport {
   std::optional<CameraMotionCheck> camera_check;
   std::optional<SizeReport> sizes;
   std::vector<cv::Point2f> roi;
+  // The mean share of the pool that saturated glare (and its halo) hid in
+  // a frame (0 for a detections-only run). No fish is found under glare,
+  // so count_high allows for as many more as the pool holds there at the
+  // density counted elsewhere: `obscured_fish` = count x share / (1 -
+  // share), rounded (the share taken at most 0.9), is added to the
+  // counter's count_high. `count` is what was seen.
+  double obscured_share = 0;
+  int obscured_fish = 0;
   // The detector's typical fish length after the last frame, in image
   // pixels (0 for a detections-only run): every size-relative rule of the
   // detector is set from it (a diagnostic; sizes come from `sizes`).

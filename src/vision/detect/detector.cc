@@ -452,9 +452,16 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   cv::cvtColor(work_, grey_, cv::COLOR_BGR2GRAY);
   cv::threshold(grey_, saturated_, kSaturatedGrey, 255, cv::THRESH_BINARY);
   const bool any_saturated = cv::countNonZero(saturated_) > 0;
+  obscured_share_ = 0;
   if (any_saturated) {
     cv::dilate(saturated_, saturated_, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
     binary_.setTo(0, saturated_);
+    if (masked) {
+      cv::bitwise_and(saturated_, mask_work_, glare_in_pool_);
+      obscured_share_ = static_cast<float>(cv::countNonZero(glare_in_pool_)) / std::max<int64_t>(1, mask_inside_count_);
+    } else {
+      obscured_share_ = static_cast<float>(cv::countNonZero(saturated_)) / static_cast<float>(saturated_.total());
+    }
   }
   // Darker and lighter than the water are segmented apart: a dark fish
   // crossed by a bright caustic line or touching a foam streak stays one

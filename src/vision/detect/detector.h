@@ -141,6 +141,11 @@ class Detector {
   // the first frame): a mean over frames, each frame weighing 10%.
   float NoiseSigma() const { return noise_sigma_; }
 
+  // Share of the pool (of the frame without a mask) that the last frame's
+  // saturated glare and its halo cover (0 when none): no fish is found
+  // there.
+  float ObscuredShare() const { return obscured_share_; }
+
   // Working scale (work / full); fixed after the first frame.
   float scale() const { return scale_; }
 
@@ -169,6 +174,7 @@ class Detector {
   float typical_aspect_ = 0;         // width / length of a typical single fish
   float dark_share_ = -1;            // share of single fish darker than the water (-1: unknown)
   float noise_sigma_ = 0;            // running noise level of the contrast image (0: unknown)
+  float obscured_share_ = 0;         // the last frame's, see ObscuredShare()
   double gsd_m_ = 0;
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
   // size it started with (the start-size scan's evidence).
@@ -176,7 +182,7 @@ class Detector {
   int64_t mask_inside_count_ = 0;  // pool pixels of `mask_work_`
   cv::Mat work_, mask_seen_, mask_work_, background_, small_, diff_, grey_, saturated_, binary_, labels_,
       source_, bg_grey_, dark_, bin_dark_, labels2_, opened_,
-      lit_grey_, halved_, blackhat_, bright_limit_;
+      lit_grey_, halved_, blackhat_, bright_limit_, glare_in_pool_;
 };
 
 }  // namespace sturgeon::vision

@@ -31,12 +31,12 @@ constexpr float kMinBarrierGradient = 12.0f;  // Sobel magnitude on the 240-px t
 constexpr int kBarrierClosePx = 3;         // edges are thickened by this to close gaps
 constexpr int kChannelCutPx = 9;           // thumbnail px: narrower channels out of the water are cut
 constexpr double kMinCentralShare = 0.05;  // a part of the pool holds this much of the central window
-constexpr int kWallRidgePx = 9;             // thumbnail px: bright strips up to about this wide are walls
-constexpr int kMinWallRidge = 8;            // grey levels above the strip's surroundings
-constexpr double kWallMinLengthShare = 0.5;  // of the thumbnail's width: a wall runs this far straight
-constexpr double kWallMinVotesShare = 0.4;   // ridge pixels on the line, of the thumbnail's width
-constexpr int kWallMaxGapPx = 3;
-constexpr int kWallLineThicknessPx = 3;
+constexpr int kWallRidgePx = 9;            // thumbnail px: bright strips up to about this wide are walls
+constexpr int kMinWallRidge = 8;           // grey levels above the strip's surroundings
+constexpr double kWallMinLengthShare = 0.5; // of the thumbnail's width: a wall runs this far straight
+constexpr double kWallMinVotesShare = 0.4; // ridge pixels on the line, of the thumbnail's width
+constexpr int kWallMaxGapPx = 3;           // thumbnail px: longest break along a wall's ridge
+constexpr int kWallLineThicknessPx = 3;    // thumbnail px: a wall drawn into the barrier
 
 }  // namespace
 
@@ -97,14 +97,19 @@ namespace {
 // Walls between neighbouring pools of one colour (raceways side by side,
 // a walkway between tanks) are bright strips, no steeper at their edges
 // than a sunlit caustic network: the edge barrier lets the flood over them
-// into the next pool (the simulator's raceway_current: every look took the
-// whole frame on every look of one seed). What sets them apart is that
+// into the next pool (the simulator's raceway_current: on one seed every
+// look took the whole frame). What sets them apart is that
 // they are long and straight. Draws into `wall` (CV_8U, the size of the
 // CV_8U thumbnail `grey`) every straight bright ridge, a white top-hat over
 // `kWallRidgePx` above its own 90th percentile and `kMinWallRidge`,
 // running at least `kWallMinLengthShare` of the thumbnail's width; caustic
 // lines bend within a cell (no first frame of the suite's other 26 clips,
-// two seeds, has such a line).
+// two seeds, has such a line). The length is the width's share whatever
+// the line's direction: a wall across a landscape frame's height must run
+// 89% of it (untested; the simulator's raceways lie across the view). A
+// long straight bright thing inside the pool (a floating pipe, a catwalk)
+// is a wall too: drawn out to the frame's edges it cuts off the part of
+// the pool beyond it unless that part holds some of the central window.
 void DrawLongBrightLines(const cv::Mat& grey, cv::Mat& wall) {
   cv::Mat ridges;
   cv::morphologyEx(grey, ridges, cv::MORPH_TOPHAT,

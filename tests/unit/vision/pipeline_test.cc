@@ -32,6 +32,7 @@ struct ClipSpec {
   int width = 640, height = 360;
   float drift_px = 0;  // camera drift per frame
   bool glare = true;
+  int glare_radius = 12;  // px, a saturated disk on the water
   unsigned seed = 3;
   // Dark fish-shaped things lying on the concrete outside the pool (hoses,
   // a dropped net's floats): not fish of this pool.
@@ -106,7 +107,10 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
       cv::ellipse(canvas, cv::Point2f(fi.x, fi.y), cv::Size2f(fish_len / 2, fish_len / 11), fi.h * 57.3f, 0, 360,
                   cv::Scalar(35, 40, 40), cv::FILLED, cv::LINE_AA);
     }
-    if (s.glare) cv::circle(canvas, {pool_c.x + pool_r / 3, pool_c.y - pool_r / 3}, 12, cv::Scalar(250, 250, 250), cv::FILLED);
+    if (s.glare) {
+      cv::circle(canvas, {pool_c.x + pool_r / 3, pool_c.y - pool_r / 3}, s.glare_radius, cv::Scalar(250, 250, 250),
+                 cv::FILLED);
+    }
     cv::Rect view(margin + static_cast<int>(s.drift_px * f), margin, s.width, s.height);
     cv::Mat frame = canvas(view).clone();
     cv::randn(noise_img, 0, 3);
@@ -167,6 +171,40 @@ TEST(Pipeline, ThingsOutsideThePoolAreNotCountedWhenTheFirstLookFails) {
   spec.things_outside = 4;
   spec.rim_like_water_first = true;
   ExpectGeneratedClipCounted("first_look", spec, 1);
+}
+
+// Glare hides a share of the pool: the report says how much, and the
+// interval's top allows for the fish the pool may hold there at the
+// density counted elsewhere. The count itself is what was seen.
+TEST(Pipeline, ReportsThePoolsShareUnderGlareAndWidensTheIntervalForIt) {
+  fs::path dir = TempDir("glare_share");
+  ClipSpec spec;
+  spec.glare_radius = 60;  // of a pool 162 px in radius: 14% of it, more with the halo
+  CountOptions o;
+  o.video_path = WriteClip(spec, dir);
+  auto wide = RunCount(o);
+  ASSERT_TRUE(wide.ok()) << wide.status().ToString();
+  EXPECT_GT(wide->obscured_share, 0.12);
+  EXPECT_LT(wide->obscured_share, 0.3);
+  const double s = wide->obscured_share;
+  CountOptions no_glare = o;
+  ClipSpec clear = spec;
+  clear.glare = false;
+  fs::create_directories(dir / "clear");
+  no_glare.video_path = WriteClip(clear, dir / "clear");
+  auto plain = RunCount(no_glare);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->obscured_share, 0);
+  EXPECT_EQ(plain->obscured_fish, 0);
+  // The widening, on top of the counter's own interval (which reaches the
+  // count at least).
+  EXPECT_EQ(wide->obscured_fish, static_cast<int>(std::lround(wide->result.count * s / (1 - s))));
+  EXPECT_GE(wide->obscured_fish, 1);
+  EXPECT_GE(wide->result.count_high, wide->result.count + wide->obscured_fish);
+  const nlohmann::json j = ReportToJson(*wide);
+  EXPECT_NEAR(j["obscured_share"].get<double>(), s, 0.001);
+  EXPECT_EQ(j["obscured_fish"].get<int>(), wide->obscured_fish);
+  fs::remove_all(dir);
 }
 
 // Counted 9 of 8 until the working frame was reduced by 2x2 halving and
