@@ -8,6 +8,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "stocktake/drone_stocktake.h"
+#include "vision/pipeline.h"
 
 namespace sturgeon::cli {
 namespace {
@@ -34,6 +35,7 @@ void RunStocktake(StocktakeArgs& a) {
       pool.code, at.ToString(), r.counted, *counted.stocktake.count_low, *counted.stocktake.count_high,
       r.book_count, r.variance, r.variance_pct,
       r.book_within_interval ? "; the book count lies inside the interval" : "");
+  if (const std::string glare = vision::GlareNote(counted.report); !glare.empty()) std::cout << glare << "\n";
 }
 
 }  // namespace

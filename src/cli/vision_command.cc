@@ -55,10 +55,7 @@ void RunCountCommand(CountArgs& args) {
         "fish were tracked in a wrong frame of reference and the count is not to be trusted\n",
         c.image_travel_m, c.frame, c.gps_travel_m);
   }
-  if (report->obscured_fish > 0) {
-    std::cout << fmt::format("glare: hid {:.0f}% of the pool; the interval allows for {} fish there\n",
-                             100 * report->obscured_share, report->obscured_fish);
-  }
+  if (const std::string glare = vision::GlareNote(*report); !glare.empty()) std::cout << glare << "\n";
   if (report->sizes) {
     std::cout << fmt::format("mean length: {:.1f} cm, biomass: {:.1f} kg\n", report->sizes->mean_length_cm,
                              report->sizes->biomass_kg);

@@ -34,9 +34,10 @@ constexpr int kPoolMaskEveryFrames = 5;
 // is more than 1.25x their pool. The other side of it: PoolMask takes a
 // smaller look as it comes, so a look on frame 6 or 11 that finds too
 // little of the pool now also masks frames 1-5 when frame 1's own look is
-// refused. Frames 2-11 are decoded twice (~0.07 s at 1080p, ~0.4 s at 4K,
-// once per clip); if the file cannot be opened a second time, the first
-// look is taken unchecked, as before.
+// refused, and under drift that mask is frame 11's view of the pool, a
+// few pixels off for frames 1-5. Frames 1-11 are decoded twice (~0.07 s
+// at 1080p, ~0.4 s at 4K, once per clip); if the file cannot be opened a
+// second time, the first look is taken unchecked, as before.
 constexpr int kPrimingLooks = 2;
 constexpr double kMaxObscuredShare = 0.9;  // CountReport::obscured_share, as count_high reads it
 
@@ -251,7 +252,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         estimate_motion();  // no thread to spare (a busy server): the same work, in turn
       }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
-      obscured_sum += detector.ObscuredShare();
+      if (opt.roi.empty()) obscured_sum += detector.ObscuredShare();
       if (motion_done.valid()) motion_done.get();
       if (!opt.detections_out_path.empty()) {
         for (const Detection& d : dets) {
@@ -339,6 +340,12 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     STURGEON_RETURN_IF_ERROR(WriteAnnotations(opt, report, image_from_world));
   }
   return report;
+}
+
+std::string GlareNote(const CountReport& report) {
+  if (report.obscured_fish <= 0) return "";
+  return fmt::format("glare: hid {:.0f}% of the pool; the interval allows for {} fish there",
+                     100 * report.obscured_share, report.obscured_fish);
 }
 
 nlohmann::json ReportToJson(const CountReport& r) {

@@ -88,8 +88,10 @@ struct CountReport {
   std::optional<SizeReport> sizes;
   std::vector<cv::Point2f> roi;
   // The mean share of the pool that saturated glare (and its halo) hid in
-  // a frame (0 for a detections-only run). No fish is found under glare,
-  // so count_high allows for as many more as the pool holds there at the
+  // a frame (of the whole frame until a pool is found; 0 with an ROI and
+  // for a detections-only run, so a replay of a run's detections has the
+  // counter's count_high without it). No fish is found under glare, so
+  // count_high allows for as many more as the pool holds there at the
   // density counted elsewhere: `obscured_fish` = count x share / (1 -
   // share), rounded (the share taken at most 0.9), is added to the
   // counter's count_high. `count` is what was seen.
@@ -105,6 +107,11 @@ Result<CountReport> RunCount(const CountOptions& options);
 
 // The JSON printed by `sturgeon count --json`.
 nlohmann::json ReportToJson(const CountReport& report);
+
+// One line for a person reading the plain output when glare hid part of
+// the pool and the interval allows for fish there ("glare: hid 19% of the
+// pool; the interval allows for 14 fish there"); empty otherwise.
+std::string GlareNote(const CountReport& report);
 
 // Parses "x1,y1,x2,y2,..." (at least three points).
 Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text);
