@@ -172,6 +172,25 @@ TEST(Pipeline, ThingsOutsideThePoolAreNotCountedWhenTheFirstLookFails) {
   spec.things_outside = 4;
   spec.rim_like_water_first = true;
   ExpectGeneratedClipCounted("first_look", spec, 1);
+  // And no counted fish lies on one of the things (the tolerance above is
+  // the calm clip's crossing, not them).
+  fs::path dir = TempDir("first_look_tracks");
+  CountOptions o;
+  o.video_path = WriteClip(spec, dir);
+  o.tracks_path = (dir / "tracks.txt").string();
+  auto r = RunCount(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto tracks = ReadMotFile(o.tracks_path);
+  ASSERT_TRUE(tracks.ok());
+  const float near = spec.width / 14.0f;  // a fish length
+  for (const MotRecord& t : *tracks) {
+    const cv::Point2f c(t.box.x + t.box.width / 2, t.box.y + t.box.height / 2);
+    for (int i = 0; i < spec.things_outside; ++i) {
+      const cv::Point2f thing((i % 4 % 2 == 0 ? 0.09f : 0.91f) * spec.width, (i % 4 < 2 ? 0.12f : 0.88f) * spec.height);
+      EXPECT_GT(cv::norm(c - thing), near) << "fish " << t.id << " in frame " << t.frame << " on thing " << i;
+    }
+  }
+  fs::remove_all(dir);
 }
 
 // Glare hides a share of the pool: the report says how much, and the
