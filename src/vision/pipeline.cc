@@ -39,7 +39,7 @@ constexpr int kPoolMaskEveryFrames = 5;
 // at 1080p, ~0.4 s at 4K, once per clip); if the file cannot be opened a
 // second time, the first look is taken unchecked, as before.
 constexpr int kPrimingLooks = 2;
-constexpr double kMaxObscuredShare = 0.9;  // CountReport::obscured_share, as count_high reads it
+constexpr double kMaxObscuredShare = 0.9;  // the most of the pool count_high's glare allowance takes as hidden
 
 cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 

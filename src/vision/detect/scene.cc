@@ -98,8 +98,8 @@ namespace {
 // a walkway between tanks) are bright strips, no steeper at their edges
 // than a sunlit caustic network: the edge barrier lets the flood over them
 // into the next pool (the simulator's raceway_current: on one seed every
-// look took the whole frame). What sets them apart is that
-// they are long and straight. Draws into `wall` (CV_8U, the size of the
+// look took the whole frame). What sets them apart is that they are long
+// and straight. Draws into `wall` (CV_8U, the size of the
 // CV_8U thumbnail `grey`) every straight bright ridge, a white top-hat over
 // `kWallRidgePx` above its own 90th percentile and `kMinWallRidge`,
 // running at least `kWallMinLengthShare` of the thumbnail's width; caustic
