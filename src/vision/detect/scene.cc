@@ -33,8 +33,8 @@ constexpr int kChannelCutPx = 9;           // thumbnail px: narrower channels ou
 constexpr double kMinCentralShare = 0.05;  // a part of the pool holds this much of the central window
 constexpr int kWallRidgePx = 9;            // thumbnail px: bright strips up to about this wide are walls
 constexpr int kMinWallRidge = 8;           // grey levels above the strip's surroundings
-constexpr double kWallMinLengthShare = 0.5; // of the thumbnail's width: a wall runs this far straight
-constexpr double kWallMinVotesShare = 0.4; // ridge pixels on the line, of the thumbnail's width
+constexpr double kWallMinLengthShare = 0.5; // of the frame's extent along it: a wall runs this far straight
+constexpr double kWallMinVotesShare = 0.4; // ridge pixels along the line, of that extent
 constexpr int kWallMaxGapPx = 3;           // thumbnail px: longest break along a wall's ridge
 constexpr int kWallLineThicknessPx = 3;    // thumbnail px: a wall drawn into the barrier
 
@@ -102,11 +102,11 @@ namespace {
 // and straight. Draws into `wall` (CV_8U, the size of the
 // CV_8U thumbnail `grey`) every straight bright ridge, a white top-hat over
 // `kWallRidgePx` above its own 90th percentile and `kMinWallRidge`,
-// running at least `kWallMinLengthShare` of the thumbnail's width; caustic
-// lines bend within a cell (no first frame of the suite's other 26 clips,
-// two seeds, has such a line). The length is the width's share whatever
-// the line's direction: a wall across a landscape frame's height must run
-// 89% of it (untested; the simulator's raceways lie across the view). A
+// running straight for at least `kWallMinLengthShare` of the frame's
+// extent along its direction (the width for a horizontal wall, the height
+// for a vertical one), with ridge pixels along `kWallMinVotesShare` of
+// it; caustic lines bend within a cell (no first frame of the suite's
+// other 26 clips, two seeds, has such a line). A
 // long straight bright thing inside the pool (a floating pipe, a catwalk)
 // is a wall too: drawn out to the frame's edges it cuts off the part of
 // the pool beyond it unless that part holds some of the central window.
@@ -119,17 +119,29 @@ void DrawLongBrightLines(const cv::Mat& grey, cv::Mat& wall) {
   const int level = std::max<int>(kMinWallRidge, ElementAtRank(std::move(values), rank));
   cv::Mat on;
   cv::compare(ridges, level, on, cv::CMP_GT);
-  const int min_length = static_cast<int>(kWallMinLengthShare * grey.cols);
+  // Candidates as long as the shares of the frame's shorter side; each is
+  // then held to the shares of the frame's extent along its own direction.
+  const int shorter = std::min(grey.cols, grey.rows);
   std::vector<cv::Vec4i> lines;
-  cv::HoughLinesP(on, lines, 1, CV_PI / 180, static_cast<int>(kWallMinVotesShare * grey.cols), min_length,
-                  kWallMaxGapPx);
+  cv::HoughLinesP(on, lines, 1, CV_PI / 180, static_cast<int>(kWallMinVotesShare * shorter),
+                  kWallMinLengthShare * shorter, kWallMaxGapPx);
+  cv::Mat near_ridge;  // a ridge pixel counts for a line within a pixel of it, as in the Hough votes
+  cv::dilate(on, near_ridge, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
   // A wall that runs straight across half the view runs across all of it
   // (its ends are lost in the pools' corners, and the flood would go round
   // them): each line is drawn out to the frame's edges.
   const double reach = grey.cols + grey.rows;
   for (const cv::Vec4i& l : lines) {
     const cv::Point2d a(l[0], l[1]), b(l[2], l[3]);
-    const cv::Point2d d = (b - a) / std::max(1.0, cv::norm(b - a));
+    const double length = cv::norm(b - a);
+    const cv::Point2d d = (b - a) / std::max(1.0, length);
+    const double extent = std::min(std::abs(d.x) > 1e-6 ? grey.cols / std::abs(d.x) : reach,
+                                   std::abs(d.y) > 1e-6 ? grey.rows / std::abs(d.y) : reach);
+    if (length < kWallMinLengthShare * extent) continue;
+    int ridge_pixels = 0;
+    cv::LineIterator it(near_ridge, cv::Point(l[0], l[1]), cv::Point(l[2], l[3]));
+    for (int i = 0; i < it.count; ++i, ++it) ridge_pixels += **it != 0;
+    if (ridge_pixels < kWallMinVotesShare * extent) continue;
     cv::Point from(cvRound(a.x - reach * d.x), cvRound(a.y - reach * d.y));
     cv::Point to(cvRound(b.x + reach * d.x), cvRound(b.y + reach * d.y));
     if (cv::clipLine(wall.size(), from, to)) cv::line(wall, from, to, cv::Scalar(255), kWallLineThicknessPx);

@@ -301,6 +301,27 @@ TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRaceway) {
   fs::remove_all(dir);
 }
 
+// The same raceways filmed with the drone turned a quarter: the walls run
+// across the frame's height, in a landscape frame.
+TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRacewayTurnedAcrossTheHeight) {
+  fs::path dir = TempDir("raceway_walls_turned");
+  auto sim = RenderScenario(dir, "raceway_current", 11, 640, 360);
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  cv::VideoCapture video((dir / "video.mp4").string());
+  cv::Mat frame, turned;
+  for (int f = 1; f <= 11 && video.read(frame); ++f) {
+    if ((f - 1) % 5 != 0) continue;
+    cv::transpose(frame, turned);
+    cv::resize(turned, turned, frame.size(), 0, 0, cv::INTER_AREA);
+    const cv::Mat mask = FindPoolMask(turned);
+    const double share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
+    EXPECT_GT(share, 0.15) << "frame " << f;
+    EXPECT_LT(share, 0.3) << "frame " << f;
+    EXPECT_NE(mask.at<uint8_t>(mask.rows / 2, mask.cols / 2), 0) << "frame " << f;
+  }
+  fs::remove_all(dir);
+}
+
 // Counts a rendered clip in `dir` from its video and the telemetry `srt`.
 Result<CountReport> CountRendered(const fs::path& dir, const std::string& srt = "telemetry.srt") {
   CountOptions o;
