@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -279,20 +280,18 @@ Result<sim::SimSummary> RenderScenario(const fs::path& dir, const std::string& s
   return sim::RunSimulation(so);
 }
 
-// Three raceways side by side, one water, the walls between them concrete
-// a little lighter than it, under the sun's caustic network: the edge
-// barrier alone let the flood over the walls into both neighbours (the
-// whole frame, on each of frames 1, 6 and 11 here). The walls are long and
-// straight, the caustics are not; each look takes only the middle raceway.
-TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRaceway) {
-  fs::path dir = TempDir("raceway_walls");
+// Renders 11 frames of the simulator's raceways (640x360) and expects each
+// look the schedule takes (frames 1, 6 and 11), at the frame as `view`
+// shows it, to take only the middle raceway of three.
+void ExpectEachLookTakesTheMiddleRaceway(const std::string& name, const std::function<cv::Mat(const cv::Mat&)>& view) {
+  fs::path dir = TempDir(name);
   auto sim = RenderScenario(dir, "raceway_current", 11, 640, 360);
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
   cv::VideoCapture video((dir / "video.mp4").string());
   cv::Mat frame;
   for (int f = 1; f <= 11 && video.read(frame); ++f) {
     if ((f - 1) % 5 != 0) continue;
-    const cv::Mat mask = FindPoolMask(frame);
+    const cv::Mat mask = FindPoolMask(view(frame));
     const double share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
     EXPECT_GT(share, 0.15) << "frame " << f;
     EXPECT_LT(share, 0.3) << "frame " << f;  // one raceway of three, less the rim
@@ -301,25 +300,26 @@ TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRaceway) {
   fs::remove_all(dir);
 }
 
+// Three raceways side by side, one water, the walls between them concrete
+// a little lighter than it, under the sun's caustic network: the edge
+// barrier alone let the flood over the walls into both neighbours (the
+// whole frame, on each of frames 1, 6 and 11 here). The walls are long and
+// straight, the caustics are not; each look takes only the middle raceway.
+TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRaceway) {
+  ExpectEachLookTakesTheMiddleRaceway("raceway_walls", [](const cv::Mat& frame) { return frame; });
+}
+
 // The same raceways filmed with the drone turned a quarter: the walls run
-// across the frame's height, in a landscape frame.
+// across a landscape frame's height (the transposed frame squeezed back to
+// 640x360). While a wall's run was measured against the frame's width,
+// these were not walls (the whole frame on each look).
 TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRacewayTurnedAcrossTheHeight) {
-  fs::path dir = TempDir("raceway_walls_turned");
-  auto sim = RenderScenario(dir, "raceway_current", 11, 640, 360);
-  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
-  cv::VideoCapture video((dir / "video.mp4").string());
-  cv::Mat frame, turned;
-  for (int f = 1; f <= 11 && video.read(frame); ++f) {
-    if ((f - 1) % 5 != 0) continue;
+  ExpectEachLookTakesTheMiddleRaceway("raceway_walls_turned", [](const cv::Mat& frame) {
+    cv::Mat turned;
     cv::transpose(frame, turned);
     cv::resize(turned, turned, frame.size(), 0, 0, cv::INTER_AREA);
-    const cv::Mat mask = FindPoolMask(turned);
-    const double share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
-    EXPECT_GT(share, 0.15) << "frame " << f;
-    EXPECT_LT(share, 0.3) << "frame " << f;
-    EXPECT_NE(mask.at<uint8_t>(mask.rows / 2, mask.cols / 2), 0) << "frame " << f;
-  }
-  fs::remove_all(dir);
+    return turned;
+  });
 }
 
 // Counts a rendered clip in `dir` from its video and the telemetry `srt`.
