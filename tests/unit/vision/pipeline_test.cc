@@ -50,6 +50,15 @@ fs::path TempDir(const std::string& name) {
   return p;
 }
 
+// Where thing `i` outside the pool lies in the first frame (before any
+// drift): on the concrete near a corner of the view, the fifth and later
+// ones half a fish length below the first four.
+cv::Point2f ThingOutside(const ClipSpec& s, int i) {
+  const int corner = i % 4;
+  return {(corner % 2 == 0 ? 0.09f : 0.91f) * s.width,
+          (corner < 2 ? 0.12f : 0.88f) * s.height + (i / 4) * (s.width / 14.0f) * 0.5f};
+}
+
 // A round pool of green water with a depth gradient inside grey concrete,
 // dark elongated fish (some resting), sensor noise, a glare patch and
 // optional camera drift. A deliberately different look from the simulator.
@@ -76,9 +85,7 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
   // Things outside: between the pool's rim and the frame's edge, on the
   // concrete (the world's corners, which every view of the drift shows).
   for (int i = 0; i < s.things_outside; ++i) {
-    const int corner = i % 4;
-    const cv::Point2f at(margin + (corner % 2 == 0 ? 0.09f : 0.91f) * s.width,
-                         margin + (corner < 2 ? 0.12f : 0.88f) * s.height + (i / 4) * fish_len * 0.5f);
+    const cv::Point2f at = ThingOutside(s, i) + cv::Point2f(margin, margin);
     cv::ellipse(world, at, cv::Size2f(fish_len / 2, fish_len / 11), 20.0f + 35.0f * i, 0, 360, cv::Scalar(35, 40, 40),
                 cv::FILLED, cv::LINE_AA);
   }
@@ -187,8 +194,7 @@ TEST(Pipeline, ThingsOutsideThePoolAreNotCountedWhenTheFirstLookFails) {
   for (const MotRecord& t : *tracks) {
     const cv::Point2f c(t.box.x + t.box.width / 2, t.box.y + t.box.height / 2);
     for (int i = 0; i < spec.things_outside; ++i) {
-      const cv::Point2f thing((i % 4 % 2 == 0 ? 0.09f : 0.91f) * spec.width, (i % 4 < 2 ? 0.12f : 0.88f) * spec.height);
-      EXPECT_GT(cv::norm(c - thing), near) << "fish " << t.id << " in frame " << t.frame << " on thing " << i;
+      EXPECT_GT(cv::norm(c - ThingOutside(spec, i)), near) << "fish " << t.id << " in frame " << t.frame << " on thing " << i;
     }
   }
   fs::remove_all(dir);
