@@ -750,6 +750,11 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       bool compact = b.fill >= 0.5f * params_.min_solidity &&
                      b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
       if (!compact) continue;
+      // Several bodies stand out clearly somewhere (where they overlap, or
+      // each at its own darkest); a wide patch only just above the
+      // threshold is shading: a pool's darker rim, the edge of a cloud's
+      // shadow, the water between caustic lines.
+      if (b.max_contrast < params_.clump_contrast_factor * threshold_of(b)) continue;
     }
     if (k <= 1) {
       if (!fish_like(b)) continue;

@@ -149,6 +149,43 @@ TEST(Detector, APalePatchAmongMostlyDarkFishIsNotAClump) {
   }
 }
 
+// A band a little darker than the water, two fish long and two fish wide
+// for its length (a pool's shaded rim, the edge of a cloud's shadow), has
+// a clump's shape and area, and with the noise its peak contrast reaches
+// the threshold, but it clears it nowhere by half again: it is shading,
+// not fish. The same band as dark as the fish is a clump.
+TEST(Detector, AFaintDarkBandIsNotAClump) {
+  Detector probe;
+  probe.Detect(Frame(Grid(90), {800, 520}, 13));
+  const float threshold = std::max(probe.params().min_contrast, probe.params().threshold_sigma * probe.NoiseSigma());
+  const cv::Point2f band_centre(560, 445);
+  auto with_band = [&](double darker_by) {
+    cv::Mat img = Frame(Grid(90), {800, 520}, 13);
+    cv::Mat band = cv::Mat::zeros(img.size(), CV_8U);
+    cv::ellipse(band, band_centre, cv::Size2f(95, 13), 5, 0, 360, cv::Scalar(255), cv::FILLED);
+    cv::subtract(img, cv::Scalar::all(darker_by), img, band);
+    return img;
+  };
+  auto on_band = [&](const std::vector<Detection>& dets) {
+    int n = 0;
+    for (const Detection& det : dets) {
+      const cv::Point2f centre(det.box.x + det.box.width / 2, det.box.y + det.box.height / 2);
+      n += cv::norm(centre - band_centre) < 100;
+    }
+    return n;
+  };
+  Detector faint;
+  const auto faint_dets = faint.Detect(with_band(0.9 * threshold));
+  EXPECT_EQ(faint_dets.size(), 8u);
+  EXPECT_EQ(on_band(faint_dets), 0);
+  DetectorParams any_contrast;
+  any_contrast.clump_contrast_factor = 0;
+  Detector without_the_rule(any_contrast);
+  EXPECT_GE(on_band(without_the_rule.Detect(with_band(0.9 * threshold))), 2) << "the band is shaped like a clump";
+  Detector dark;
+  EXPECT_GE(on_band(dark.Detect(with_band(75))), 2);
+}
+
 // Slim bodies a little paler than the water, among dark fish: by shape
 // they are fish, and with the noise added their peak contrast reaches the
 // threshold, but not by a quarter again. Of the footage's minority
