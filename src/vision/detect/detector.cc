@@ -751,9 +751,9 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
                      b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
       if (!compact) continue;
       // Several bodies stand out clearly somewhere (where they overlap, or
-      // each at its own darkest); a wide patch only just above the
-      // threshold is shading: a pool's darker rim, the edge of a cloud's
-      // shadow, the water between caustic lines.
+      // where each stands out most); a patch only just above the
+      // threshold is shading: the edge of a pool's darker rim or of a
+      // cloud's shadow, narrow water between caustic lines.
       if (b.max_contrast < params_.clump_contrast_factor * threshold_of(b)) continue;
     }
     if (k <= 1) {

@@ -47,9 +47,11 @@
 //    X with the outline of two: fish crossing) holds
 //    k = max(area / typical area, min(outline / typical outline, 2 x that))
 //    fish, split by k-means (deterministic seeds); only blobs of the
-//    polarity most single fish have, and whose peak contrast clears
-//    `clump_contrast_factor` x the threshold, are clumps (a wide patch
-//    just over the threshold is shading: a pool's darker rim).
+//    polarity most single fish have, and whose peak contrast reaches
+//    `clump_contrast_factor` x their polarity's threshold, are clumps (a
+//    patch only just over the threshold is shading: the edge of a pool's
+//    darker rim or of a cloud's shadow, narrow water between caustic
+//    lines). A clump's fish are therefore never low-score detections.
 // 7. Length: from each end of the blob the body is followed along its axis
 //    while the contrast stays above a fraction of the body's mean contrast
 //    and out of the noise (the faint snout and tail fall below the blob
@@ -111,10 +113,10 @@ struct DetectorParams {
   // water, or the reverse) is a fish only when its peak contrast reaches
   // this x its polarity's threshold (for dark bodies the top-hat's).
   float minority_contrast_factor = 1.25f;
-  // A clump's peak contrast must reach this x its polarity's threshold.
-  // Over both simulator suites the peak of clumps holding fish was at
-  // least 1.55 thresholds in nine of ten, that of clumps holding none
-  // (pool rims, shading, the water between caustics) 1.17 in half.
+  // A clump is split into fish only when its peak contrast reaches this x
+  // its polarity's threshold (for dark bodies the top-hat's): several
+  // bodies stand out clearly somewhere, shading does not (measurements in
+  // docs/vision.md, round 14).
   float clump_contrast_factor = 1.5f;
   float expected_length_px = 0;      // full-res pixels; 0 = learn from the footage
   int min_area_work_px = 12;

@@ -3,6 +3,7 @@
 // from the fish size.
 #include "vision/detect/detector.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -47,6 +48,17 @@ std::vector<Fish> Grid(float length, std::vector<Fish> extra = {}) {
   }
   fish.insert(fish.end(), extra.begin(), extra.end());
   return fish;
+}
+
+cv::Point2f Centre(const Detection& d) { return {d.box.x + d.box.width / 2, d.box.y + d.box.height / 2}; }
+
+// The water model's contrast threshold the detector settles on for the
+// grid frame of `seed` (grey levels): the noise level's multiple, or the
+// contrast floor when that is higher.
+float WaterModelThreshold(unsigned seed) {
+  Detector probe;
+  probe.Detect(Frame(Grid(90), {800, 520}, seed));
+  return std::max(probe.params().min_contrast, probe.params().threshold_sigma * probe.NoiseSigma());
 }
 
 TEST(Detector, FindsIsolatedFishAndLearnsTheirSize) {
@@ -120,8 +132,7 @@ TEST(Detector, AFishWhoseSlimEndsTheOpeningCutIsStillAFish) {
   ASSERT_EQ(dets.size(), 9u);
   int found = 0;
   for (const Detection& det : dets) {
-    const cv::Point2f centre(det.box.x + det.box.width / 2, det.box.y + det.box.height / 2);
-    if (cv::norm(centre - c) > 20) continue;
+    if (cv::norm(Centre(det) - c) > 20) continue;
     ++found;
     EXPECT_NEAR(det.length_px, 90, 20);
   }
@@ -144,20 +155,20 @@ TEST(Detector, APalePatchAmongMostlyDarkFishIsNotAClump) {
   auto dets = d.Detect(img);
   EXPECT_EQ(dets.size(), 11u);
   for (const Detection& det : dets) {
-    const cv::Point2f centre(det.box.x + det.box.width / 2, det.box.y + det.box.height / 2);
-    EXPECT_GT(cv::norm(centre - cv::Point2f(660, 440)), 40) << "a piece of the pale patch";
+    EXPECT_GT(cv::norm(Centre(det) - cv::Point2f(660, 440)), 40) << "a piece of the pale patch";
   }
 }
 
-// A band a little darker than the water, two fish long and two fish wide
-// for its length (a pool's shaded rim, the edge of a cloud's shadow), has
-// a clump's shape and area, and with the noise its peak contrast reaches
-// the threshold, but it clears it nowhere by half again: it is shading,
-// not fish. The same band as dark as the fish is a clump.
+// A band a little darker than the water, twice a fish's length and
+// width (the edge of a pool's shaded rim or of a cloud's shadow), has a
+// clump's shape and area, and with the noise its peak contrast reaches
+// the dark threshold, but nowhere by half again: it is shading, not fish.
+// The same band as dark as the fish is a clump. On this clean water both
+// thresholds are the contrast floor, so the band's darkness is set
+// against that.
 TEST(Detector, AFaintDarkBandIsNotAClump) {
-  Detector probe;
-  probe.Detect(Frame(Grid(90), {800, 520}, 13));
-  const float threshold = std::max(probe.params().min_contrast, probe.params().threshold_sigma * probe.NoiseSigma());
+  const float floor = DetectorParams().min_contrast;
+  ASSERT_EQ(WaterModelThreshold(13), floor) << "the band's darkness is sized for the contrast floor";
   const cv::Point2f band_centre(560, 445);
   auto with_band = [&](double darker_by) {
     cv::Mat img = Frame(Grid(90), {800, 520}, 13);
@@ -167,21 +178,17 @@ TEST(Detector, AFaintDarkBandIsNotAClump) {
     return img;
   };
   auto on_band = [&](const std::vector<Detection>& dets) {
-    int n = 0;
-    for (const Detection& det : dets) {
-      const cv::Point2f centre(det.box.x + det.box.width / 2, det.box.y + det.box.height / 2);
-      n += cv::norm(centre - band_centre) < 100;
-    }
-    return n;
+    return std::count_if(dets.begin(), dets.end(),
+                         [&](const Detection& d) { return cv::norm(Centre(d) - band_centre) < 100; });
   };
   Detector faint;
-  const auto faint_dets = faint.Detect(with_band(0.9 * threshold));
+  const auto faint_dets = faint.Detect(with_band(0.9 * floor));
   EXPECT_EQ(faint_dets.size(), 8u);
   EXPECT_EQ(on_band(faint_dets), 0);
   DetectorParams any_contrast;
   any_contrast.clump_contrast_factor = 0;
   Detector without_the_rule(any_contrast);
-  EXPECT_GE(on_band(without_the_rule.Detect(with_band(0.9 * threshold))), 2) << "the band is shaped like a clump";
+  EXPECT_GE(on_band(without_the_rule.Detect(with_band(0.9 * floor))), 2) << "the band is shaped like a clump";
   Detector dark;
   EXPECT_GE(on_band(dark.Detect(with_band(75))), 2);
 }
@@ -194,9 +201,7 @@ TEST(Detector, AFaintDarkBandIsNotAClump) {
 // fish are, and so are the pale ones among pale fish: the rule is about
 // the footage's polarity, not about pale bodies.
 TEST(Detector, AFaintBodyOfTheMinorityPolarityIsNotAFish) {
-  Detector probe;
-  probe.Detect(Frame(Grid(90), {800, 520}, 11));
-  const float threshold = std::max(probe.params().min_contrast, probe.params().threshold_sigma * probe.NoiseSigma());
+  const float threshold = WaterModelThreshold(11);
   auto with_bodies = [&](float sign, bool pale_fish = false) {
     cv::Mat img = Frame(Grid(90), {800, 520}, 11);
     if (pale_fish) {
@@ -377,8 +382,7 @@ TEST(Detector, LearnsTheFishSizeUnderGlitterThatHidesThemAtFirst) {
   for (const Fish& f : fish) {
     int confident_hits = 0;
     for (const Detection& det : dets) {
-      const cv::Point2f c(det.box.x + det.box.width / 2, det.box.y + det.box.height / 2);
-      if (cv::norm(c - f.centre) < 20 && det.score >= 0.5f) {
+      if (cv::norm(Centre(det) - f.centre) < 20 && det.score >= 0.5f) {
         ++confident_hits;
         EXPECT_NEAR(det.length_px, 90, 25) << "fish at " << f.centre;
       }
