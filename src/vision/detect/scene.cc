@@ -37,6 +37,9 @@ constexpr double kWallMinLengthShare = 0.5; // of the frame's extent along it: a
 constexpr double kWallMinVotesShare = 0.4; // ridge pixels along the line, of that extent
 constexpr int kWallMaxGapPx = 3;           // thumbnail px: longest break along a wall's ridge
 constexpr int kWallLineThicknessPx = 3;    // thumbnail px: a wall drawn into the barrier
+constexpr double kLeakShare = 0.6;         // a flood over this share of the frame may have leaked
+constexpr float kLeakBarrierScale = 0.5f;  // the stricter look's barrier, x the usual one
+constexpr int kLeakBorderPx = 3;           // thumbnail px: a pool wholly in view keeps this clear of the edge
 
 }  // namespace
 
@@ -148,8 +151,10 @@ void DrawLongBrightLines(const cv::Mat& grey, cv::Mat& wall) {
   }
 }
 
-// FindPoolMask without the fallback: empty when no plausible pool is found.
-cv::Mat FindPoolRegion(const cv::Mat& bgr) {
+// One flood from the centre with the edge barrier at `barrier_scale` x
+// its usual height: the pool's hull, or empty when no plausible pool is
+// found.
+cv::Mat FloodPool(const cv::Mat& bgr, float barrier_scale) {
   cv::Mat small;
   const double f = std::min(1.0, 240.0 / bgr.cols);
   cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
@@ -190,7 +195,8 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
       for (int x = centre.x; x < centre.x + centre.width; ++x) inside.push_back(mag.at<float>(y, x));
     }
     const std::size_t rank = inside.size() * 9 / 10;
-    const float barrier = std::max(kMinBarrierGradient, kBarrierFactor * ElementAtRank(std::move(inside), rank));
+    const float barrier =
+        barrier_scale * std::max(kMinBarrierGradient, kBarrierFactor * ElementAtRank(std::move(inside), rank));
     cv::Mat wall;
     cv::compare(mag, barrier, wall, cv::CMP_GT);
     DrawLongBrightLines(grey, wall);
@@ -257,6 +263,28 @@ cv::Mat FindPoolRegion(const cv::Mat& bgr) {
   // A few pixels in from the wall, so no concrete edge is taken for water.
   cv::erode(out, out, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
   return out;
+}
+
+// FindPoolMask without the fallback: empty when no plausible pool is found.
+// A flood that takes most of the frame has either a pool that fills the
+// view (a sweep over a large pond, a cage seen close) or leaked over a
+// stretch of rim whose edge is faint (the dim side of a floodlit tank, a
+// bank of the water's colour). A look with a lower barrier tells them
+// apart: when it finds a pool wholly inside the view (the leak's way out
+// closed), that is the pool; a pool that fills the view runs off the
+// frame's edge under any barrier.
+cv::Mat FindPoolRegion(const cv::Mat& bgr) {
+  cv::Mat region = FloodPool(bgr, 1.0f);
+  if (region.empty() || cv::countNonZero(region) <= kLeakShare * static_cast<double>(region.total())) return region;
+  cv::Mat stricter = FloodPool(bgr, kLeakBarrierScale);
+  if (stricter.empty() || cv::countNonZero(stricter) > kLeakShare * static_cast<double>(stricter.total())) {
+    return region;
+  }
+  const cv::Rect box = cv::boundingRect(stricter);
+  const bool wholly_in_view = box.x > kLeakBorderPx && box.y > kLeakBorderPx &&
+                              box.x + box.width < stricter.cols - kLeakBorderPx &&
+                              box.y + box.height < stricter.rows - kLeakBorderPx;
+  return wholly_in_view ? stricter : region;
 }
 
 }  // namespace

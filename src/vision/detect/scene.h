@@ -39,7 +39,9 @@ class CameraMotion {
 // over the smoothed frame, stopped by colour edges (walls, walkways, cage
 // frames) and by long straight bright strips (walls between pools of one
 // water, drawn out to the frame's edges), then its convex hull (so fish and
-// ropes inside do not make holes).
+// ropes inside do not make holes). A flood over most of the frame is
+// checked with a lower barrier: a pool found wholly inside the view then
+// is the pool (the flood had leaked over a faint stretch of rim).
 // Returns a CV_8U mask at a reduced size (about 240 pixels wide) covering
 // the frame. Falls back to the whole frame when
 // the region is implausibly small.
