@@ -39,7 +39,8 @@ constexpr int kWallMaxGapPx = 3;           // thumbnail px: longest break along 
 constexpr int kWallLineThicknessPx = 3;    // thumbnail px: a wall drawn into the barrier
 constexpr double kLeakShare = 0.6;         // a flood over this share of the frame may have leaked
 constexpr float kLeakBarrierScale = 0.5f;  // the stricter look's barrier, x the usual one
-constexpr int kLeakBorderPx = 3;           // thumbnail px: a pool wholly in view keeps this clear of the edge
+constexpr int kLeakBorderPx = 3;           // thumbnail px: a pool wholly in view keeps more than this clear of the edge
+constexpr double kLeakMinShareOfHeld = 0.9;  // a stricter look this much smaller than the mask in use is refused
 
 }  // namespace
 
@@ -265,32 +266,42 @@ cv::Mat FloodPool(const cv::Mat& bgr, float barrier_scale) {
   return out;
 }
 
-// FindPoolMask without the fallback: empty when no plausible pool is found.
-// A flood that takes most of the frame has either a pool that fills the
-// view (a sweep over a large pond, a cage seen close) or leaked over a
-// stretch of rim whose edge is faint (the dim side of a floodlit tank, a
-// bank of the water's colour). A look with a lower barrier tells them
-// apart: when it finds a pool wholly inside the view (the leak's way out
-// closed), that is the pool; a pool that fills the view runs off the
-// frame's edge under any barrier.
-cv::Mat FindPoolRegion(const cv::Mat& bgr) {
+struct PoolLook {
+  cv::Mat region;         // empty when no plausible pool is found
+  bool stricter = false;  // from the second look, with the lower barrier
+};
+
+// FindPoolMask without the fallback. A flood over more than `kLeakShare`
+// of the frame has either a pool that fills the view (a sweep over a
+// large pond, a cage seen close) or leaked over a stretch of rim whose
+// edge is faint (the dim side of a floodlit tank, a bank of the water's
+// colour). A second look with the barrier at `kLeakBarrierScale` x its
+// height tells them apart: when it finds a pool of at most `kLeakShare`
+// of the frame wholly inside the view (the leak's way out closed), that
+// is the pool; a pool that fills the view keeps more of the frame than
+// that, or runs off its edge. The lower barrier also stops at fainter
+// edges inside the pool, so the stricter region may miss some of it.
+PoolLook FindPoolRegion(const cv::Mat& bgr) {
   cv::Mat region = FloodPool(bgr, 1.0f);
-  if (region.empty() || cv::countNonZero(region) <= kLeakShare * static_cast<double>(region.total())) return region;
+  if (region.empty() || cv::countNonZero(region) <= kLeakShare * static_cast<double>(region.total())) {
+    return {region, false};
+  }
   cv::Mat stricter = FloodPool(bgr, kLeakBarrierScale);
   if (stricter.empty() || cv::countNonZero(stricter) > kLeakShare * static_cast<double>(stricter.total())) {
-    return region;
+    return {region, false};
   }
   const cv::Rect box = cv::boundingRect(stricter);
   const bool wholly_in_view = box.x > kLeakBorderPx && box.y > kLeakBorderPx &&
                               box.x + box.width < stricter.cols - kLeakBorderPx &&
                               box.y + box.height < stricter.rows - kLeakBorderPx;
-  return wholly_in_view ? stricter : region;
+  if (!wholly_in_view) return {region, false};
+  return {stricter, true};
 }
 
 }  // namespace
 
 cv::Mat FindPoolMask(const cv::Mat& bgr) {
-  cv::Mat region = FindPoolRegion(bgr);
+  cv::Mat region = FindPoolRegion(bgr).region;
   if (!region.empty()) return region;
   const double f = std::min(1.0, 240.0 / bgr.cols);
   return cv::Mat(cvRound(bgr.rows * f), cvRound(bgr.cols * f), CV_8U, cv::Scalar(255));
@@ -298,10 +309,14 @@ cv::Mat FindPoolMask(const cv::Mat& bgr) {
 
 const cv::Mat& PoolMask::Update(const cv::Mat& bgr) {
   ++looks_since_;
-  cv::Mat found = FindPoolRegion(bgr);
+  PoolLook look = FindPoolRegion(bgr);
+  cv::Mat& found = look.region;
   if (found.empty()) return mask_;
   const double area = static_cast<double>(cv::countNonZero(found)) / static_cast<double>(found.total());
   if (area_ > 0 && area > area_ * std::pow(max_growth_, looks_since_)) return mask_;
+  // The stricter look's lower barrier may stop inside the pool: it does not
+  // cut down a mask in use that is a pool (not itself a leak).
+  if (look.stricter && area_ > 0 && area_ <= kLeakShare && area < kLeakMinShareOfHeld * area_) return mask_;
   mask_ = found;
   area_ = area;
   looks_since_ = 0;

@@ -39,9 +39,10 @@ class CameraMotion {
 // over the smoothed frame, stopped by colour edges (walls, walkways, cage
 // frames) and by long straight bright strips (walls between pools of one
 // water, drawn out to the frame's edges), then its convex hull (so fish and
-// ropes inside do not make holes). A flood over most of the frame is
-// checked with a lower barrier: a pool found wholly inside the view then
-// is the pool (the flood had leaked over a faint stretch of rim).
+// ropes inside do not make holes). A flood over 60% of the frame is
+// checked with the barrier at half its height: a pool of at most 60% found
+// wholly inside the view then is the pool (the flood had leaked over a
+// faint stretch of rim; the lower barrier may cut some of the pool off).
 // Returns a CV_8U mask at a reduced size (about 240 pixels wide) covering
 // the frame. Falls back to the whole frame when
 // the region is implausibly small.
@@ -59,7 +60,10 @@ cv::Mat FindPoolMask(const cv::Mat& bgr);
 // into view, a few percent. So a new mask is taken when it is not more than
 // `max_growth` times the area of the mask in use (per look since that one
 // was taken: slow legitimate growth still gets through); otherwise, and
-// when nothing was found, the mask in use is kept. Until a pool is found
+// when nothing was found, the mask in use is kept. A look taken with the
+// lower barrier (a leak checked, see FindPoolMask) does not replace a mask
+// in use of at most 60% of the frame (a pool, not a leak) unless it keeps
+// at least 0.9 of its area. Until a pool is found
 // the whole frame is searched. Not thread-safe.
 class PoolMask {
  public:

@@ -335,9 +335,10 @@ TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRacewayTurnedAcrossTheHei
 // over the floor (the whole frame on each of frames 1, 6 and 11), so the
 // floor, the rim and the neighbouring tanks were counted (37 false tracks
 // in 90 frames at 1080p). A look with a lower barrier finds the tank
-// wholly inside the view on frames 1 and 11 (on frame 6 it leaks too, and
-// PoolMask refuses that look): the masks the count uses, primed and then
-// looked for as the pipeline does, are the tank.
+// wholly inside the view on frames 1 and 11. On frame 6 it leaks too: the
+// priming takes that leak first (no mask yet) and frame 11's tank replaces
+// it; later PoolMask refuses frame 6's look as growth. The masks the count
+// uses, primed and then looked for as the pipeline does, are the tank.
 TEST(FindPoolMaskOnSimulatedFootage, StopsAtTheDimSideOfAFloodlitTank) {
   fs::path dir = TempDir("night_rim");
   auto sim = RenderScenario(dir, "night_floodlit", 11, 640, 360, 3);
