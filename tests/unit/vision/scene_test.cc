@@ -67,6 +67,30 @@ TEST(PoolMask, FollowsSlowGrowthAndShrinking) {
   EXPECT_LT(Share(masks.Update(Raceway(120))), share);
 }
 
+// A look where the water's colour reaches every edge, with only a faint
+// step (2 grey levels) around a smaller patch at the centre: the usual
+// flood takes the whole frame (a leak), the check with the lower barrier
+// stops at the step and finds the patch wholly in view. With no mask in
+// use that patch is taken; it does not cut down the pool in use (the
+// lower barrier stops at faint edges inside a pool too).
+TEST(PoolMask, ALowerBarriersLookDoesNotCutDownThePoolInUse) {
+  cv::Mat leak(kSize, CV_8UC3, kWater);
+  cv::rectangle(leak, cv::Rect(150, 150, 660, 240), kWater + cv::Scalar(2, 2, 2), cv::FILLED);
+  const double patch_share = Share(FindPoolMask(leak));
+  ASSERT_GT(patch_share, 0.2);
+  ASSERT_LT(patch_share, 0.4);  // the patch, not the whole frame
+
+  PoolMask fresh;
+  EXPECT_NEAR(Share(fresh.Update(leak)), patch_share, 1e-9);
+
+  const cv::Mat pool = Raceway(300);
+  const double pool_share = Share(FindPoolMask(pool));
+  ASSERT_LT(patch_share, 0.9 * pool_share);
+  PoolMask masks;
+  EXPECT_NEAR(Share(masks.Update(pool)), pool_share, 1e-9);
+  EXPECT_NEAR(Share(masks.Update(leak)), pool_share, 1e-9);
+}
+
 // A pond in grass of the water's own colour: only the shore's darker rim
 // (soft, with a gap, as a real bank has) tells water from land. The flood
 // must stop at the rim; a channel through the gap must not take the land.
