@@ -287,24 +287,40 @@ Result<sim::SimSummary> RenderScenario(const fs::path& dir, const std::string& s
   return sim::RunSimulation(so);
 }
 
-// Renders 11 frames of the simulator's raceways (640x360) and expects each
-// look the schedule takes (frames 1, 6 and 11), at the frame as `view`
-// shows it, to take only the middle raceway of three.
-void ExpectEachLookTakesTheMiddleRaceway(const std::string& name, const std::function<cv::Mat(const cv::Mat&)>& view) {
+// Renders the first 11 frames of `scenario` (640x360, simulator seed
+// `seed`) and returns the frames the pool-mask schedule looks at: 1, 6, 11.
+std::map<int, cv::Mat> RenderLookedAtFrames(const std::string& name, const std::string& scenario, uint64_t seed = 1) {
   fs::path dir = TempDir(name);
-  auto sim = RenderScenario(dir, "raceway_current", 11, 640, 360);
-  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  auto sim = RenderScenario(dir, scenario, 11, 640, 360, seed);
+  EXPECT_TRUE(sim.ok()) << sim.status().ToString();
+  std::map<int, cv::Mat> looked_at;
   cv::VideoCapture video((dir / "video.mp4").string());
   cv::Mat frame;
   for (int f = 1; f <= 11 && video.read(frame); ++f) {
-    if ((f - 1) % 5 != 0) continue;
-    const cv::Mat mask = FindPoolMask(view(frame));
-    const double share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
-    EXPECT_GT(share, 0.15) << "frame " << f;
-    EXPECT_LT(share, 0.3) << "frame " << f;  // one raceway of three, less the rim
-    EXPECT_NE(mask.at<uint8_t>(mask.rows / 2, mask.cols / 2), 0) << "frame " << f;
+    if ((f - 1) % 5 == 0) looked_at[f] = frame.clone();
   }
   fs::remove_all(dir);
+  return looked_at;
+}
+
+// Expects the mask for frame `f` to hold the frame's centre and to cover
+// between `lo` and `hi` of the frame.
+void ExpectPoolShare(const cv::Mat& mask, double lo, double hi, int f) {
+  ASSERT_FALSE(mask.empty()) << "frame " << f;
+  const double share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
+  EXPECT_GT(share, lo) << "frame " << f;
+  EXPECT_LT(share, hi) << "frame " << f;
+  EXPECT_NE(mask.at<uint8_t>(mask.rows / 2, mask.cols / 2), 0) << "frame " << f;
+}
+
+// Expects each look the schedule takes at the simulator's raceways, at the
+// frame as `view` shows it, to take only the middle raceway of three.
+void ExpectEachLookTakesTheMiddleRaceway(const std::string& name, const std::function<cv::Mat(const cv::Mat&)>& view) {
+  const auto looked_at = RenderLookedAtFrames(name, "raceway_current");
+  ASSERT_EQ(looked_at.size(), 3u);
+  for (const auto& [f, frame] : looked_at) {
+    ExpectPoolShare(FindPoolMask(view(frame)), 0.15, 0.3, f);  // one raceway of three, less the rim
+  }
 }
 
 // Three raceways side by side, one water, the walls between them concrete
@@ -340,28 +356,12 @@ TEST(FindPoolMaskOnSimulatedFootage, TakesOnlyTheMiddleRacewayTurnedAcrossTheHei
 // it; later PoolMask refuses frame 6's look as growth. The masks the count
 // uses, primed and then looked for as the pipeline does, are the tank.
 TEST(FindPoolMaskOnSimulatedFootage, StopsAtTheDimSideOfAFloodlitTank) {
-  fs::path dir = TempDir("night_rim");
-  auto sim = RenderScenario(dir, "night_floodlit", 11, 640, 360, 3);
-  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
-  cv::VideoCapture video((dir / "video.mp4").string());
-  std::map<int, cv::Mat> looked_at;
-  cv::Mat frame;
-  for (int f = 1; f <= 11 && video.read(frame); ++f) {
-    if ((f - 1) % 5 == 0) looked_at[f] = frame.clone();
-  }
+  auto looked_at = RenderLookedAtFrames("night_rim", "night_floodlit", 3);
   ASSERT_EQ(looked_at.size(), 3u);
   PoolMask pool;
   pool.Update(looked_at[6]);
   pool.Update(looked_at[11]);
-  for (int f : {1, 6, 11}) {
-    const cv::Mat& mask = pool.Update(looked_at[f]);
-    ASSERT_FALSE(mask.empty()) << "frame " << f;
-    const double share = static_cast<double>(cv::countNonZero(mask)) / static_cast<double>(mask.total());
-    EXPECT_GT(share, 0.15) << "frame " << f;
-    EXPECT_LT(share, 0.3) << "frame " << f;  // the tank, about a fifth of the frame
-    EXPECT_NE(mask.at<uint8_t>(mask.rows / 2, mask.cols / 2), 0) << "frame " << f;
-  }
-  fs::remove_all(dir);
+  for (int f : {1, 6, 11}) ExpectPoolShare(pool.Update(looked_at[f]), 0.15, 0.3, f);  // the tank, about a fifth
 }
 
 // Counts a rendered clip in `dir` from its video and the telemetry `srt`.
