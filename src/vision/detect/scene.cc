@@ -152,11 +152,21 @@ void DrawLongBrightLines(const cv::Mat& grey, cv::Mat& wall) {
   }
 }
 
-// One flood from the centre with the edge barrier at `barrier_scale` x
-// its usual height: the pool's hull, or empty when no plausible pool is
-// found.
-cv::Mat FloodPool(const cv::Mat& bgr, float barrier_scale) {
-  cv::Mat small;
+// What every flood of one look shares: the smoothed thumbnail, its central
+// window, the water's colour there, the edge strength and the usual
+// barrier height, and the long straight bright lines (walls).
+struct PoolThumbnail {
+  cv::Mat small;      // CV_8UC3, about 240 px wide, median-smoothed
+  cv::Rect centre;    // the central window
+  cv::Vec3i water;    // the water's colour: the central window's median
+  cv::Mat edges;      // CV_32F Sobel magnitude of the thumbnail's grey
+  float barrier = 0;  // the usual barrier: an edge above this stops the flood
+  cv::Mat walls;      // CV_8U, long straight bright lines drawn in
+};
+
+PoolThumbnail MakePoolThumbnail(const cv::Mat& bgr) {
+  PoolThumbnail t;
+  cv::Mat& small = t.small;
   const double f = std::min(1.0, 240.0 / bgr.cols);
   cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
   cv::medianBlur(small, small, 5);
@@ -167,6 +177,7 @@ cv::Mat FloodPool(const cv::Mat& bgr, float barrier_scale) {
                         static_cast<int>(small.rows * (0.5 - kCentreShare / 2)),
                         std::max(1, static_cast<int>(small.cols * kCentreShare)),
                         std::max(1, static_cast<int>(small.rows * kCentreShare)));
+  t.centre = centre;
   std::vector<uint8_t> ch[3];
   for (int y = centre.y; y < centre.y + centre.height; ++y) {
     for (int x = centre.x; x < centre.x + centre.width; ++x) {
@@ -174,33 +185,43 @@ cv::Mat FloodPool(const cv::Mat& bgr, float barrier_scale) {
       for (int c = 0; c < 3; ++c) ch[c].push_back(p[c]);
     }
   }
-  cv::Vec3i water;
   for (int c = 0; c < 3; ++c) {
-    water[c] = UpperMedian(std::move(ch[c]));
+    t.water[c] = UpperMedian(std::move(ch[c]));
   }
-  // Seeds: a grid over the central window, keeping points of the water's
-  // colour; each floods its own region (ropes may split the water).
-  cv::Mat flood = cv::Mat::zeros(small.rows + 2, small.cols + 2, CV_8U);
   // Edges stop the flood: a pond's bank may have the water's colour (grass
   // around green water), but the shore is an edge that the water's own
   // surface does not have. The barrier is relative to the gradients inside
   // the central window, so caustics and ripples on the water are not walls.
+  cv::Mat grey, gx, gy;
+  cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
+  cv::Sobel(grey, gx, CV_32F, 1, 0, 3);
+  cv::Sobel(grey, gy, CV_32F, 0, 1, 3);
+  cv::magnitude(gx, gy, t.edges);
+  std::vector<float> inside;
+  for (int y = centre.y; y < centre.y + centre.height; ++y) {
+    for (int x = centre.x; x < centre.x + centre.width; ++x) inside.push_back(t.edges.at<float>(y, x));
+  }
+  const std::size_t rank = inside.size() * 9 / 10;
+  t.barrier = std::max(kMinBarrierGradient, kBarrierFactor * ElementAtRank(std::move(inside), rank));
+  t.walls = cv::Mat::zeros(small.size(), CV_8U);
+  DrawLongBrightLines(grey, t.walls);
+  return t;
+}
+
+// One flood from the centre of `t` with the edge barrier at
+// `barrier_scale` x its usual height: the pool's hull, or empty when no
+// plausible pool is found.
+cv::Mat FloodPool(const PoolThumbnail& t, float barrier_scale) {
+  cv::Mat small = t.small;  // floodFill takes it as read-write; with FLOODFILL_MASK_ONLY it only reads
+  const cv::Rect& centre = t.centre;
+  const cv::Vec3i& water = t.water;
+  // Seeds: a grid over the central window, keeping points of the water's
+  // colour; each floods its own region (ropes may split the water).
+  cv::Mat flood = cv::Mat::zeros(small.rows + 2, small.cols + 2, CV_8U);
   {
-    cv::Mat grey, gx, gy, mag;
-    cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
-    cv::Sobel(grey, gx, CV_32F, 1, 0, 3);
-    cv::Sobel(grey, gy, CV_32F, 0, 1, 3);
-    cv::magnitude(gx, gy, mag);
-    std::vector<float> inside;
-    for (int y = centre.y; y < centre.y + centre.height; ++y) {
-      for (int x = centre.x; x < centre.x + centre.width; ++x) inside.push_back(mag.at<float>(y, x));
-    }
-    const std::size_t rank = inside.size() * 9 / 10;
-    const float barrier =
-        barrier_scale * std::max(kMinBarrierGradient, kBarrierFactor * ElementAtRank(std::move(inside), rank));
     cv::Mat wall;
-    cv::compare(mag, barrier, wall, cv::CMP_GT);
-    DrawLongBrightLines(grey, wall);
+    cv::compare(t.edges, barrier_scale * t.barrier, wall, cv::CMP_GT);
+    wall |= t.walls;
     // Close the small gaps a soft stretch of shore leaves in the edge.
     cv::dilate(wall, wall, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kBarrierClosePx, kBarrierClosePx}));
     wall.copyTo(flood(cv::Rect(1, 1, small.cols, small.rows)));
@@ -282,11 +303,12 @@ struct PoolLook {
 // that, or runs off its edge. The lower barrier also stops at fainter
 // edges inside the pool, so the stricter region may miss some of it.
 PoolLook FindPoolRegion(const cv::Mat& bgr) {
-  cv::Mat region = FloodPool(bgr, 1.0f);
+  const PoolThumbnail thumbnail = MakePoolThumbnail(bgr);
+  cv::Mat region = FloodPool(thumbnail, 1.0f);
   if (region.empty() || cv::countNonZero(region) <= kLeakShare * static_cast<double>(region.total())) {
     return {region, false};
   }
-  cv::Mat stricter = FloodPool(bgr, kLeakBarrierScale);
+  cv::Mat stricter = FloodPool(thumbnail, kLeakBarrierScale);
   if (stricter.empty() || cv::countNonZero(stricter) > kLeakShare * static_cast<double>(stricter.total())) {
     return {region, false};
   }
