@@ -154,6 +154,14 @@ constexpr int kBootstrapPasses = 5;         // first frame: detect again until t
 constexpr float kBootstrapTolerance = 0.1f;
 constexpr float kSizeQuantile = 0.75f;       // typical fish size: this quantile of fish-like blobs
 constexpr float kOneBodyMaxLength = 1.6f;    // a fish-shaped blob up to this x typical length is one fish
+// A bent body (a sturgeon turning, or one with part of a neighbour on it):
+// not solid or slender enough for the fish shape, but as long as a fish
+// (from this x typical length up to kOneBodyMaxLength), with a fish's area
+// (this x typical area, up to a clump's kClumpAreaFactor), longer than
+// wide by this, standing out by its polarity's full threshold.
+constexpr float kBentBodyMinLength = 0.6f;
+constexpr float kBentBodyMinArea = 0.6f;
+constexpr float kBentBodyMinElongation = 1.3f;
 constexpr float kMergeGapLengths = 0.3f;     // fragments at most this x typical length apart
 constexpr float kMergeMaxLength = 1.25f;     // union no longer than this x typical length
 constexpr float kMergeMaxWidth = 0.35f;      // and no wider than this x typical length
@@ -734,6 +742,12 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     // than 1.7 fish of area (each hides part of the other) but the outline
     // of two.
     const bool crossing = !fish_like(b) && k_area > kCrossingMinArea && k_boundary > kCrossingMinOutline;
+    // One fish bent out of the fish shape (see kBentBodyMinLength): of the
+    // fish's polarity, and standing out clearly, since its shape says less.
+    const bool bent_body = typical > 0 && rel_len >= kBentBodyMinLength && rel_len <= kOneBodyMaxLength &&
+                           k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
+                           b.length >= kBentBodyMinElongation * b.width && !minority_polarity(b) &&
+                           b.max_contrast >= threshold_of(b);
     if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f) || crossing)) {
       // Overlapping fish hide each other's area but not their outline
       // (crossing fish): the outline may raise the estimate, up to twice
@@ -757,7 +771,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       if (b.max_contrast < params_.clump_contrast_factor * threshold_of(b)) continue;
     }
     if (k <= 1) {
-      if (!fish_like(b)) continue;
+      if (!fish_like(b) && !bent_body) continue;
       // A body of the minority polarity (a pale blob where the fish are
       // darker than the water) must stand out clearly: pale caustic
       // segments, glints and the pale snout or scutes of a dark fish are

@@ -139,6 +139,31 @@ TEST(Detector, AFishWhoseSlimEndsTheOpeningCutIsStillAFish) {
   EXPECT_EQ(found, 1);
 }
 
+// A sturgeon turning is bent: its front and back halves meet at an angle,
+// and the blob is neither solid nor slender enough for the fish shape.
+// Bent by 60 or 90 degrees it is still one fish, found where it lies
+// (before round 15 it was dropped as neither a fish nor a clump).
+TEST(Detector, ABentFishIsOneFish) {
+  for (float bend : {60.0f, 90.0f}) {
+    cv::Mat img = Frame(Grid(90), {800, 520}, 8);
+    const cv::Point2f joint(400, 440);
+    const float half = 45;
+    const float a = static_cast<float>(bend * CV_PI / 180);
+    const cv::Point2f front = joint + cv::Point2f(half / 2, 0);
+    const cv::Point2f back = joint - cv::Point2f(std::cos(a), std::sin(a)) * (half / 2);
+    cv::ellipse(img, front, cv::Size2f(half / 2 + 3, 90.0f / 14), 0, 0, 360, cv::Scalar(50, 55, 45), cv::FILLED,
+                cv::LINE_AA);
+    cv::ellipse(img, back, cv::Size2f(half / 2 + 3, 90.0f / 14), bend, 0, 360, cv::Scalar(50, 55, 45), cv::FILLED,
+                cv::LINE_AA);
+    Detector d;
+    const std::vector<Detection> dets = d.Detect(img);
+    EXPECT_EQ(dets.size(), 9u) << bend << " degrees";
+    int found = 0;
+    for (const Detection& det : dets) found += cv::norm(Centre(det) - (front + back) / 2) < 25;
+    EXPECT_EQ(found, 1) << bend << " degrees";
+  }
+}
+
 // Clumps are of the polarity most fish have. Among eight dark fish and
 // three pale ones (27% pale, above the old 25% bar), a large pale patch
 // the size of three fish (foam, a caustic knot) is not three fish; the
