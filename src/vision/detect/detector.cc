@@ -157,11 +157,15 @@ constexpr float kOneBodyMaxLength = 1.6f;    // a fish-shaped blob up to this x 
 // A bent body (a sturgeon turning, or one with part of a neighbour on it):
 // not solid or slender enough for the fish shape, but as long as a fish
 // (from this x typical length up to kOneBodyMaxLength), with a fish's area
-// (this x typical area, up to a clump's kClumpAreaFactor), longer than
+// (this x typical area, up to kClumpAreaFactor; larger blobs, and smaller
+// ones with the outline of an X, are judged as clumps first), longer than
 // wide by this, standing out by its polarity's full threshold.
 constexpr float kBentBodyMinLength = 0.6f;
 constexpr float kBentBodyMinArea = 0.6f;
 constexpr float kBentBodyMinElongation = 1.3f;
+// Clumps and bent bodies need not be as solid as one straight fish, but
+// at least this x `min_solidity`: rings and edges are not.
+constexpr float kLooseFillFraction = 0.5f;
 constexpr float kMergeGapLengths = 0.3f;     // fragments at most this x typical length apart
 constexpr float kMergeMaxLength = 1.25f;     // union no longer than this x typical length
 constexpr float kMergeMaxWidth = 0.35f;      // and no wider than this x typical length
@@ -612,11 +616,13 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   // 5. Shape: a fish is elongated, solid, unsaturated, and not much thinner
   //    for its length than the typical fish (caustic lines, wave crests).
   auto aspect = [](const Blob& b) { return b.width / std::max(1.0f, b.length); };
+  auto thick_enough = [&](const Blob& b) {
+    return aspect(b) >= kMinBodyAspect &&
+           (typical_aspect_ <= 0 || aspect(b) >= params_.min_aspect_fraction * typical_aspect_);
+  };
   auto fish_like = [&](const Blob& b) {
     return b.length / b.width >= params_.min_elongation && (b.merged || b.fill >= params_.min_solidity) &&
-           b.mean_grey < kSaturatedGrey &&
-           aspect(b) >= kMinBodyAspect &&
-           (typical_aspect_ <= 0 || aspect(b) >= params_.min_aspect_fraction * typical_aspect_);
+           b.mean_grey < kSaturatedGrey && thick_enough(b);
   };
   // The typical fish: an upper quantile of the confident fish-like blobs'
   // lengths, not the median: a fish seen in pieces gives several short
@@ -742,12 +748,6 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     // than 1.7 fish of area (each hides part of the other) but the outline
     // of two.
     const bool crossing = !fish_like(b) && k_area > kCrossingMinArea && k_boundary > kCrossingMinOutline;
-    // One fish bent out of the fish shape (see kBentBodyMinLength): of the
-    // fish's polarity, and standing out clearly, since its shape says less.
-    const bool bent_body = typical > 0 && rel_len >= kBentBodyMinLength && rel_len <= kOneBodyMaxLength &&
-                           k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
-                           b.length >= kBentBodyMinElongation * b.width && !minority_polarity(b) &&
-                           b.max_contrast >= threshold_of(b);
     if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f) || crossing)) {
       // Overlapping fish hide each other's area but not their outline
       // (crossing fish): the outline may raise the estimate, up to twice
@@ -761,7 +761,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // between the fish of a school (on the simulator's raceway 1515 of
       // 1739 fish split off light clumps lay on no fish).
       if (minority_polarity(b)) continue;
-      bool compact = b.fill >= 0.5f * params_.min_solidity &&
+      bool compact = b.fill >= kLooseFillFraction * params_.min_solidity &&
                      b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
       if (!compact) continue;
       // Several bodies stand out clearly somewhere (where they overlap, or
@@ -771,6 +771,14 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       if (b.max_contrast < params_.clump_contrast_factor * threshold_of(b)) continue;
     }
     if (k <= 1) {
+      // A fish bent out of the fish shape (see kBentBodyMinLength): as
+      // thick as a fish, solid as a clump, of the fish's polarity, and
+      // standing out clearly, since its shape says less.
+      const bool bent_body = typical > 0 && rel_len >= kBentBodyMinLength && rel_len <= kOneBodyMaxLength &&
+                             k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
+                             b.length >= kBentBodyMinElongation * b.width &&
+                             b.fill >= kLooseFillFraction * params_.min_solidity && thick_enough(b) &&
+                             !minority_polarity(b) && b.max_contrast >= threshold_of(b);
       if (!fish_like(b) && !bent_body) continue;
       // A body of the minority polarity (a pale blob where the fish are
       // darker than the water) must stand out clearly: pale caustic

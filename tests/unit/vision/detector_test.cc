@@ -140,28 +140,60 @@ TEST(Detector, AFishWhoseSlimEndsTheOpeningCutIsStillAFish) {
 }
 
 // A sturgeon turning is bent: its front and back halves meet at an angle,
-// and the blob is neither solid nor slender enough for the fish shape.
-// Bent by 60 or 90 degrees it is still one fish, found where it lies
-// (before round 15 it was dropped as neither a fish nor a clump).
+// and the blob is not solid enough for the fish shape (fill about 0.45,
+// the floor is 0.55). Bent by 60 or 90 degrees it is still one fish,
+// found where it lies (before round 15 it was dropped as neither a fish
+// nor a clump). Drawn pale among dark fish, the same shape is of the
+// minority polarity, and a bent body of it is not a fish (a straight
+// pale one, standing out as clearly, would be).
+cv::Mat FrameWithABentFish(float bend_deg, cv::Scalar colour, cv::Point2f* where) {
+  cv::Mat img = Frame(Grid(90), {800, 520}, 8);
+  const cv::Point2f joint(400, 440);
+  const float half = 45;
+  const float a = static_cast<float>(bend_deg * CV_PI / 180);
+  const cv::Point2f front = joint + cv::Point2f(half / 2, 0);
+  const cv::Point2f back = joint - cv::Point2f(std::cos(a), std::sin(a)) * (half / 2);
+  const cv::Size2f half_body(half / 2 + 3, 90.0f / 14);
+  cv::ellipse(img, front, half_body, 0, 0, 360, colour, cv::FILLED, cv::LINE_AA);
+  cv::ellipse(img, back, half_body, bend_deg, 0, 360, colour, cv::FILLED, cv::LINE_AA);
+  *where = (front + back) / 2;
+  return img;
+}
+
+int DetectionsNear(const std::vector<Detection>& dets, cv::Point2f p, float radius) {
+  int n = 0;
+  for (const Detection& det : dets) n += cv::norm(Centre(det) - p) < radius;
+  return n;
+}
+
 TEST(Detector, ABentFishIsOneFish) {
   for (float bend : {60.0f, 90.0f}) {
-    cv::Mat img = Frame(Grid(90), {800, 520}, 8);
-    const cv::Point2f joint(400, 440);
-    const float half = 45;
-    const float a = static_cast<float>(bend * CV_PI / 180);
-    const cv::Point2f front = joint + cv::Point2f(half / 2, 0);
-    const cv::Point2f back = joint - cv::Point2f(std::cos(a), std::sin(a)) * (half / 2);
-    cv::ellipse(img, front, cv::Size2f(half / 2 + 3, 90.0f / 14), 0, 0, 360, cv::Scalar(50, 55, 45), cv::FILLED,
-                cv::LINE_AA);
-    cv::ellipse(img, back, cv::Size2f(half / 2 + 3, 90.0f / 14), bend, 0, 360, cv::Scalar(50, 55, 45), cv::FILLED,
-                cv::LINE_AA);
+    cv::Point2f where;
+    const cv::Mat dark = FrameWithABentFish(bend, cv::Scalar(50, 55, 45), &where);
     Detector d;
-    const std::vector<Detection> dets = d.Detect(img);
+    const std::vector<Detection> dets = d.Detect(dark);
     EXPECT_EQ(dets.size(), 9u) << bend << " degrees";
-    int found = 0;
-    for (const Detection& det : dets) found += cv::norm(Centre(det) - (front + back) / 2) < 25;
-    EXPECT_EQ(found, 1) << bend << " degrees";
+    EXPECT_EQ(DetectionsNear(dets, where, 25), 1) << bend << " degrees";
+
+    const cv::Mat pale = FrameWithABentFish(bend, cv::Scalar(200, 205, 170), &where);
+    Detector e;
+    const std::vector<Detection> pale_dets = e.Detect(pale);
+    EXPECT_EQ(pale_dets.size(), 8u) << bend << " degrees, pale";
+    EXPECT_EQ(DetectionsNear(pale_dets, where, 25), 0) << bend << " degrees, pale";
   }
+}
+
+// A straight dark line as long as a fish but thinner for its length than
+// the fish (a rope, a shadow's edge) fails the fish shape by its
+// thinness alone; it is not a bent body either.
+TEST(Detector, AThinStraightLineIsNotABentFish) {
+  cv::Mat img = Frame(Grid(90), {800, 520}, 8);
+  const cv::Point2f c(400, 440);
+  cv::line(img, c - cv::Point2f(60, 0), c + cv::Point2f(60, 0), cv::Scalar(50, 55, 45), 5, cv::LINE_AA);
+  Detector d;
+  const std::vector<Detection> dets = d.Detect(img);
+  EXPECT_EQ(dets.size(), 8u);
+  EXPECT_EQ(DetectionsNear(dets, c, 40), 0);
 }
 
 // Clumps are of the polarity most fish have. Among eight dark fish and
