@@ -45,9 +45,9 @@
 //    turning, or one with part of a neighbour on it: not solid or slender
 //    enough for that shape, but as thick as a fish) is one fish when it
 //    is 0.6-1.6 typical lengths long, has 0.6-1.7 typical areas, is at
-//    least 1.3x longer than wide and half as solid as a fish, is not of
-//    the minority polarity, and reaches its polarity's threshold; it
-//    does not teach the size.
+//    least 1.3x longer than wide and half as solid as the fish shape
+//    asks (`min_solidity`), is not of the minority polarity, and reaches
+//    its polarity's threshold; it does not teach the size.
 // 6. Clumps: a blob that is not one fish (longer than 1.6 fish, as long
 //    as one but much wider with twice the area: fish side by side, or an
 //    X with the outline of two: fish crossing) holds
