@@ -624,6 +624,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     return b.length / b.width >= params_.min_elongation && (b.merged || b.fill >= params_.min_solidity) &&
            b.mean_grey < kSaturatedGrey && thick_enough(b);
   };
+  // Solid enough for a clump or a bent body (see kLooseFillFraction).
+  auto loosely_solid = [&](const Blob& b) { return b.fill >= kLooseFillFraction * params_.min_solidity; };
   // The typical fish: an upper quantile of the confident fish-like blobs'
   // lengths, not the median: a fish seen in pieces gives several short
   // blobs, a whole fish one. Area, outline and width/length of the typical
@@ -761,7 +763,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // between the fish of a school (on the simulator's raceway 1515 of
       // 1739 fish split off light clumps lay on no fish).
       if (minority_polarity(b)) continue;
-      bool compact = b.fill >= kLooseFillFraction * params_.min_solidity &&
+      bool compact = loosely_solid(b) &&
                      b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
       if (!compact) continue;
       // Several bodies stand out clearly somewhere (where they overlap, or
@@ -777,7 +779,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       const bool bent_body = typical > 0 && rel_len >= kBentBodyMinLength && rel_len <= kOneBodyMaxLength &&
                              k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
                              b.length >= kBentBodyMinElongation * b.width &&
-                             b.fill >= kLooseFillFraction * params_.min_solidity && thick_enough(b) &&
+                             loosely_solid(b) && thick_enough(b) &&
                              !minority_polarity(b) && b.max_contrast >= threshold_of(b);
       if (!fish_like(b) && !bent_body) continue;
       // A body of the minority polarity (a pale blob where the fish are

@@ -234,10 +234,7 @@ TEST(Detector, AFaintDarkBandIsNotAClump) {
     cv::subtract(img, cv::Scalar::all(darker_by), img, band);
     return img;
   };
-  auto on_band = [&](const std::vector<Detection>& dets) {
-    return std::count_if(dets.begin(), dets.end(),
-                         [&](const Detection& d) { return cv::norm(Centre(d) - band_centre) < 100; });
-  };
+  auto on_band = [&](const std::vector<Detection>& dets) { return DetectionsNear(dets, band_centre, 100); };
   Detector faint;
   const auto faint_dets = faint.Detect(with_band(0.9 * floor));
   EXPECT_EQ(faint_dets.size(), 8u);
