@@ -45,6 +45,12 @@
 //                     truth with many duplicates and false tracks is right
 //                     by cancellation; the totals line says how much of
 //                     the pooled figure is.
+//   missed fish seen by a tracklet (totals line)
+//                     where the missed fish's observations went, from each
+//                     run's audit trail (tracklets.csv, vision/eval
+//                     TraceMissedFish): another fish's track, a track on
+//                     no fish, a tracklet the counter dropped (by rule),
+//                     one the tracker never confirmed.
 //
 // With --noisy-detections, each scenario is also counted from detections
 // made from its own ground truth (gt.txt) with the nuisances of a farm's
@@ -111,6 +117,7 @@ struct Row {
   double accuracy = 0, length_error = -1, fps = 0, decode_fps = 0;
   double detection_recall = -1, detection_precision = -1;  // -1: not measured
   std::optional<sturgeon::vision::CountBreakdown> breakdown;  // empty: gt.txt unreadable
+  std::optional<sturgeon::vision::MissedFishTrail> missed_trail;  // empty: gt.txt or the audit unreadable
   std::optional<bool> camera_agrees;  // empty: no GPS check
   double learnt_size = -1;            // learnt typical length / true median length (-1: not measured)
   bool in_interval = false;
@@ -321,6 +328,7 @@ int main(int argc, char** argv) {
     co.srt_path = (root / name / "telemetry.srt").string();
     co.detections_out_path = (root / name / "detections.txt").string();
     co.tracks_path = (root / name / "tracks.txt").string();
+    co.tracklets_path = (root / name / "tracklets.csv").string();
     auto rep = sturgeon::vision::RunCount(co);
     if (!rep.ok()) {
       std::cerr << name << ": " << rep.status().ToString() << "\n";
@@ -347,6 +355,8 @@ int main(int argc, char** argv) {
       auto track_rows = sturgeon::vision::ReadMotFile(co.tracks_path);
       if (gt_rows.ok() && track_rows.ok()) {
         r.breakdown = sturgeon::vision::BreakDownCount(*gt_rows, *track_rows, rep->frames);
+        auto audit = sturgeon::vision::ReadTrackletAudit(co.tracklets_path);
+        if (audit.ok()) r.missed_trail = sturgeon::vision::TraceMissedFish(*gt_rows, *track_rows, *audit, rep->frames);
       }
     }
     std::ifstream gt_in(root / name / "gt.json");
@@ -500,6 +510,12 @@ int main(int argc, char** argv) {
           broken_down, sum.found, sum.duplicates, sum.false_tracks, sum.missed,
           static_cast<double>(sum.found) / counted, static_cast<double>(sum.found) / truth_broken_down);
     }
+    // Where the missed fish were seen (count --tracklets, eval --tracklets).
+    sturgeon::vision::MissedFishTrail trail;
+    for (const Row& r : rows) {
+      if (r.missed_trail) trail += *r.missed_trail;
+    }
+    if (trail.observations > 0) std::cout << sturgeon::vision::DescribeMissedFishTrail(trail) << "\n";
   }
   if (!threshold_scales.empty()) {
     std::cout << "\ncounts with the detector's threshold scaled\n" << fmt::format("{:<18} {:>5} {:>6}", "scenario", "true", "x1");

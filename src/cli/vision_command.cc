@@ -67,6 +67,7 @@ struct EvalArgs {
   std::string pred;
   float min_visibility = 0.0f;
   int frames = 0;  // the count breakdown's frames 1..frames (0: the tracks' last frame)
+  std::string tracklets;  // the count's audit trail (count --tracklets), optional
   bool json = false;
 };
 
@@ -74,6 +75,12 @@ Result<int> CountOf(const std::string& path, std::vector<vision::MotRecord>* rec
   if (EndsWith(path, ".json")) return vision::ReadCountFromJson(path);
   STURGEON_ASSIGN_OR_RETURN(*records, vision::ReadMotFile(path));
   return vision::DistinctIds(*records);
+}
+
+nlohmann::json DroppedByFate(const vision::MissedFishTrail& m) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [fate, n] : m.dropped_by_fate) j[vision::TrackletFateName(fate)] = n;
+  return j;
 }
 
 void RunEvalCommand(const EvalArgs& args) {
@@ -92,6 +99,7 @@ void RunEvalCommand(const EvalArgs& args) {
     }
   }
   nlohmann::json j;
+  std::string trail_line;  // with --tracklets
   j["true_count"] = *truth;
   j["predicted_count"] = *pred;
   j["counting_accuracy"] = vision::CountingAccuracy(*pred, *truth);
@@ -116,6 +124,22 @@ void RunEvalCommand(const EvalArgs& args) {
                       {"duplicates", b.duplicates},
                       {"false_tracks", b.false_tracks},
                       {"missed", b.missed}};
+    if (!args.tracklets.empty()) {
+      auto audit = vision::ReadTrackletAudit(args.tracklets);
+      if (!audit.ok()) Fail(audit.status());
+      const vision::MissedFishTrail m = vision::TraceMissedFish(gt_rows, pred_rows, *audit, last_frame);
+      trail_line = vision::DescribeMissedFishTrail(m);
+      j["missed_fish_trail"] = {{"missed_fish", m.missed_fish},
+                                {"observed_missed_fish", m.observed_missed_fish},
+                                {"observations", m.observations},
+                                {"in_other_fish", m.in_other_fish},
+                                {"in_false_track", m.in_false_track},
+                                {"dropped", m.dropped},
+                                {"dropped_by_fate", DroppedByFate(m)},
+                                {"unconfirmed", m.unconfirmed}};
+    }
+  } else if (!args.tracklets.empty()) {
+    Fail(Status::InvalidArgument("--tracklets needs ground-truth boxes (gt.txt) and tracks (tracks.txt) to trace"));
   }
   if (args.json) {
     std::cout << j.dump() << "\n";
@@ -131,6 +155,7 @@ void RunEvalCommand(const EvalArgs& args) {
         b["frames"].get<int>(), b["found"].get<int>(), b["duplicates"].get<int>(), b["false_tracks"].get<int>(),
         b["missed"].get<int>());
   }
+  if (!trail_line.empty()) std::cout << trail_line << "\n";
 }
 
 }  // namespace
@@ -147,6 +172,9 @@ void AddVisionCommands(CLI::App& app) {
   count->add_option("--roi", count_args->roi, "pool polygon x1,y1,x2,y2,... in first-frame pixels");
   count->add_flag("--json", count_args->json, "print one JSON object");
   count->add_option("--tracks", o.tracks_path, "write MOTChallenge tracks");
+  count->add_option("--tracklets", o.tracklets_path,
+                    "write every tracklet, counted or not, with what the counter made of it (CSV: frame, tracklet, "
+                    "fate, fish, box, score, length)");
   count->add_option("--write-detections", o.detections_out_path,
                     "write the detector's raw detections (MOTChallenge det format plus the body lengths in pixels as "
                     "11th and 12th fields, shape and full; readable by --detections)");
@@ -168,6 +196,8 @@ void AddVisionCommands(CLI::App& app) {
   eval->add_option("--frames", eval_args->frames,
                    "break the count down over frames 1..N (default: up to the tracks' last frame)")
       ->check(CLI::NonNegativeNumber);
+  eval->add_option("--tracklets", eval_args->tracklets,
+                   "the count's audit trail (count --tracklets, same run as --pred): where the missed fish went");
   eval->add_flag("--json", eval_args->json, "print one JSON object");
   eval->callback([eval_args] { RunEvalCommand(*eval_args); });
 }

@@ -52,6 +52,32 @@ cv::Point2f Apply(const cv::Matx33d& m, cv::Point2f p) {
   return {static_cast<float>(v[0]), static_cast<float>(v[1])};
 }
 
+// An observation's box in the image it was seen in (tracking runs in the
+// first frame's world coordinates when the camera moves).
+cv::Rect2f ImageBox(const TrackObservation& o, const std::vector<cv::Matx33d>& image_from_world) {
+  if (o.frame - 1 >= static_cast<int>(image_from_world.size())) return o.box;
+  return MoveBox(o.box, Apply(image_from_world[o.frame - 1], Centre(o.box)));
+}
+
+// Every tracklet's observations with what the counter made of it, in
+// image pixels, by frame: the audit trail of a count (`--tracklets`).
+std::vector<TrackletAuditRow> TrackletAudit(const std::vector<Tracklet>& tracklets,
+                                            const std::vector<TrackletVerdict>& verdicts,
+                                            const std::vector<cv::Matx33d>& image_from_world) {
+  std::vector<TrackletAuditRow> rows;
+  for (size_t i = 0; i < tracklets.size(); ++i) {
+    const TrackletVerdict& v = verdicts[i];
+    for (const TrackObservation& o : tracklets[i].observations) {
+      rows.push_back(TrackletAuditRow{o.frame, tracklets[i].id, v.fate, v.fish_id, ImageBox(o, image_from_world),
+                                      o.score, o.length_px});
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const TrackletAuditRow& a, const TrackletAuditRow& b) {
+    return std::tie(a.frame, a.tracklet) < std::tie(b.frame, b.tracklet);
+  });
+  return rows;
+}
+
 // Per-frame observation of a counted fish, in image coordinates.
 struct Mark {
   int fish = 0;
@@ -72,13 +98,7 @@ void DrawMarks(cv::Mat& img, const std::vector<Mark>& marks) {
 std::map<int, std::vector<Mark>> MarksByFrame(const CountResult& result, const std::vector<cv::Matx33d>& image_from_world) {
   std::map<int, std::vector<Mark>> marks;
   for (const CountedFish& fish : result.fish) {
-    for (const TrackObservation& o : fish.observations) {
-      cv::Rect2f box = o.box;
-      if (o.frame - 1 < static_cast<int>(image_from_world.size())) {
-        box = MoveBox(o.box, Apply(image_from_world[o.frame - 1], Centre(o.box)));
-      }
-      marks[o.frame].push_back(Mark{fish.id, box});
-    }
+    for (const TrackObservation& o : fish.observations) marks[o.frame].push_back(Mark{fish.id, ImageBox(o, image_from_world)});
   }
   return marks;
 }
@@ -293,7 +313,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.roi = opt.roi;
   }
 
-  report.result = CountFish(tracker.Tracklets(), opt.counter);
+  const std::vector<Tracklet> tracklets = tracker.Tracklets();
+  report.result = CountFish(tracklets, opt.counter);
   if (report.obscured_share > 0) {
     const double share = std::min(report.obscured_share, kMaxObscuredShare);
     report.obscured_fish = static_cast<int>(std::lround(report.result.count * share / (1 - share)));
@@ -324,17 +345,17 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     std::vector<MotRecord> rows;
     for (const CountedFish& fish : report.result.fish) {
       for (const TrackObservation& o : fish.observations) {
-        cv::Rect2f box = o.box;
-        if (o.frame - 1 < static_cast<int>(image_from_world.size())) {
-          box = MoveBox(o.box, Apply(image_from_world[o.frame - 1], Centre(o.box)));
-        }
-        rows.push_back(MotRecord{o.frame, fish.id, box, o.score});
+        rows.push_back(MotRecord{o.frame, fish.id, ImageBox(o, image_from_world), o.score});
       }
     }
     std::sort(rows.begin(), rows.end(), [](const MotRecord& a, const MotRecord& b) {
       return std::tie(a.frame, a.id) < std::tie(b.frame, b.id);
     });
     STURGEON_RETURN_IF_ERROR(WriteMotFile(opt.tracks_path, rows));
+  }
+  if (!opt.tracklets_path.empty()) {
+    STURGEON_RETURN_IF_ERROR(
+        WriteTrackletAudit(opt.tracklets_path, TrackletAudit(tracklets, report.result.verdicts, image_from_world)));
   }
   if (!opt.annotate_path.empty() || !opt.snapshot_path.empty()) {
     STURGEON_RETURN_IF_ERROR(WriteAnnotations(opt, report, image_from_world));

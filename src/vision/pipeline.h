@@ -41,6 +41,9 @@ struct CountOptions {
   DetectorParams detector;
   LengthWeight length_weight;
   std::string tracks_path;    // MOTChallenge tracks out
+  // Every tracklet, counted or not, with its fate (TrackletFate) out: a CSV
+  // with a header, one row an observation, image pixels.
+  std::string tracklets_path;
   // The detector's raw detections (image pixels, id -1, every frame) out,
   // in the format `detections_path` reads: a run can be re-tracked without
   // the video, and a person can see what the detector found.

@@ -125,8 +125,34 @@ struct Link {
 
 }  // namespace
 
+const char* TrackletFateName(TrackletFate fate) {
+  switch (fate) {
+    case TrackletFate::kUnconfirmed: return "unconfirmed";
+    case TrackletFate::kCounted: return "counted";
+    case TrackletFate::kDuplicate: return "duplicate";
+    case TrackletFate::kRigidCompanion: return "rigid_companion";
+    case TrackletFate::kTooFewObservations: return "too_few_observations";
+    case TrackletFate::kNeverWhole: return "never_whole";
+    case TrackletFate::kUnstableLength: return "unstable_length";
+  }
+  return "unknown";
+}
+
+std::optional<TrackletFate> TrackletFateFromName(std::string_view name) {
+  for (TrackletFate fate : {TrackletFate::kUnconfirmed, TrackletFate::kCounted, TrackletFate::kDuplicate,
+                            TrackletFate::kRigidCompanion, TrackletFate::kTooFewObservations,
+                            TrackletFate::kNeverWhole, TrackletFate::kUnstableLength}) {
+    if (name == TrackletFateName(fate)) return fate;
+  }
+  return std::nullopt;
+}
+
 CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& params) {
   CountResult result;
+  result.verdicts.reserve(all.size());
+  for (const Tracklet& t : all) result.verdicts.push_back(TrackletVerdict{t.id, TrackletFate::kUnconfirmed, 0});
+  // The verdict of a tracklet the counter holds a pointer to.
+  auto verdict_of = [&](const Tracklet* t) -> TrackletVerdict& { return result.verdicts[t - all.data()]; };
   std::vector<const Tracklet*> ts;
   for (const Tracklet& t : all) {
     if (t.confirmed && !t.observations.empty()) ts.push_back(&t);
@@ -181,8 +207,14 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
       const int shadowed = FramesNearALongerOne(
           i, obs, at, [&](int j) { return ts[j]->observations.size() > obs.size(); },
           [&](const TrackObservation& o) { return fish_length > 0 && o.length_px <= 0 ? near_piece : near_body; });
-      if (shadowed >= params.duplicate_share * obs.size()) continue;
-      if (fish_length > 0 && RigidCompanion(ts, i, fish_length, params)) continue;
+      if (shadowed >= params.duplicate_share * obs.size()) {
+        verdict_of(ts[i]).fate = TrackletFate::kDuplicate;
+        continue;
+      }
+      if (fish_length > 0 && RigidCompanion(ts, i, fish_length, params)) {
+        verdict_of(ts[i]).fate = TrackletFate::kRigidCompanion;
+        continue;
+      }
       kept.push_back(ts[i]);
     }
     result.duplicates = n - static_cast<int>(kept.size());
@@ -273,8 +305,15 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
     // A take-over link interleaves its two tracklets' frames.
     std::stable_sort(fish.observations.begin(), fish.observations.end(),
                      [](const TrackObservation& x, const TrackObservation& y) { return x.frame < y.frame; });
+    // Every tracklet of a chain that is not counted shares its fate.
+    auto drop_chain = [&](TrackletFate fate) {
+      for (int t = h; t != -1; t = next[t]) verdict_of(ts[t]).fate = fate;
+    };
     int obs = static_cast<int>(fish.observations.size());
-    if (obs < params.min_fish_observations) continue;
+    if (obs < params.min_fish_observations) {
+      drop_chain(TrackletFate::kTooFewObservations);
+      continue;
+    }
     if (measured_lengths) {
       std::vector<float> ls;
       for (const auto& o : fish.observations) {
@@ -286,6 +325,7 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
       // clump, may be a fish or a piece of one counted already (down).
       const double p = params.undecided_p;
       if (static_cast<int>(ls.size()) < params.min_whole_observations) {
+        drop_chain(TrackletFate::kNeverWhole);
         ++result.inconsistent;
         up_mean += p;
         up_var += p * (1 - p);
@@ -294,6 +334,7 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
       if (static_cast<int>(ls.size()) >= params.spread_min_observations) {
         const float med = QuantileAtRank(ls, 0.5f);
         if (QuantileAtRank(ls, 0.75f) - QuantileAtRank(ls, 0.25f) > params.max_length_spread * med) {
+          drop_chain(TrackletFate::kUnstableLength);
           ++result.inconsistent;
           up_mean += p;
           up_var += p * (1 - p);
@@ -320,7 +361,16 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   std::sort(result.fish.begin(), result.fish.end(), [](const CountedFish& a, const CountedFish& b) {
     return a.observations.front().frame < b.observations.front().frame;
   });
-  for (size_t i = 0; i < result.fish.size(); ++i) result.fish[i].id = static_cast<int>(i) + 1;
+  std::map<int, TrackletVerdict*> verdict_by_id;  // a counted fish names its tracklets by id
+  for (const Tracklet* t : ts) verdict_by_id[t->id] = &verdict_of(t);
+  for (size_t i = 0; i < result.fish.size(); ++i) {
+    result.fish[i].id = static_cast<int>(i) + 1;
+    for (int id : result.fish[i].tracklet_ids) {
+      TrackletVerdict& v = *verdict_by_id.at(id);
+      v.fate = TrackletFate::kCounted;
+      v.fish_id = result.fish[i].id;
+    }
+  }
 
   result.count = static_cast<int>(result.fish.size());
 

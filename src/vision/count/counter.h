@@ -31,6 +31,8 @@
 // downwards, `close_companions`).
 #pragma once
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "vision/types.h"
@@ -82,6 +84,31 @@ struct CounterParams {
   int min_margin = 1;                 // the interval is at least count +- this
 };
 
+// What became of one tracklet the counter was given: part of a counted
+// fish, or which rule left it out. The audit trail of a count (`count
+// --tracklets`): a person checking a count sees what was dropped and why.
+enum class TrackletFate {
+  kUnconfirmed,         // the tracker never confirmed it (too few hits)
+  kCounted,             // part of a counted fish (`fish_id`)
+  kDuplicate,           // on top of a longer tracklet in most of its frames
+  kRigidCompanion,      // a piece of a longer tracklet's fish (constant offset)
+  kTooFewObservations,  // its chain had under `min_fish_observations`
+  kNeverWhole,          // its chain was seen whole in under `min_whole_observations` frames
+  kUnstableLength,      // its chain's measured length flickered (caustics, foam)
+};
+
+// "unconfirmed", "counted", "duplicate", "rigid_companion",
+// "too_few_observations", "never_whole", "unstable_length".
+const char* TrackletFateName(TrackletFate fate);
+// The fate of that name, or nullopt.
+std::optional<TrackletFate> TrackletFateFromName(std::string_view name);
+
+struct TrackletVerdict {
+  int tracklet_id = 0;
+  TrackletFate fate = TrackletFate::kUnconfirmed;
+  int fish_id = 0;  // the counted fish (CountedFish::id) when kCounted, else 0
+};
+
 struct CountedFish {
   int id = 0;  // 1-based, in order of first appearance
   std::vector<int> tracklet_ids;
@@ -100,6 +127,9 @@ struct CountResult {
   int close_companions = 0;  // counted fish that may be pieces of a neighbour (widen the interval down)
   float max_speed_px = 0;  // the measured swim-speed gate, per frame
   std::vector<CountedFish> fish;
+  // One per tracklet given, in the order given (tracklet ids are taken to
+  // be unique, as the tracker's are).
+  std::vector<TrackletVerdict> verdicts;
 };
 
 // Stitches confirmed tracklets into fish and counts them. Unconfirmed

@@ -49,33 +49,47 @@ std::set<int> FishInView(const std::vector<MotRecord>& gt, int frames) {
   return ids;
 }
 
-CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks, int frames) {
+namespace {
+
+// The ground-truth fish a box lies on in its frame (the nearest when on
+// several), or -1.
+int FishUnder(const std::map<int, std::vector<const MotRecord*>>& gt_at, int frame, const cv::Rect2f& box) {
+  const auto it = gt_at.find(frame);
+  if (it == gt_at.end()) return -1;
+  int nearest = -1;
+  float nearest_distance = 0;
+  for (const MotRecord* g : it->second) {
+    const float distance = DistanceOnFish(g->box, box);
+    if (distance >= 0 && (nearest < 0 || distance < nearest_distance)) {
+      nearest = g->id;
+      nearest_distance = distance;
+    }
+  }
+  return nearest;
+}
+
+// BreakDownCount's verdicts: each track id given to a fish, or to none (-1).
+struct TrackOwners {
+  std::map<int, int> fish_of_track;
+  std::set<int> found;
+};
+
+TrackOwners GiveTracksToFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks, int frames) {
   const auto gt_at = ByFrame(gt);
   std::map<int, int> track_frames;               // track id -> frames
   std::map<int, std::map<int, int>> frames_on;  // track id -> fish id -> frames on it
   for (const MotRecord& t : tracks) {
     if (frames > 0 && t.frame > frames) continue;
     ++track_frames[t.id];
-    const auto it = gt_at.find(t.frame);
-    if (it == gt_at.end()) continue;
-    int nearest = -1;
-    float nearest_distance = 0;
-    for (const MotRecord* g : it->second) {
-      const float distance = DistanceOnFish(g->box, t.box);
-      if (distance >= 0 && (nearest < 0 || distance < nearest_distance)) {
-        nearest = g->id;
-        nearest_distance = distance;
-      }
-    }
-    if (nearest >= 0) ++frames_on[t.id][nearest];
+    const int fish = FishUnder(gt_at, t.frame, t.box);
+    if (fish >= 0) ++frames_on[t.id][fish];
   }
   std::vector<std::pair<int, int>> by_length;  // (frames, track id), longest first
   for (const auto& [id, n] : track_frames) by_length.emplace_back(n, id);
   std::sort(by_length.begin(), by_length.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
-  CountBreakdown out;
-  std::set<int> found;
+  TrackOwners out;
   for (const auto& [n, id] : by_length) {
     int best_fish = -1, best_frames = 0;
     for (const auto& [fish_id, on] : frames_on[id]) {
@@ -84,16 +98,83 @@ CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vecto
         best_frames = on;
       }
     }
-    if (best_fish < 0 || 2 * best_frames < n) {
-      ++out.false_tracks;
-    } else if (found.insert(best_fish).second) {
-      ++out.found;
-    } else {
-      ++out.duplicates;
-    }
+    if (best_fish < 0 || 2 * best_frames < n) best_fish = -1;
+    out.fish_of_track[id] = best_fish;
+    if (best_fish >= 0) out.found.insert(best_fish);
   }
+  return out;
+}
+
+}  // namespace
+
+CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks, int frames) {
+  const TrackOwners owners = GiveTracksToFish(gt, tracks, frames);
+  CountBreakdown out;
+  for (const auto& [track, fish] : owners.fish_of_track) {
+    if (fish < 0) ++out.false_tracks;
+  }
+  out.found = static_cast<int>(owners.found.size());
+  out.duplicates = static_cast<int>(owners.fish_of_track.size()) - out.found - out.false_tracks;
   out.missed = static_cast<int>(FishInView(gt, frames).size()) - out.found;
   return out;
+}
+
+MissedFishTrail TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
+                                const std::vector<TrackletAuditRow>& audit, int frames) {
+  const TrackOwners owners = GiveTracksToFish(gt, tracks, frames);
+  const std::set<int> in_view = FishInView(gt, frames);
+  const auto gt_at = ByFrame(gt);
+  MissedFishTrail out;
+  out.missed_fish = static_cast<int>(in_view.size() - owners.found.size());
+  std::set<int> seen;
+  for (const TrackletAuditRow& r : audit) {
+    if (frames > 0 && r.frame > frames) continue;
+    const int fish = FishUnder(gt_at, r.frame, r.box);
+    if (fish < 0 || owners.found.count(fish)) continue;
+    seen.insert(fish);
+    ++out.observations;
+    switch (r.fate) {
+      case TrackletFate::kCounted: {
+        const auto owner = owners.fish_of_track.find(r.fish);
+        ++(owner != owners.fish_of_track.end() && owner->second >= 0 ? out.in_other_fish : out.in_false_track);
+        break;
+      }
+      case TrackletFate::kUnconfirmed:
+        ++out.unconfirmed;
+        break;
+      default:
+        ++out.dropped;
+        ++out.dropped_by_fate[r.fate];
+    }
+  }
+  out.observed_missed_fish = static_cast<int>(seen.size());
+  return out;
+}
+
+MissedFishTrail& MissedFishTrail::operator+=(const MissedFishTrail& other) {
+  missed_fish += other.missed_fish;
+  observed_missed_fish += other.observed_missed_fish;
+  observations += other.observations;
+  in_other_fish += other.in_other_fish;
+  in_false_track += other.in_false_track;
+  dropped += other.dropped;
+  for (const auto& [fate, n] : other.dropped_by_fate) dropped_by_fate[fate] += n;
+  unconfirmed += other.unconfirmed;
+  return *this;
+}
+
+std::string DescribeMissedFishTrail(const MissedFishTrail& t) {
+  const double n = std::max(1, t.observations);
+  std::string by_fate;
+  for (const auto& [fate, k] : t.dropped_by_fate) {
+    by_fate += fmt::format("{}{} {:.0f}%", by_fate.empty() ? " (" : ", ", TrackletFateName(fate), 100 * k / n);
+  }
+  if (!by_fate.empty()) by_fate += ")";
+  return fmt::format(
+      "missed fish seen by a tracklet: {} of {}, {} observations: {:.0f}% in another fish's track, {:.0f}% in "
+      "tracks on no fish, {:.0f}% in tracklets the counter dropped{}, {:.0f}% in tracklets never confirmed",
+      t.observed_missed_fish, t.missed_fish, t.observations, 100 * t.in_other_fish / n, 100 * t.in_false_track / n,
+      100 * t.dropped / n, by_fate, 100 * t.unconfirmed / n);
 }
 
 int DistinctIds(const std::vector<MotRecord>& records) {

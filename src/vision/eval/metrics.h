@@ -10,11 +10,13 @@
 // the frames where the two boxes match (IDTP); IDF1 = 2 IDTP / (GT + PRED).
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "vision/io/mot_io.h"
 #include "vision/types.h"
 
 namespace sturgeon::vision {
@@ -67,6 +69,32 @@ struct CountBreakdown {
 // Breaks a count down over frames 1..`frames` of both files (0: all frames).
 CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
                               int frames = 0);
+
+// Where the fish a count missed were seen, from the count's audit trail
+// (`count --tracklets`) and its tracks (`--tracks`, the same run; a
+// counted fish's id is its track id). Each audit row (a tracklet's
+// observation) is given to the fish it lies on (DistanceOnFish, the
+// nearest); the rows on fish BreakDownCount calls missed are sorted by
+// what became of their tracklet. Rows of frames after `frames` (> 0) are
+// left out. Detections no tracklet took are not in the audit, so are not
+// here.
+struct MissedFishTrail {
+  int missed_fish = 0;           // fish in view no track was given to
+  int observed_missed_fish = 0;  // of them, fish some tracklet observed
+  int observations = 0;          // tracklet observations on missed fish
+  int in_other_fish = 0;         // in a counted fish given to another fish
+  int in_false_track = 0;        // in a counted fish given to no fish
+  int dropped = 0;               // in a confirmed tracklet the counter left out
+  std::map<TrackletFate, int> dropped_by_fate;  // `dropped` by the rule that left the tracklet out
+  int unconfirmed = 0;           // in a tracklet the tracker never confirmed
+
+  MissedFishTrail& operator+=(const MissedFishTrail& other);
+};
+// One line: "missed fish seen by a tracklet: 7 of 7, 209 observations: 40%
+// in another fish's track, ..." (no newline).
+std::string DescribeMissedFishTrail(const MissedFishTrail& trail);
+MissedFishTrail TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
+                                const std::vector<TrackletAuditRow>& audit, int frames = 0);
 
 // Number of distinct ids among records.
 int DistinctIds(const std::vector<MotRecord>& records);

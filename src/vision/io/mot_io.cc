@@ -16,6 +16,10 @@ constexpr int kMinFields = 6;
 constexpr const char* kFieldNames[] = {"frame", "id", "left", "top", "width", "height", "conf"};
 constexpr int kLengthField = 10;      // 0-based index of Sturgeon's body length field
 constexpr int kFullLengthField = 11;  // and of its full body length field
+constexpr const char* kAuditHeader = "frame,tracklet,fate,fish,left,top,width,height,score,length_px";
+constexpr const char* kAuditFieldNames[] = {"frame", "tracklet", "fate",  "fish",  "left",
+                                            "top",   "width",    "height", "score", "length_px"};
+constexpr int kAuditFields = 10;
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -126,6 +130,91 @@ Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& recor
   out << FormatMot(records);
   if (!out) return Status::IOError(fmt::format("write to '{}' failed", path));
   return Status::Ok();
+}
+
+std::string FormatTrackletAudit(const std::vector<TrackletAuditRow>& rows) {
+  std::string out = std::string(kAuditHeader) + "\n";
+  for (const TrackletAuditRow& r : rows) {
+    out += fmt::format("{},{},{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.3f},{:.1f}\n", r.frame, r.tracklet,
+                       TrackletFateName(r.fate), r.fish, r.box.x, r.box.y, r.box.width, r.box.height, r.score,
+                       r.length_px);
+  }
+  return out;
+}
+
+Status WriteTrackletAudit(const std::string& path, const std::vector<TrackletAuditRow>& rows) {
+  std::ofstream out(path);
+  if (!out) return Status::IOError(fmt::format("cannot write '{}'", path));
+  out << FormatTrackletAudit(rows);
+  if (!out) return Status::IOError(fmt::format("write to '{}' failed", path));
+  return Status::Ok();
+}
+
+Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text, const std::string& source_name) {
+  std::vector<TrackletAuditRow> rows;
+  std::istringstream in(text);
+  std::string line;
+  int line_no = 0;
+  bool header_seen = false;
+  while (std::getline(in, line)) {
+    ++line_no;
+    const std::string t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    auto where = [&] { return fmt::format("{}:{}", source_name, line_no); };
+    if (!header_seen) {
+      if (t != kAuditHeader) {
+        return Status::InvalidArgument(
+            fmt::format("{}: expected the tracklet audit header '{}', got '{}'", where(), kAuditHeader, t));
+      }
+      header_seen = true;
+      continue;
+    }
+    std::vector<std::string> fields;
+    std::stringstream ss(t);
+    std::string f;
+    while (std::getline(ss, f, ',')) fields.push_back(f);
+    if (static_cast<int>(fields.size()) != kAuditFields) {
+      return Status::InvalidArgument(
+          fmt::format("{}: expected {} comma-separated fields ({}), got {}", where(), kAuditFields, kAuditHeader,
+                      fields.size()));
+    }
+    double v[kAuditFields] = {};
+    for (int i = 0; i < kAuditFields; ++i) {
+      if (i == 2) continue;  // the fate, a name
+      if (!ParseDouble(fields[i], &v[i])) {
+        return Status::InvalidArgument(
+            fmt::format("{}: field '{}' is not a number: '{}'", where(), kAuditFieldNames[i], Trim(fields[i])));
+      }
+    }
+    const std::optional<TrackletFate> fate = TrackletFateFromName(Trim(fields[2]));
+    if (!fate) {
+      return Status::InvalidArgument(fmt::format("{}: field 'fate' is not a tracklet fate: '{}'", where(), Trim(fields[2])));
+    }
+    if (v[0] < 1 || v[0] != std::floor(v[0])) {
+      return Status::InvalidArgument(
+          fmt::format("{}: field 'frame' must be a positive integer (frames are 1-based), got {}", where(),
+                      Trim(fields[0])));
+    }
+    if (v[6] < 0 || v[7] < 0) {
+      return Status::InvalidArgument(fmt::format("{}: width and height must not be negative", where()));
+    }
+    rows.push_back(TrackletAuditRow{static_cast<int>(v[0]), static_cast<int>(v[1]), *fate, static_cast<int>(v[3]),
+                                    cv::Rect2f(static_cast<float>(v[4]), static_cast<float>(v[5]),
+                                               static_cast<float>(v[6]), static_cast<float>(v[7])),
+                                    static_cast<float>(v[8]), static_cast<float>(v[9])});
+  }
+  if (!header_seen) {
+    return Status::InvalidArgument(fmt::format("{}: empty; expected the header '{}'", source_name, kAuditHeader));
+  }
+  return rows;
+}
+
+Result<std::vector<TrackletAuditRow>> ReadTrackletAudit(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(fmt::format("cannot open tracklet audit file '{}'", path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseTrackletAudit(buf.str(), path);
 }
 
 }  // namespace sturgeon::vision

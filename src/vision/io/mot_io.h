@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "vision/count/counter.h"
 #include "vision/types.h"
 
 namespace sturgeon::vision {
@@ -45,5 +46,26 @@ Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& recor
 
 // Formats records as MOTChallenge text.
 std::string FormatMot(const std::vector<MotRecord>& records);
+
+// The audit trail of a count (`count --tracklets`): every tracklet's
+// observations, counted or not, with what the counter made of the
+// tracklet. A CSV with the header
+// `frame,tracklet,fate,fish,left,top,width,height,score,length_px`, one row
+// an observation in image pixels, by frame; `fate` is a TrackletFateName,
+// `fish` the counted fish's id (0 unless counted). Errors as ParseMot's,
+// naming `path:line` and the field.
+struct TrackletAuditRow {
+  int frame = 0;
+  int tracklet = 0;
+  TrackletFate fate = TrackletFate::kUnconfirmed;
+  int fish = 0;
+  cv::Rect2f box;
+  float score = 0.0f;
+  float length_px = 0.0f;
+};
+std::string FormatTrackletAudit(const std::vector<TrackletAuditRow>& rows);
+Status WriteTrackletAudit(const std::string& path, const std::vector<TrackletAuditRow>& rows);
+Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text, const std::string& source_name);
+Result<std::vector<TrackletAuditRow>> ReadTrackletAudit(const std::string& path);
 
 }  // namespace sturgeon::vision

@@ -219,4 +219,56 @@ TEST(CountFish, TrackletsWithoutLengthsAreNotJudgedByShape) {
   EXPECT_EQ(CountFish({t}).count, 1);
 }
 
+// The audit trail: every tracklet given gets a verdict, in the order
+// given, naming the rule that left it out or the fish it is part of.
+TEST(CountFish, EveryTrackletGetsTheVerdictOfTheRuleThatDecidedIt) {
+  Tracklet fish = Line(1, 1, 60, 0, 100, 2);          // a fish
+  Tracklet piece = Line(2, 5, 50, -17, 100, 2);       // its tail, 17 px behind: a rigid companion
+  Tracklet tentative = Line(3, 10, 11, 500, 500, 0);  // never confirmed
+  tentative.confirmed = false;
+  Tracklet brief = Line(4, 70, 72, 1500, 900, 0);     // confirmed, 3 observations, alone
+  Tracklet flicker = Line(5, 1, 60, 900, 500, 0.3f);  // a caustic cell
+  const float lengths[] = {12, 45, 20, 60, 9, 38};
+  for (size_t i = 0; i < flicker.observations.size(); ++i) flicker.observations[i].length_px = lengths[i % 6];
+  Tracklet second = Line(6, 1, 60, 0, 700, 2);        // a second fish
+  const CountResult r = CountFish({fish, piece, tentative, brief, flicker, second});
+  ASSERT_EQ(r.count, 2);
+  ASSERT_EQ(r.verdicts.size(), 6u);
+  const TrackletFate expected[] = {TrackletFate::kCounted,        TrackletFate::kRigidCompanion,
+                                   TrackletFate::kUnconfirmed,    TrackletFate::kTooFewObservations,
+                                   TrackletFate::kUnstableLength, TrackletFate::kCounted};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(r.verdicts[i].tracklet_id, i + 1);
+    EXPECT_EQ(r.verdicts[i].fate, expected[i]) << "tracklet " << i + 1 << " is "
+                                               << TrackletFateName(r.verdicts[i].fate);
+  }
+  // A counted tracklet names its fish; the others none.
+  ASSERT_GT(r.verdicts[0].fish_id, 0);
+  ASSERT_GT(r.verdicts[5].fish_id, 0);
+  EXPECT_EQ(r.fish[r.verdicts[0].fish_id - 1].tracklet_ids, (std::vector<int>{1}));
+  EXPECT_EQ(r.fish[r.verdicts[5].fish_id - 1].tracklet_ids, (std::vector<int>{6}));
+  for (int i : {1, 2, 3, 4}) EXPECT_EQ(r.verdicts[i].fish_id, 0);
+}
+
+// Tracklets stitched into one chain are one fish: each names that fish.
+TEST(CountFish, EveryTrackletOfAStitchedChainNamesItsFish) {
+  const CountResult r = CountFish({Line(1, 1, 40, 0, 0, 1), Line(2, 60, 90, 60, 0, 1)});
+  ASSERT_EQ(r.count, 1);
+  ASSERT_EQ(r.verdicts.size(), 2u);
+  for (const TrackletVerdict& v : r.verdicts) {
+    EXPECT_EQ(v.fate, TrackletFate::kCounted);
+    EXPECT_EQ(v.fish_id, 1);
+  }
+}
+
+TEST(CountFish, TrackletFateNamesRoundTrip) {
+  for (TrackletFate fate : {TrackletFate::kUnconfirmed, TrackletFate::kCounted, TrackletFate::kDuplicate,
+                            TrackletFate::kRigidCompanion, TrackletFate::kTooFewObservations,
+                            TrackletFate::kNeverWhole, TrackletFate::kUnstableLength}) {
+    EXPECT_EQ(TrackletFateFromName(TrackletFateName(fate)), fate);
+  }
+  EXPECT_FALSE(TrackletFateFromName("Counted").has_value());
+  EXPECT_FALSE(TrackletFateFromName("").has_value());
+}
+
 }  // namespace sturgeon::vision

@@ -127,5 +127,59 @@ TEST(Metrics, CountJsonNeedsACount) {
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
 }
 
+// Fish 1 at x=0 and fish 2 at x=100 in frames 1-6 (10-px boxes). Track 1
+// follows fish 1 but takes fish 2 in frames 5-6 (fish 1 missed there);
+// fish 2 has a dropped duplicate tracklet in frames 1-2 and an unconfirmed
+// one in frame 3, and a counted false track lies on it in frame 4 only.
+// Fish 2 is missed; its six observations went to another fish's track (2),
+// a track on no fish (1), a dropped tracklet (2) and an unconfirmed one (1).
+TEST(Metrics, TraceMissedFishSortsTheirObservationsByTheirTrackletsFate) {
+  std::vector<MotRecord> gt, tracks;
+  std::vector<TrackletAuditRow> audit;
+  auto row = [](int frame, int tracklet, TrackletFate fate, int fish, float x) {
+    return TrackletAuditRow{frame, tracklet, fate, fish, cv::Rect2f(x, 0, 10, 10), 0.9f, 10};
+  };
+  for (int f = 1; f <= 6; ++f) {
+    gt.push_back(Box(f, 1, 0));
+    gt.push_back(Box(f, 2, 100));
+    const float x = f <= 4 ? 0.0f : 100.0f;
+    tracks.push_back(Box(f, 1, x));
+    audit.push_back(row(f, 11, TrackletFate::kCounted, 1, x));
+  }
+  for (int f = 4; f <= 8; ++f) {  // on fish 2 in frame 4, then on no fish
+    const float x = f == 4 ? 101.0f : 400.0f;
+    tracks.push_back(Box(f, 2, x));
+    audit.push_back(row(f, 12, TrackletFate::kCounted, 2, x));
+  }
+  for (int f = 1; f <= 2; ++f) audit.push_back(row(f, 13, TrackletFate::kDuplicate, 0, 99));
+  audit.push_back(row(3, 14, TrackletFate::kUnconfirmed, 0, 100));
+  audit.push_back(row(3, 15, TrackletFate::kUnconfirmed, 0, 700));  // on no fish: not counted anywhere
+
+  const MissedFishTrail t = TraceMissedFish(gt, tracks, audit);
+  EXPECT_EQ(t.missed_fish, 1);
+  EXPECT_EQ(t.observed_missed_fish, 1);
+  EXPECT_EQ(t.observations, 6);
+  EXPECT_EQ(t.in_other_fish, 2);
+  EXPECT_EQ(t.in_false_track, 1);
+  EXPECT_EQ(t.dropped, 2);
+  EXPECT_EQ(t.dropped_by_fate, (std::map<TrackletFate, int>{{TrackletFate::kDuplicate, 2}}));
+  EXPECT_EQ(t.unconfirmed, 1);
+  // Within frames 1-3 track 1 never leaves fish 1, and fish 2 is missed
+  // with its dropped and unconfirmed observations only.
+  const MissedFishTrail first3 = TraceMissedFish(gt, tracks, audit, 3);
+  EXPECT_EQ(first3.observations, 3);
+  EXPECT_EQ(first3.in_other_fish, 0);
+  EXPECT_EQ(first3.dropped, 2);
+  EXPECT_EQ(first3.unconfirmed, 1);
+  MissedFishTrail sum = t;
+  sum += first3;
+  EXPECT_EQ(sum.observations, 9);
+  EXPECT_NE(DescribeMissedFishTrail(t).find("1 of 1, 6 observations: 33% in another fish's track"), std::string::npos)
+      << DescribeMissedFishTrail(t);
+  EXPECT_NE(DescribeMissedFishTrail(t).find("33% in tracklets the counter dropped (duplicate 33%)"), std::string::npos)
+      << DescribeMissedFishTrail(t);
+  EXPECT_EQ(sum.dropped_by_fate.at(TrackletFate::kDuplicate), 4);
+}
+
 }  // namespace
 }  // namespace sturgeon::vision

@@ -83,5 +83,53 @@ TEST(MotIo, FullBodyLengthRoundTripsInTheTwelfthField) {
   EXPECT_FLOAT_EQ(frames[1][0].full_length_px, 34.25f);
 }
 
+TEST(MotIo, TrackletAuditRoundTrips) {
+  const std::vector<TrackletAuditRow> rows = {
+      {1, 4, TrackletFate::kCounted, 2, cv::Rect2f(10.5f, 20, 30, 12), 0.75f, 41.5f},
+      {1, 7, TrackletFate::kUnstableLength, 0, cv::Rect2f(300, 40.25f, 18, 18), 0.5f, 0},
+      {2, 4, TrackletFate::kUnconfirmed, 0, cv::Rect2f(12, 21, 30, 12), 1.0f, 40},
+  };
+  const std::string text = FormatTrackletAudit(rows);
+  EXPECT_EQ(text.substr(0, text.find('\n')), "frame,tracklet,fate,fish,left,top,width,height,score,length_px");
+  auto back = ParseTrackletAudit(text, "tracklets.csv");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ((*back)[i].frame, rows[i].frame);
+    EXPECT_EQ((*back)[i].tracklet, rows[i].tracklet);
+    EXPECT_EQ((*back)[i].fate, rows[i].fate);
+    EXPECT_EQ((*back)[i].fish, rows[i].fish);
+    EXPECT_FLOAT_EQ((*back)[i].box.x, rows[i].box.x);
+    EXPECT_FLOAT_EQ((*back)[i].box.y, rows[i].box.y);
+    EXPECT_FLOAT_EQ((*back)[i].box.width, rows[i].box.width);
+    EXPECT_FLOAT_EQ((*back)[i].score, rows[i].score);
+    EXPECT_FLOAT_EQ((*back)[i].length_px, rows[i].length_px);
+  }
+}
+
+TEST(MotIo, MalformedTrackletAuditNamesFileLineAndField) {
+  const std::string header = "frame,tracklet,fate,fish,left,top,width,height,score,length_px\n";
+  struct Case {
+    std::string text;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"", "tracklets.csv: empty; expected the header"},
+      {"1,4,counted,2,10,20,30,12,0.7,40\n", "tracklets.csv:1: expected the tracklet audit header"},
+      {header + "1,4,counted,2,10,20,30,12,0.7\n", "tracklets.csv:2: expected 10 comma-separated fields"},
+      {header + "1,4,kept,2,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fate' is not a tracklet fate: 'kept'"},
+      {header + "1,4,counted,2,10,y,30,12,0.7,40\n", "tracklets.csv:2: field 'top' is not a number: 'y'"},
+      {header + "0,4,counted,2,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'frame' must be a positive integer"},
+      {header + "1,4,counted,2,10,20,-30,12,0.7,40\n", "tracklets.csv:2: width and height must not be negative"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseTrackletAudit(c.text, "tracklets.csv");
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos) << r.status().message();
+  }
+  EXPECT_EQ(ReadTrackletAudit("/nonexistent/tracklets.csv").status().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace sturgeon::vision

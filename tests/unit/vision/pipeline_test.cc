@@ -737,5 +737,65 @@ TEST(CountCli, CountsDetectionsAndEvalScoresTheTracks) {
   fs::remove_all(dir);
 }
 
+// The audit trail: `count --tracklets` writes every tracklet with its
+// fate, and `eval --tracklets` says where the missed fish went. Fish 4 is
+// detected in two frames only: its tracklet is never confirmed.
+TEST(CountCli, TrackletsAuditTrailShowsWhereAMissedFishWent) {
+  fs::path dir = TempDir("cli_tracklets");
+  std::vector<MotRecord> gt, det;
+  for (int f = 1; f <= 40; ++f) {
+    for (int id = 1; id <= 4; ++id) {
+      cv::Rect2f box(100.0f * id + 2 * f, 50.0f * id, 50, 16);
+      gt.push_back({f, id, box, 1.0f});
+      if (id < 4 || f == 10 || f == 11) det.push_back({f, -1, box, 0.9f});
+    }
+  }
+  ASSERT_TRUE(WriteMotFile((dir / "gt.txt").string(), gt).ok());
+  ASSERT_TRUE(WriteMotFile((dir / "det.txt").string(), det).ok());
+  const std::string tracks = (dir / "tracks.txt").string(), tracklets = (dir / "tracklets.csv").string();
+  std::string out;
+  ASSERT_EQ(RunCli("count --detections " + (dir / "det.txt").string() + " --tracks " + tracks + " --tracklets " +
+                       tracklets + " --json",
+                   &out),
+            0)
+      << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["count"], 3);
+  auto audit = ReadTrackletAudit(tracklets);
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  EXPECT_EQ(audit->size(), det.size());  // every detection went to a tracklet
+  int unconfirmed = 0, counted = 0;
+  for (const TrackletAuditRow& r : *audit) {
+    if (r.fate == TrackletFate::kUnconfirmed) {
+      ++unconfirmed;
+      EXPECT_EQ(r.fish, 0);
+      EXPECT_TRUE(r.frame == 10 || r.frame == 11) << r.frame;
+    } else {
+      ++counted;
+      EXPECT_EQ(r.fate, TrackletFate::kCounted);
+      EXPECT_GE(r.fish, 1);
+    }
+  }
+  EXPECT_EQ(unconfirmed, 2);
+  EXPECT_EQ(counted, 120);
+  std::string eval;
+  ASSERT_EQ(RunCli("eval --json --gt " + (dir / "gt.txt").string() + " --pred " + tracks + " --tracklets " + tracklets,
+                   &eval),
+            0)
+      << eval;
+  const auto trail = nlohmann::json::parse(eval)["missed_fish_trail"];
+  EXPECT_EQ(trail["missed_fish"], 1);
+  EXPECT_EQ(trail["observed_missed_fish"], 1);
+  EXPECT_EQ(trail["observations"], 2);
+  EXPECT_EQ(trail["unconfirmed"], 2);
+  // Without ground-truth boxes there is nothing to trace.
+  std::ofstream(dir / "gt.json") << R"({"true_count": 4})";
+  EXPECT_NE(RunCli("eval --gt " + (dir / "gt.json").string() + " --pred " + (dir / "gt.json").string() +
+                       " --tracklets " + tracklets,
+                   &eval),
+            0);
+  EXPECT_NE(eval.find("--tracklets needs ground-truth boxes"), std::string::npos) << eval;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace sturgeon::vision
