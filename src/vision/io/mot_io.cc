@@ -37,6 +37,46 @@ bool ParseDouble(const std::string& field, double* out) {
   return errno == 0 && end == t.c_str() + t.size() && std::isfinite(*out);
 }
 
+// What every row of a file of boxes by frame must hold: a positive
+// integer frame (frames are 1-based) and a box of non-negative size.
+Status CheckFrameAndBox(const std::string& where, double frame, const std::string& frame_field, double width,
+                        double height) {
+  if (frame < 1 || frame != std::floor(frame)) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: field 'frame' must be a positive integer (frames are 1-based), got {}", where, Trim(frame_field)));
+  }
+  if (width < 0 || height < 0) {
+    return Status::InvalidArgument(fmt::format("{}: width and height must not be negative", where));
+  }
+  return Status::Ok();
+}
+
+// The comma-separated fields of a line.
+std::vector<std::string> SplitFields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream ss(line);
+  std::string f;
+  while (std::getline(ss, f, ',')) fields.push_back(f);
+  return fields;
+}
+
+// The whole of a text file; NotFound names it as `what`.
+Result<std::string> ReadText(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound(fmt::format("cannot open {} '{}'", what, path));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+Status WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  if (!out) return Status::IOError(fmt::format("cannot write '{}'", path));
+  out << text;
+  if (!out) return Status::IOError(fmt::format("write to '{}' failed", path));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::string& source_name) {
@@ -48,10 +88,7 @@ Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::stri
     ++line_no;
     std::string t = Trim(line);
     if (t.empty() || t[0] == '#') continue;
-    std::vector<std::string> fields;
-    std::stringstream ss(t);
-    std::string f;
-    while (std::getline(ss, f, ',')) fields.push_back(f);
+    const std::vector<std::string> fields = SplitFields(t);
     auto where = [&] { return fmt::format("{}:{}", source_name, line_no); };
     if (static_cast<int>(fields.size()) < kMinFields) {
       return Status::InvalidArgument(fmt::format(
@@ -66,14 +103,7 @@ Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::stri
                                                    kFieldNames[i], Trim(fields[i])));
       }
     }
-    if (v[0] < 1 || v[0] != std::floor(v[0])) {
-      return Status::InvalidArgument(
-          fmt::format("{}: field 'frame' must be a positive integer (frames are 1-based), got {}", where(),
-                      Trim(fields[0])));
-    }
-    if (v[4] < 0 || v[5] < 0) {
-      return Status::InvalidArgument(fmt::format("{}: width and height must not be negative", where()));
-    }
+    STURGEON_RETURN_IF_ERROR(CheckFrameAndBox(where(), v[0], fields[0], v[4], v[5]));
     MotRecord r;
     r.frame = static_cast<int>(v[0]);
     r.id = static_cast<int>(v[1]);
@@ -97,11 +127,8 @@ Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::stri
 }
 
 Result<std::vector<MotRecord>> ReadMotFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(fmt::format("cannot open MOTChallenge file '{}'", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return ParseMot(buf.str(), path);
+  STURGEON_ASSIGN_OR_RETURN(const std::string text, ReadText(path, "MOTChallenge file"));
+  return ParseMot(text, path);
 }
 
 std::map<int, std::vector<Detection>> GroupDetectionsByFrame(const std::vector<MotRecord>& records) {
@@ -125,11 +152,7 @@ std::string FormatMot(const std::vector<MotRecord>& records) {
 }
 
 Status WriteMotFile(const std::string& path, const std::vector<MotRecord>& records) {
-  std::ofstream out(path);
-  if (!out) return Status::IOError(fmt::format("cannot write '{}'", path));
-  out << FormatMot(records);
-  if (!out) return Status::IOError(fmt::format("write to '{}' failed", path));
-  return Status::Ok();
+  return WriteText(path, FormatMot(records));
 }
 
 std::string FormatTrackletAudit(const std::vector<TrackletAuditRow>& rows) {
@@ -143,11 +166,7 @@ std::string FormatTrackletAudit(const std::vector<TrackletAuditRow>& rows) {
 }
 
 Status WriteTrackletAudit(const std::string& path, const std::vector<TrackletAuditRow>& rows) {
-  std::ofstream out(path);
-  if (!out) return Status::IOError(fmt::format("cannot write '{}'", path));
-  out << FormatTrackletAudit(rows);
-  if (!out) return Status::IOError(fmt::format("write to '{}' failed", path));
-  return Status::Ok();
+  return WriteText(path, FormatTrackletAudit(rows));
 }
 
 Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text, const std::string& source_name) {
@@ -169,10 +188,7 @@ Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text
       header_seen = true;
       continue;
     }
-    std::vector<std::string> fields;
-    std::stringstream ss(t);
-    std::string f;
-    while (std::getline(ss, f, ',')) fields.push_back(f);
+    const std::vector<std::string> fields = SplitFields(t);
     if (static_cast<int>(fields.size()) != kAuditFields) {
       return Status::InvalidArgument(
           fmt::format("{}: expected {} comma-separated fields ({}), got {}", where(), kAuditFields, kAuditHeader,
@@ -190,14 +206,7 @@ Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text
     if (!fate) {
       return Status::InvalidArgument(fmt::format("{}: field 'fate' is not a tracklet fate: '{}'", where(), Trim(fields[2])));
     }
-    if (v[0] < 1 || v[0] != std::floor(v[0])) {
-      return Status::InvalidArgument(
-          fmt::format("{}: field 'frame' must be a positive integer (frames are 1-based), got {}", where(),
-                      Trim(fields[0])));
-    }
-    if (v[6] < 0 || v[7] < 0) {
-      return Status::InvalidArgument(fmt::format("{}: width and height must not be negative", where()));
-    }
+    STURGEON_RETURN_IF_ERROR(CheckFrameAndBox(where(), v[0], fields[0], v[6], v[7]));
     rows.push_back(TrackletAuditRow{static_cast<int>(v[0]), static_cast<int>(v[1]), *fate, static_cast<int>(v[3]),
                                     cv::Rect2f(static_cast<float>(v[4]), static_cast<float>(v[5]),
                                                static_cast<float>(v[6]), static_cast<float>(v[7])),
@@ -210,11 +219,8 @@ Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text
 }
 
 Result<std::vector<TrackletAuditRow>> ReadTrackletAudit(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(fmt::format("cannot open tracklet audit file '{}'", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return ParseTrackletAudit(buf.str(), path);
+  STURGEON_ASSIGN_OR_RETURN(const std::string text, ReadText(path, "tracklet audit file"));
+  return ParseTrackletAudit(text, path);
 }
 
 }  // namespace sturgeon::vision
