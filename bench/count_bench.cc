@@ -355,8 +355,15 @@ int main(int argc, char** argv) {
       auto track_rows = sturgeon::vision::ReadMotFile(co.tracks_path);
       if (gt_rows.ok() && track_rows.ok()) {
         r.breakdown = sturgeon::vision::BreakDownCount(*gt_rows, *track_rows, rep->frames);
-        auto audit = sturgeon::vision::ReadTrackletAudit(co.tracklets_path);
-        if (audit.ok()) r.missed_trail = sturgeon::vision::TraceMissedFish(*gt_rows, *track_rows, *audit, rep->frames);
+        auto trail = [&]() -> sturgeon::Result<sturgeon::vision::MissedFishTrail> {
+          STURGEON_ASSIGN_OR_RETURN(auto audit, sturgeon::vision::ReadTrackletAudit(co.tracklets_path));
+          return sturgeon::vision::TraceMissedFish(*gt_rows, *track_rows, audit, rep->frames);
+        }();
+        if (trail.ok()) {
+          r.missed_trail = *trail;
+        } else {
+          std::cerr << name << ": " << trail.status().ToString() << "\n";
+        }
       }
     }
     std::ifstream gt_in(root / name / "gt.json");

@@ -89,8 +89,9 @@ void RunEvalCommand(const EvalArgs& args) {
   if (!truth.ok()) Fail(truth.status());
   auto pred = CountOf(args.pred, &pred_rows);
   if (!pred.ok()) Fail(pred.status());
+  const bool pred_is_tracks = !EndsWith(args.pred, ".json");
   // A gt.txt next to a gt.json lets tracks be scored too.
-  if (gt_rows.empty() && !pred_rows.empty()) {
+  if (gt_rows.empty() && pred_is_tracks) {
     std::filesystem::path txt = std::filesystem::path(args.gt).replace_extension(".txt");
     if (std::filesystem::exists(txt)) {
       auto rows = vision::ReadMotFile(txt.string());
@@ -103,6 +104,14 @@ void RunEvalCommand(const EvalArgs& args) {
   j["true_count"] = *truth;
   j["predicted_count"] = *pred;
   j["counting_accuracy"] = vision::CountingAccuracy(*pred, *truth);
+  // Over the frames counted (by default up to the tracks' last frame): a
+  // count of footage cut short is not judged on fish it never saw. Every
+  // fish in gt.txt counts, whatever --min-visibility: a hidden fish is
+  // still a fish to count.
+  int last_frame = args.frames;
+  if (last_frame <= 0) {
+    for (const vision::MotRecord& r : pred_rows) last_frame = std::max(last_frame, r.frame);
+  }
   if (!gt_rows.empty() && !pred_rows.empty()) {
     vision::TrackMetrics m = vision::EvaluateTracks(gt_rows, pred_rows, 0.5f, args.min_visibility);
     j["mota"] = m.mota;
@@ -110,36 +119,36 @@ void RunEvalCommand(const EvalArgs& args) {
     j["false_negatives"] = m.false_negatives;
     j["false_positives"] = m.false_positives;
     j["id_switches"] = m.id_switches;
-    // Over the frames counted (by default up to the tracks' last frame): a
-    // count of footage cut short is not judged on fish it never saw. Every
-    // fish in gt.txt counts, whatever --min-visibility: a hidden fish is
-    // still a fish to count.
-    int last_frame = args.frames;
-    if (last_frame <= 0) {
-      for (const vision::MotRecord& r : pred_rows) last_frame = std::max(last_frame, r.frame);
-    }
     const vision::CountBreakdown b = vision::BreakDownCount(gt_rows, pred_rows, last_frame);
     j["breakdown"] = {{"frames", last_frame},
                       {"found", b.found},
                       {"duplicates", b.duplicates},
                       {"false_tracks", b.false_tracks},
                       {"missed", b.missed}};
-    if (!args.tracklets.empty()) {
-      auto audit = vision::ReadTrackletAudit(args.tracklets);
-      if (!audit.ok()) Fail(audit.status());
-      const vision::MissedFishTrail m = vision::TraceMissedFish(gt_rows, pred_rows, *audit, last_frame);
-      trail_line = vision::DescribeMissedFishTrail(m);
-      j["missed_fish_trail"] = {{"missed_fish", m.missed_fish},
-                                {"observed_missed_fish", m.observed_missed_fish},
-                                {"observations", m.observations},
-                                {"in_other_fish", m.in_other_fish},
-                                {"in_false_track", m.in_false_track},
-                                {"dropped", m.dropped},
-                                {"dropped_by_fate", DroppedByFate(m)},
-                                {"unconfirmed", m.unconfirmed}};
+  }
+  if (!args.tracklets.empty()) {
+    if (!pred_is_tracks) {
+      Fail(Status::InvalidArgument(
+          "--tracklets traces the count's tracks: give them as --pred tracks.txt (count --tracks), not a count JSON"));
     }
-  } else if (!args.tracklets.empty()) {
-    Fail(Status::InvalidArgument("--tracklets needs ground-truth boxes (gt.txt) and tracks (tracks.txt) to trace"));
+    if (gt_rows.empty()) {
+      Fail(Status::InvalidArgument(
+          "--tracklets needs ground-truth boxes: --gt gt.txt, or a gt.json with a gt.txt beside it"));
+    }
+    auto audit = vision::ReadTrackletAudit(args.tracklets);
+    if (!audit.ok()) Fail(audit.status());
+    auto trail = vision::TraceMissedFish(gt_rows, pred_rows, *audit, last_frame);
+    if (!trail.ok()) Fail(trail.status());
+    const vision::MissedFishTrail& m = *trail;
+    trail_line = vision::DescribeMissedFishTrail(m);
+    j["missed_fish_trail"] = {{"missed_fish", m.missed_fish},
+                              {"observed_missed_fish", m.observed_missed_fish},
+                              {"observations", m.observations},
+                              {"in_other_fish", m.in_other_fish},
+                              {"in_false_track", m.in_false_track},
+                              {"dropped", m.dropped},
+                              {"dropped_by_fate", DroppedByFate(m)},
+                              {"unconfirmed", m.unconfirmed}};
   }
   if (args.json) {
     std::cout << j.dump() << "\n";

@@ -289,6 +289,7 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
     for (const auto& o : t->observations) measured_lengths = measured_lengths || o.length_px > 0;
   }
   double down_mean = 0, down_var = 0, up_mean = 0, up_var = 0;
+  std::vector<int> chain_heads;  // the first tracklet (index into ts) of each counted fish, as pushed
   for (int h = 0; h < n_kept; ++h) {
     if (prev[h] != -1) continue;
     CountedFish fish;
@@ -356,19 +357,18 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
     down_var += spurious * (1 - spurious);
     up_mean += link_risk_mean;
     up_var += link_risk_var;
+    fish.id = static_cast<int>(chain_heads.size());  // until the fish are numbered below
+    chain_heads.push_back(h);
     result.fish.push_back(std::move(fish));
   }
   std::sort(result.fish.begin(), result.fish.end(), [](const CountedFish& a, const CountedFish& b) {
     return a.observations.front().frame < b.observations.front().frame;
   });
-  std::map<int, TrackletVerdict*> verdict_by_id;  // a counted fish names its tracklets by id
-  for (const Tracklet* t : ts) verdict_by_id[t->id] = &verdict_of(t);
   for (size_t i = 0; i < result.fish.size(); ++i) {
+    const int chain = result.fish[i].id;
     result.fish[i].id = static_cast<int>(i) + 1;
-    for (int id : result.fish[i].tracklet_ids) {
-      TrackletVerdict& v = *verdict_by_id.at(id);
-      v.fate = TrackletFate::kCounted;
-      v.fish_id = result.fish[i].id;
+    for (int t = chain_heads[chain]; t != -1; t = next[t]) {
+      verdict_of(ts[t]) = TrackletVerdict{ts[t]->id, TrackletFate::kCounted, result.fish[i].id};
     }
   }
 

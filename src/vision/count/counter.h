@@ -88,7 +88,7 @@ struct CounterParams {
 // fish, or which rule left it out. The audit trail of a count (`count
 // --tracklets`): a person checking a count sees what was dropped and why.
 enum class TrackletFate {
-  kUnconfirmed,         // the tracker never confirmed it (too few hits)
+  kUnconfirmed,         // the tracker never confirmed it (too few hits), or it has no observations
   kCounted,             // part of a counted fish (`fish_id`)
   kDuplicate,           // on top of a longer tracklet in most of its frames
   kRigidCompanion,      // a piece of a longer tracklet's fish (constant offset)
@@ -127,13 +127,12 @@ struct CountResult {
   int close_companions = 0;  // counted fish that may be pieces of a neighbour (widen the interval down)
   float max_speed_px = 0;  // the measured swim-speed gate, per frame
   std::vector<CountedFish> fish;
-  // One per tracklet given, in the order given (tracklet ids are taken to
-  // be unique, as the tracker's are).
-  std::vector<TrackletVerdict> verdicts;
+  std::vector<TrackletVerdict> verdicts;  // one per tracklet given, in the order given
 };
 
 // Stitches confirmed tracklets into fish and counts them. Unconfirmed
-// tracklets are ignored. Positions must all be in one coordinate frame.
+// tracklets are not counted. Every tracklet given gets a verdict in
+// CountResult::verdicts. Positions must all be in one coordinate frame.
 CountResult CountFish(const std::vector<Tracklet>& tracklets, const CounterParams& params = {});
 
 }  // namespace sturgeon::vision

@@ -119,8 +119,18 @@ CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vecto
   return out;
 }
 
-MissedFishTrail TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
-                                const std::vector<TrackletAuditRow>& audit, int frames) {
+Result<MissedFishTrail> TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
+                                        const std::vector<TrackletAuditRow>& audit, int frames) {
+  std::set<std::pair<int, int>> track_boxes;  // (frame, fish id)
+  for (const MotRecord& t : tracks) track_boxes.emplace(t.frame, t.id);
+  for (const TrackletAuditRow& r : audit) {
+    if (r.fate == TrackletFate::kCounted && !track_boxes.count({r.frame, r.fish})) {
+      return Status::InvalidArgument(fmt::format(
+          "the tracklet audit counts tracklet {} as fish {} in frame {}, but the tracks have no box of fish {} "
+          "there: the audit and the tracks must come from the same count",
+          r.tracklet, r.fish, r.frame, r.fish));
+    }
+  }
   const TrackOwners owners = GiveTracksToFish(gt, tracks, frames);
   const std::set<int> in_view = FishInView(gt, frames);
   const auto gt_at = ByFrame(gt);

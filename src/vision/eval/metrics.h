@@ -77,7 +77,8 @@ CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vecto
 // nearest); the rows on fish BreakDownCount calls missed are sorted by
 // what became of their tracklet. Rows of frames after `frames` (> 0) are
 // left out. Detections no tracklet took are not in the audit, so are not
-// here.
+// here. InvalidArgument when a counted audit row has no box of its fish in
+// the tracks in its frame (the two files are from different counts).
 struct MissedFishTrail {
   int missed_fish = 0;           // fish in view no track was given to
   int observed_missed_fish = 0;  // of them, fish some tracklet observed
@@ -93,8 +94,8 @@ struct MissedFishTrail {
 // One line: "missed fish seen by a tracklet: 7 of 7, 209 observations: 40%
 // in another fish's track, ..." (no newline).
 std::string DescribeMissedFishTrail(const MissedFishTrail& trail);
-MissedFishTrail TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
-                                const std::vector<TrackletAuditRow>& audit, int frames = 0);
+Result<MissedFishTrail> TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
+                                        const std::vector<TrackletAuditRow>& audit, int frames = 0);
 
 // Number of distinct ids among records.
 int DistinctIds(const std::vector<MotRecord>& records);

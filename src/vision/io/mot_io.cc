@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <tuple>
 
@@ -51,13 +52,21 @@ Status CheckFrameAndBox(const std::string& where, double frame, const std::strin
   return Status::Ok();
 }
 
-// The comma-separated fields of a line.
-std::vector<std::string> SplitFields(const std::string& line) {
+// The comma-separated fields of a line. A trailing comma ends the line
+// (MOTChallenge files in the wild have them) unless `keep_trailing_empty`:
+// then it starts an empty last field.
+std::vector<std::string> SplitFields(const std::string& line, bool keep_trailing_empty = false) {
   std::vector<std::string> fields;
   std::stringstream ss(line);
   std::string f;
   while (std::getline(ss, f, ',')) fields.push_back(f);
+  if (keep_trailing_empty && !line.empty() && line.back() == ',') fields.emplace_back();
   return fields;
+}
+
+// Whether `v` is a whole number that fits an int.
+bool IsInt(double v) {
+  return v == std::floor(v) && v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max();
 }
 
 // The whole of a text file; NotFound names it as `what`.
@@ -181,14 +190,17 @@ Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text
     if (t.empty() || t[0] == '#') continue;
     auto where = [&] { return fmt::format("{}:{}", source_name, line_no); };
     if (!header_seen) {
-      if (t != kAuditHeader) {
+      const std::vector<std::string> names = SplitFields(t, true);
+      bool same = names.size() == static_cast<size_t>(kAuditFields);
+      for (size_t i = 0; same && i < names.size(); ++i) same = Trim(names[i]) == kAuditFieldNames[i];
+      if (!same) {
         return Status::InvalidArgument(
             fmt::format("{}: expected the tracklet audit header '{}', got '{}'", where(), kAuditHeader, t));
       }
       header_seen = true;
       continue;
     }
-    const std::vector<std::string> fields = SplitFields(t);
+    const std::vector<std::string> fields = SplitFields(t, true);
     if (static_cast<int>(fields.size()) != kAuditFields) {
       return Status::InvalidArgument(
           fmt::format("{}: expected {} comma-separated fields ({}), got {}", where(), kAuditFields, kAuditHeader,
@@ -207,6 +219,18 @@ Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text
       return Status::InvalidArgument(fmt::format("{}: field 'fate' is not a tracklet fate: '{}'", where(), Trim(fields[2])));
     }
     STURGEON_RETURN_IF_ERROR(CheckFrameAndBox(where(), v[0], fields[0], v[6], v[7]));
+    for (int i : {1, 3}) {
+      if (!IsInt(v[i])) {
+        return Status::InvalidArgument(
+            fmt::format("{}: field '{}' must be a whole number, got {}", where(), kAuditFieldNames[i], Trim(fields[i])));
+      }
+    }
+    if ((*fate == TrackletFate::kCounted) != (v[3] >= 1)) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: field 'fish' must be a counted fish's id (1 or more) when the fate is counted and 0 otherwise, got {} "
+          "with fate {}",
+          where(), Trim(fields[3]), Trim(fields[2])));
+    }
     rows.push_back(TrackletAuditRow{static_cast<int>(v[0]), static_cast<int>(v[1]), *fate, static_cast<int>(v[3]),
                                     cv::Rect2f(static_cast<float>(v[4]), static_cast<float>(v[5]),
                                                static_cast<float>(v[6]), static_cast<float>(v[7])),

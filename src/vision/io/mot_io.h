@@ -1,4 +1,5 @@
-// Reading and writing MOTChallenge text files.
+// Reading and writing MOTChallenge text files, and the count's audit trail
+// (a CSV of every tracklet and the counter's verdict on it; below).
 //
 // Every line is `frame,id,left,top,width,height,conf,x,y,z`, frames 1-based.
 // Detection files carry id -1 and the detector's score in `conf`;
@@ -52,8 +53,11 @@ std::string FormatMot(const std::vector<MotRecord>& records);
 // tracklet. A CSV with the header
 // `frame,tracklet,fate,fish,left,top,width,height,score,length_px`, one row
 // an observation in image pixels, by frame; `fate` is a TrackletFateName,
-// `fish` the counted fish's id (0 unless counted). Errors as ParseMot's,
-// naming `path:line` and the field.
+// `fish` the counted fish's id (1 or more when counted, else 0). Errors as
+// ParseMot's, naming `path:line` and the field (also: a header other than
+// that one, spaces around its names aside; a tracklet or fish id that is
+// not a whole number; a fish id that does not agree with the fate; an
+// empty field, a trailing comma included).
 struct TrackletAuditRow {
   int frame = 0;
   int tracklet = 0;

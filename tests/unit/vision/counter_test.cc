@@ -271,4 +271,49 @@ TEST(CountFish, TrackletFateNamesRoundTrip) {
   EXPECT_FALSE(TrackletFateFromName("").has_value());
 }
 
+// The other rules' verdicts: a fish reported twice (boxes 3 px apart) is
+// a duplicate; a chain never seen whole often enough is `never_whole`; a
+// chain of two stitched tracklets too short to count drops both.
+TEST(CountFish, DuplicatesUnseenChainsAndShortChainsGetTheirRulesVerdict) {
+  Tracklet a = Line(1, 1, 80, 0, 100, 2);
+  Tracklet twice = Line(2, 1, 80, 3, 100, 2);
+  std::erase_if(twice.observations, [](const TrackObservation& o) { return o.frame % 4 == 0; });
+  for (Tracklet* t : {&a, &twice}) {
+    for (auto& o : t->observations) o.length_px = 0;
+  }
+  const CountResult d = CountFish({a, twice});
+  ASSERT_EQ(d.verdicts.size(), 2u);
+  EXPECT_EQ(d.verdicts[0].fate, TrackletFate::kCounted);
+  EXPECT_EQ(d.verdicts[1].fate, TrackletFate::kDuplicate);
+  EXPECT_EQ(d.verdicts[1].fish_id, 0);
+
+  CounterParams whole;
+  whole.min_whole_observations = 5;
+  Tracklet pieces = Line(3, 1, 40, 900, 900, 1);
+  for (auto& o : pieces.observations) o.length_px = 0;  // pieces of clumps only
+  const CountResult w = CountFish({Line(1, 1, 40, 0, 0, 1), pieces}, whole);
+  ASSERT_EQ(w.verdicts.size(), 2u);
+  EXPECT_EQ(w.verdicts[0].fate, TrackletFate::kCounted);
+  EXPECT_EQ(w.verdicts[1].fate, TrackletFate::kNeverWhole);
+
+  CounterParams many;
+  many.min_fish_observations = 10;
+  const CountResult s = CountFish({Line(1, 1, 4, 0, 0, 1), Line(2, 8, 11, 8, 0, 1), Line(3, 1, 40, 900, 900, 1)}, many);
+  ASSERT_EQ(s.count, 1);
+  EXPECT_EQ(s.links, 1);  // 1 -> 2, eight observations
+  ASSERT_EQ(s.verdicts.size(), 3u);
+  EXPECT_EQ(s.verdicts[0].fate, TrackletFate::kTooFewObservations);
+  EXPECT_EQ(s.verdicts[1].fate, TrackletFate::kTooFewObservations);
+  EXPECT_EQ(s.verdicts[2].fate, TrackletFate::kCounted);
+}
+
+// Tracklet ids need not be unique (tracklets from two sources): the
+// verdicts follow the tracklets, not their ids.
+TEST(CountFish, VerdictsFollowTrackletsWhoseIdsRepeat) {
+  const CountResult r = CountFish({Line(7, 1, 40, 0, 0, 1), Line(7, 1, 40, 1500, 900, 1)});
+  ASSERT_EQ(r.count, 2);
+  ASSERT_EQ(r.verdicts.size(), 2u);
+  for (const TrackletVerdict& v : r.verdicts) EXPECT_EQ(v.fate, TrackletFate::kCounted);
+  EXPECT_NE(r.verdicts[0].fish_id, r.verdicts[1].fish_id);
+}
 }  // namespace sturgeon::vision

@@ -155,7 +155,9 @@ TEST(Metrics, TraceMissedFishSortsTheirObservationsByTheirTrackletsFate) {
   audit.push_back(row(3, 14, TrackletFate::kUnconfirmed, 0, 100));
   audit.push_back(row(3, 15, TrackletFate::kUnconfirmed, 0, 700));  // on no fish: not counted anywhere
 
-  const MissedFishTrail t = TraceMissedFish(gt, tracks, audit);
+  const auto traced = TraceMissedFish(gt, tracks, audit);
+  ASSERT_TRUE(traced.ok()) << traced.status().ToString();
+  const MissedFishTrail& t = *traced;
   EXPECT_EQ(t.missed_fish, 1);
   EXPECT_EQ(t.observed_missed_fish, 1);
   EXPECT_EQ(t.observations, 6);
@@ -166,7 +168,9 @@ TEST(Metrics, TraceMissedFishSortsTheirObservationsByTheirTrackletsFate) {
   EXPECT_EQ(t.unconfirmed, 1);
   // Within frames 1-3 track 1 never leaves fish 1, and fish 2 is missed
   // with its dropped and unconfirmed observations only.
-  const MissedFishTrail first3 = TraceMissedFish(gt, tracks, audit, 3);
+  const auto traced3 = TraceMissedFish(gt, tracks, audit, 3);
+  ASSERT_TRUE(traced3.ok()) << traced3.status().ToString();
+  const MissedFishTrail& first3 = *traced3;
   EXPECT_EQ(first3.observations, 3);
   EXPECT_EQ(first3.in_other_fish, 0);
   EXPECT_EQ(first3.dropped, 2);
@@ -179,6 +183,23 @@ TEST(Metrics, TraceMissedFishSortsTheirObservationsByTheirTrackletsFate) {
   EXPECT_NE(DescribeMissedFishTrail(t).find("33% in tracklets the counter dropped (duplicate 33%)"), std::string::npos)
       << DescribeMissedFishTrail(t);
   EXPECT_EQ(sum.dropped_by_fate.at(TrackletFate::kDuplicate), 4);
+}
+
+// An audit from another count names counted fish the tracks do not have.
+TEST(Metrics, TraceMissedFishRefusesAnAuditOfAnotherCount) {
+  std::vector<MotRecord> gt = {Box(1, 1, 0), Box(2, 1, 0)};
+  std::vector<MotRecord> tracks = {Box(1, 5, 0), Box(2, 5, 0)};
+  std::vector<TrackletAuditRow> audit = {
+      {1, 9, TrackletFate::kCounted, 5, cv::Rect2f(0, 0, 10, 10), 0.9f, 10},
+      {2, 9, TrackletFate::kCounted, 5, cv::Rect2f(0, 0, 10, 10), 0.9f, 10},
+  };
+  ASSERT_TRUE(TraceMissedFish(gt, tracks, audit).ok());
+  audit[1].fish = 6;  // no track 6
+  auto r = TraceMissedFish(gt, tracks, audit);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("counts tracklet 9 as fish 6 in frame 2"), std::string::npos)
+      << r.status().message();
 }
 
 }  // namespace

@@ -102,6 +102,7 @@ TEST(MotIo, TrackletAuditRoundTrips) {
     EXPECT_FLOAT_EQ((*back)[i].box.x, rows[i].box.x);
     EXPECT_FLOAT_EQ((*back)[i].box.y, rows[i].box.y);
     EXPECT_FLOAT_EQ((*back)[i].box.width, rows[i].box.width);
+    EXPECT_FLOAT_EQ((*back)[i].box.height, rows[i].box.height);
     EXPECT_FLOAT_EQ((*back)[i].score, rows[i].score);
     EXPECT_FLOAT_EQ((*back)[i].length_px, rows[i].length_px);
   }
@@ -121,6 +122,12 @@ TEST(MotIo, MalformedTrackletAuditNamesFileLineAndField) {
       {header + "1,4,counted,2,10,y,30,12,0.7,40\n", "tracklets.csv:2: field 'top' is not a number: 'y'"},
       {header + "0,4,counted,2,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'frame' must be a positive integer"},
       {header + "1,4,counted,2,10,20,-30,12,0.7,40\n", "tracklets.csv:2: width and height must not be negative"},
+      {header + "1,4,counted,2,10,20,30,12,0.7,\n", "tracklets.csv:2: field 'length_px' is not a number: ''"},
+      {header + "1,4,counted,2,10,20,30,12,0.7,40,\n", "tracklets.csv:2: expected 10 comma-separated fields"},
+      {header + "1,4.7,counted,2,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'tracklet' must be a whole number"},
+      {header + "1,4,counted,1e12,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fish' must be a whole number"},
+      {header + "1,4,counted,0,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fish' must be a counted fish's id"},
+      {header + "1,4,unconfirmed,3,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fish' must be a counted fish's id"},
   };
   for (const Case& c : cases) {
     auto r = ParseTrackletAudit(c.text, "tracklets.csv");
@@ -129,6 +136,12 @@ TEST(MotIo, MalformedTrackletAuditNamesFileLineAndField) {
     EXPECT_NE(r.status().message().find(c.expect), std::string::npos) << r.status().message();
   }
   EXPECT_EQ(ReadTrackletAudit("/nonexistent/tracklets.csv").status().code(), StatusCode::kNotFound);
+  // Spaces around the header's names and CRLF line ends are read.
+  auto spaced = ParseTrackletAudit("frame, tracklet, fate, fish, left, top, width, height, score, length_px\r\n"
+                                   "1,4,counted,2,10,20,30,12,0.7,40\r\n",
+                                   "tracklets.csv");
+  ASSERT_TRUE(spaced.ok()) << spaced.status().ToString();
+  EXPECT_EQ(spaced->size(), 1u);
 }
 
 }  // namespace

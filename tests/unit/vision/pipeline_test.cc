@@ -737,6 +737,29 @@ TEST(CountCli, CountsDetectionsAndEvalScoresTheTracks) {
   fs::remove_all(dir);
 }
 
+// Writes gt.txt and det.txt into `dir`, counts det.txt with --tracks and
+// --tracklets, then traces the missed fish against gt.txt. The count's and
+// eval's JSON, or nulls after a failure (reported).
+std::pair<nlohmann::json, nlohmann::json> CountThenTraceMissedFish(const fs::path& dir, const std::vector<MotRecord>& gt,
+                                                                   const std::vector<MotRecord>& det) {
+  EXPECT_TRUE(WriteMotFile((dir / "gt.txt").string(), gt).ok());
+  EXPECT_TRUE(WriteMotFile((dir / "det.txt").string(), det).ok());
+  const std::string tracks = (dir / "tracks.txt").string(), tracklets = (dir / "tracklets.csv").string();
+  std::string count, eval;
+  if (RunCli("count --detections " + (dir / "det.txt").string() + " --tracks " + tracks + " --tracklets " + tracklets +
+                 " --json",
+             &count) != 0) {
+    ADD_FAILURE() << count;
+    return {};
+  }
+  if (RunCli("eval --json --gt " + (dir / "gt.txt").string() + " --pred " + tracks + " --tracklets " + tracklets,
+             &eval) != 0) {
+    ADD_FAILURE() << eval;
+    return {};
+  }
+  return {nlohmann::json::parse(count), nlohmann::json::parse(eval)};
+}
+
 // The audit trail: `count --tracklets` writes every tracklet with its
 // fate, and `eval --tracklets` says where the missed fish went. Fish 4 is
 // detected in two frames only: its tracklet is never confirmed.
@@ -750,16 +773,10 @@ TEST(CountCli, TrackletsAuditTrailShowsWhereAMissedFishWent) {
       if (id < 4 || f == 10 || f == 11) det.push_back({f, -1, box, 0.9f});
     }
   }
-  ASSERT_TRUE(WriteMotFile((dir / "gt.txt").string(), gt).ok());
-  ASSERT_TRUE(WriteMotFile((dir / "det.txt").string(), det).ok());
+  const auto [count, eval_json] = CountThenTraceMissedFish(dir, gt, det);
+  ASSERT_FALSE(count.is_null());
+  EXPECT_EQ(count["count"], 3);
   const std::string tracks = (dir / "tracks.txt").string(), tracklets = (dir / "tracklets.csv").string();
-  std::string out;
-  ASSERT_EQ(RunCli("count --detections " + (dir / "det.txt").string() + " --tracks " + tracks + " --tracklets " +
-                       tracklets + " --json",
-                   &out),
-            0)
-      << out;
-  EXPECT_EQ(nlohmann::json::parse(out)["count"], 3);
   auto audit = ReadTrackletAudit(tracklets);
   ASSERT_TRUE(audit.ok()) << audit.status().ToString();
   EXPECT_EQ(audit->size(), det.size());  // every detection went to a tracklet
@@ -777,23 +794,44 @@ TEST(CountCli, TrackletsAuditTrailShowsWhereAMissedFishWent) {
   }
   EXPECT_EQ(unconfirmed, 2);
   EXPECT_EQ(counted, 120);
-  std::string eval;
-  ASSERT_EQ(RunCli("eval --json --gt " + (dir / "gt.txt").string() + " --pred " + tracks + " --tracklets " + tracklets,
-                   &eval),
-            0)
-      << eval;
-  const auto trail = nlohmann::json::parse(eval)["missed_fish_trail"];
+  const auto trail = eval_json["missed_fish_trail"];
   EXPECT_EQ(trail["missed_fish"], 1);
   EXPECT_EQ(trail["observed_missed_fish"], 1);
   EXPECT_EQ(trail["observations"], 2);
   EXPECT_EQ(trail["unconfirmed"], 2);
-  // Without ground-truth boxes there is nothing to trace.
-  std::ofstream(dir / "gt.json") << R"({"true_count": 4})";
-  EXPECT_NE(RunCli("eval --gt " + (dir / "gt.json").string() + " --pred " + (dir / "gt.json").string() +
+  // The trail needs the tracks, not a count JSON, and ground-truth boxes.
+  std::string eval;
+  std::ofstream(dir / "count.json") << R"({"count": 3})";
+  EXPECT_NE(RunCli("eval --gt " + (dir / "gt.txt").string() + " --pred " + (dir / "count.json").string() +
                        " --tracklets " + tracklets,
                    &eval),
             0);
+  EXPECT_NE(eval.find("give them as --pred tracks.txt"), std::string::npos) << eval;
+  const fs::path lone = dir / "lone";
+  fs::create_directories(lone);
+  std::ofstream(lone / "gt.json") << R"({"true_count": 4})";
+  EXPECT_NE(RunCli("eval --gt " + (lone / "gt.json").string() + " --pred " + tracks + " --tracklets " + tracklets, &eval),
+            0);
   EXPECT_NE(eval.find("--tracklets needs ground-truth boxes"), std::string::npos) << eval;
+  fs::remove_all(dir);
+}
+
+// A count of no fish still has an audit trail to trace: fish 1, detected in
+// two frames only, was never confirmed.
+TEST(CountCli, TrackletsOfACountOfNoFishAreTraced) {
+  fs::path dir = TempDir("cli_tracklets_none");
+  std::vector<MotRecord> gt, det;
+  for (int f = 1; f <= 20; ++f) {
+    cv::Rect2f box(100.0f + 2 * f, 50.0f, 50, 16);
+    gt.push_back({f, 1, box, 1.0f});
+    if (f == 5 || f == 6) det.push_back({f, -1, box, 0.9f});
+  }
+  const auto [count, eval] = CountThenTraceMissedFish(dir, gt, det);
+  ASSERT_FALSE(count.is_null());
+  EXPECT_EQ(count["count"], 0);
+  const auto trail = eval["missed_fish_trail"];
+  EXPECT_EQ(trail["missed_fish"], 1);
+  EXPECT_EQ(trail["unconfirmed"], 2);
   fs::remove_all(dir);
 }
 
