@@ -91,7 +91,7 @@ void RunEvalCommand(const EvalArgs& args) {
   if (!pred.ok()) Fail(pred.status());
   const bool pred_is_tracks = !EndsWith(args.pred, ".json");
   // A gt.txt next to a gt.json lets tracks be scored too.
-  if (gt_rows.empty() && pred_is_tracks) {
+  if (gt_rows.empty() && pred_is_tracks && (!pred_rows.empty() || !args.tracklets.empty())) {
     std::filesystem::path txt = std::filesystem::path(args.gt).replace_extension(".txt");
     if (std::filesystem::exists(txt)) {
       auto rows = vision::ReadMotFile(txt.string());
@@ -137,7 +137,13 @@ void RunEvalCommand(const EvalArgs& args) {
     }
     auto audit = vision::ReadTrackletAudit(args.tracklets);
     if (!audit.ok()) Fail(audit.status());
-    auto trail = vision::TraceMissedFish(gt_rows, pred_rows, *audit, last_frame);
+    // A count of no fish has no tracks to say which frames it covered: its
+    // audit does.
+    int trail_frames = last_frame;
+    if (trail_frames <= 0) {
+      for (const vision::TrackletAuditRow& r : *audit) trail_frames = std::max(trail_frames, r.frame);
+    }
+    auto trail = vision::TraceMissedFish(gt_rows, pred_rows, *audit, trail_frames);
     if (!trail.ok()) Fail(trail.status());
     const vision::MissedFishTrail& m = *trail;
     trail_line = vision::DescribeMissedFishTrail(m);

@@ -121,14 +121,25 @@ CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vecto
 
 Result<MissedFishTrail> TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
                                         const std::vector<TrackletAuditRow>& audit, int frames) {
-  std::set<std::pair<int, int>> track_boxes;  // (frame, fish id)
+  // The counted rows of an audit are the tracks' rows, frame by frame.
+  std::set<std::pair<int, int>> track_boxes, counted_rows;  // (frame, fish id)
   for (const MotRecord& t : tracks) track_boxes.emplace(t.frame, t.id);
   for (const TrackletAuditRow& r : audit) {
-    if (r.fate == TrackletFate::kCounted && !track_boxes.count({r.frame, r.fish})) {
+    if (r.fate != TrackletFate::kCounted) continue;
+    counted_rows.emplace(r.frame, r.fish);
+    if (!track_boxes.count({r.frame, r.fish})) {
       return Status::InvalidArgument(fmt::format(
           "the tracklet audit counts tracklet {} as fish {} in frame {}, but the tracks have no box of fish {} "
           "there: the audit and the tracks must come from the same count",
           r.tracklet, r.fish, r.frame, r.fish));
+    }
+  }
+  for (const auto& [frame, fish] : track_boxes) {
+    if (!counted_rows.count({frame, fish})) {
+      return Status::InvalidArgument(fmt::format(
+          "the tracks have a box of fish {} in frame {}, but the tracklet audit counts no tracklet as fish {} "
+          "there: the audit and the tracks must come from the same count",
+          fish, frame, fish));
     }
   }
   const TrackOwners owners = GiveTracksToFish(gt, tracks, frames);

@@ -77,8 +77,8 @@ CountBreakdown BreakDownCount(const std::vector<MotRecord>& gt, const std::vecto
 // nearest); the rows on fish BreakDownCount calls missed are sorted by
 // what became of their tracklet. Rows of frames after `frames` (> 0) are
 // left out. Detections no tracklet took are not in the audit, so are not
-// here. InvalidArgument when a counted audit row has no box of its fish in
-// the tracks in its frame (the two files are from different counts).
+// here. InvalidArgument when the audit's counted rows and the tracks' rows
+// differ in any (frame, fish) (the two files are from different counts).
 struct MissedFishTrail {
   int missed_fish = 0;           // fish in view no track was given to
   int observed_missed_fish = 0;  // of them, fish some tracklet observed

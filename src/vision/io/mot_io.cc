@@ -38,11 +38,16 @@ bool ParseDouble(const std::string& field, double* out) {
   return errno == 0 && end == t.c_str() + t.size() && std::isfinite(*out);
 }
 
+// Whether `v` is a whole number that fits an int.
+bool IsInt(double v) {
+  return v == std::floor(v) && v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max();
+}
+
 // What every row of a file of boxes by frame must hold: a positive
 // integer frame (frames are 1-based) and a box of non-negative size.
 Status CheckFrameAndBox(const std::string& where, double frame, const std::string& frame_field, double width,
                         double height) {
-  if (frame < 1 || frame != std::floor(frame)) {
+  if (frame < 1 || !IsInt(frame)) {
     return Status::InvalidArgument(fmt::format(
         "{}: field 'frame' must be a positive integer (frames are 1-based), got {}", where, Trim(frame_field)));
   }
@@ -64,10 +69,6 @@ std::vector<std::string> SplitFields(const std::string& line, bool keep_trailing
   return fields;
 }
 
-// Whether `v` is a whole number that fits an int.
-bool IsInt(double v) {
-  return v == std::floor(v) && v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max();
-}
 
 // The whole of a text file; NotFound names it as `what`.
 Result<std::string> ReadText(const std::string& path, const char* what) {
@@ -113,6 +114,10 @@ Result<std::vector<MotRecord>> ParseMot(const std::string& text, const std::stri
       }
     }
     STURGEON_RETURN_IF_ERROR(CheckFrameAndBox(where(), v[0], fields[0], v[4], v[5]));
+    if (!IsInt(v[1])) {
+      return Status::InvalidArgument(
+          fmt::format("{}: field 'id' must be a whole number within int range, got {}", where(), Trim(fields[1])));
+    }
     MotRecord r;
     r.frame = static_cast<int>(v[0]);
     r.id = static_cast<int>(v[1]);
@@ -222,10 +227,11 @@ Result<std::vector<TrackletAuditRow>> ParseTrackletAudit(const std::string& text
     for (int i : {1, 3}) {
       if (!IsInt(v[i])) {
         return Status::InvalidArgument(
-            fmt::format("{}: field '{}' must be a whole number, got {}", where(), kAuditFieldNames[i], Trim(fields[i])));
+            fmt::format("{}: field '{}' must be a whole number within int range, got {}", where(), kAuditFieldNames[i],
+                        Trim(fields[i])));
       }
     }
-    if ((*fate == TrackletFate::kCounted) != (v[3] >= 1)) {
+    if (*fate == TrackletFate::kCounted ? v[3] < 1 : v[3] != 0) {
       return Status::InvalidArgument(fmt::format(
           "{}: field 'fish' must be a counted fish's id (1 or more) when the fate is counted and 0 otherwise, got {} "
           "with fate {}",

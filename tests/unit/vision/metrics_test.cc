@@ -200,6 +200,13 @@ TEST(Metrics, TraceMissedFishRefusesAnAuditOfAnotherCount) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("counts tracklet 9 as fish 6 in frame 2"), std::string::npos)
       << r.status().message();
+  // The other way: a track box the audit does not count (an audit of a
+  // shorter count).
+  audit.pop_back();
+  auto shorter = TraceMissedFish(gt, tracks, audit);
+  ASSERT_FALSE(shorter.ok());
+  EXPECT_NE(shorter.status().message().find("the tracks have a box of fish 5 in frame 2"), std::string::npos)
+      << shorter.status().message();
 }
 
 }  // namespace

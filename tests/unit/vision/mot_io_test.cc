@@ -25,6 +25,8 @@ TEST(MotIo, MalformedLinesNameFileAndLine) {
       {"1.5,-1,10,20,3,40,1\n", "det.txt:1: field 'frame'"},
       {"1,-1,10,20,3,40,1,-1,-1,-1,long\n", "det.txt:1: field 'length' (11th) is not a number: 'long'"},
       {"1,-1,10,20,3,40,1,-1,-1,-1,30,full\n", "det.txt:1: field 'full_length' (12th) is not a number: 'full'"},
+      {"1,4.7,10,20,3,40,1\n", "det.txt:1: field 'id' must be a whole number"},
+      {"3000000000,-1,10,20,3,40,1\n", "det.txt:1: field 'frame' must be a positive integer"},
   };
   for (const Case& c : cases) {
     auto r = ParseMot(c.text, "det.txt");
@@ -128,6 +130,8 @@ TEST(MotIo, MalformedTrackletAuditNamesFileLineAndField) {
       {header + "1,4,counted,1e12,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fish' must be a whole number"},
       {header + "1,4,counted,0,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fish' must be a counted fish's id"},
       {header + "1,4,unconfirmed,3,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fish' must be a counted fish's id"},
+      {header + "1,4,duplicate,-3,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'fish' must be a counted fish's id"},
+      {header + "3000000000,4,counted,2,10,20,30,12,0.7,40\n", "tracklets.csv:2: field 'frame' must be a positive integer"},
   };
   for (const Case& c : cases) {
     auto r = ParseTrackletAudit(c.text, "tracklets.csv");

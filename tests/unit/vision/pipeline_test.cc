@@ -775,7 +775,7 @@ TEST(CountCli, TrackletsAuditTrailShowsWhereAMissedFishWent) {
   }
   const auto [count, eval_json] = CountThenTraceMissedFish(dir, gt, det);
   ASSERT_FALSE(count.is_null());
-  EXPECT_EQ(count["count"], 3);
+  EXPECT_EQ(count.at("count"), 3);
   const std::string tracks = (dir / "tracks.txt").string(), tracklets = (dir / "tracklets.csv").string();
   auto audit = ReadTrackletAudit(tracklets);
   ASSERT_TRUE(audit.ok()) << audit.status().ToString();
@@ -794,11 +794,11 @@ TEST(CountCli, TrackletsAuditTrailShowsWhereAMissedFishWent) {
   }
   EXPECT_EQ(unconfirmed, 2);
   EXPECT_EQ(counted, 120);
-  const auto trail = eval_json["missed_fish_trail"];
-  EXPECT_EQ(trail["missed_fish"], 1);
-  EXPECT_EQ(trail["observed_missed_fish"], 1);
-  EXPECT_EQ(trail["observations"], 2);
-  EXPECT_EQ(trail["unconfirmed"], 2);
+  const auto trail = eval_json.at("missed_fish_trail");
+  EXPECT_EQ(trail.at("missed_fish"), 1);
+  EXPECT_EQ(trail.at("observed_missed_fish"), 1);
+  EXPECT_EQ(trail.at("observations"), 2);
+  EXPECT_EQ(trail.at("unconfirmed"), 2);
   // The trail needs the tracks, not a count JSON, and ground-truth boxes.
   std::string eval;
   std::ofstream(dir / "count.json") << R"({"count": 3})";
@@ -817,21 +817,23 @@ TEST(CountCli, TrackletsAuditTrailShowsWhereAMissedFishWent) {
 }
 
 // A count of no fish still has an audit trail to trace: fish 1, detected in
-// two frames only, was never confirmed.
+// two frames only, was never confirmed. The detections end at frame 6, and
+// fish 2, in view from frame 15, was never filmed by that count.
 TEST(CountCli, TrackletsOfACountOfNoFishAreTraced) {
   fs::path dir = TempDir("cli_tracklets_none");
   std::vector<MotRecord> gt, det;
   for (int f = 1; f <= 20; ++f) {
     cv::Rect2f box(100.0f + 2 * f, 50.0f, 50, 16);
     gt.push_back({f, 1, box, 1.0f});
+    if (f >= 15) gt.push_back({f, 2, cv::Rect2f(600, 300, 50, 16), 1.0f});
     if (f == 5 || f == 6) det.push_back({f, -1, box, 0.9f});
   }
   const auto [count, eval] = CountThenTraceMissedFish(dir, gt, det);
   ASSERT_FALSE(count.is_null());
-  EXPECT_EQ(count["count"], 0);
-  const auto trail = eval["missed_fish_trail"];
-  EXPECT_EQ(trail["missed_fish"], 1);
-  EXPECT_EQ(trail["unconfirmed"], 2);
+  EXPECT_EQ(count.at("count"), 0);
+  const auto trail = eval.at("missed_fish_trail");
+  EXPECT_EQ(trail.at("missed_fish"), 1);
+  EXPECT_EQ(trail.at("unconfirmed"), 2);
   fs::remove_all(dir);
 }
 
