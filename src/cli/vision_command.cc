@@ -152,7 +152,7 @@ void RunEvalCommand(const EvalArgs& args) {
                               {"observations", m.observations},
                               {"in_other_fish", m.in_other_fish},
                               {"in_false_track", m.in_false_track},
-                              {"dropped", m.dropped},
+                              {"dropped", m.Dropped()},
                               {"dropped_by_fate", DroppedByFate(m)},
                               {"unconfirmed", m.unconfirmed}};
   }

@@ -164,12 +164,17 @@ Result<MissedFishTrail> TraceMissedFish(const std::vector<MotRecord>& gt, const 
         ++out.unconfirmed;
         break;
       default:
-        ++out.dropped;
         ++out.dropped_by_fate[r.fate];
     }
   }
   out.observed_missed_fish = static_cast<int>(seen.size());
   return out;
+}
+
+int MissedFishTrail::Dropped() const {
+  int n = 0;
+  for (const auto& [fate, k] : dropped_by_fate) n += k;
+  return n;
 }
 
 MissedFishTrail& MissedFishTrail::operator+=(const MissedFishTrail& other) {
@@ -178,7 +183,6 @@ MissedFishTrail& MissedFishTrail::operator+=(const MissedFishTrail& other) {
   observations += other.observations;
   in_other_fish += other.in_other_fish;
   in_false_track += other.in_false_track;
-  dropped += other.dropped;
   for (const auto& [fate, n] : other.dropped_by_fate) dropped_by_fate[fate] += n;
   unconfirmed += other.unconfirmed;
   return *this;
@@ -195,7 +199,7 @@ std::string DescribeMissedFishTrail(const MissedFishTrail& t) {
       "missed fish seen by a tracklet: {} of {}, {} observations: {:.0f}% in another fish's track, {:.0f}% in "
       "tracks on no fish, {:.0f}% in tracklets the counter dropped{}, {:.0f}% in tracklets never confirmed",
       t.observed_missed_fish, t.missed_fish, t.observations, 100 * t.in_other_fish / n, 100 * t.in_false_track / n,
-      100 * t.dropped / n, by_fate, 100 * t.unconfirmed / n);
+      100 * t.Dropped() / n, by_fate, 100 * t.unconfirmed / n);
 }
 
 int DistinctIds(const std::vector<MotRecord>& records) {

@@ -85,10 +85,10 @@ struct MissedFishTrail {
   int observations = 0;          // tracklet observations on missed fish
   int in_other_fish = 0;         // in a counted fish given to another fish
   int in_false_track = 0;        // in a counted fish given to no fish
-  int dropped = 0;               // in a confirmed tracklet the counter left out
-  std::map<TrackletFate, int> dropped_by_fate;  // `dropped` by the rule that left the tracklet out
+  std::map<TrackletFate, int> dropped_by_fate;  // in a confirmed tracklet the counter left out, by its rule
   int unconfirmed = 0;           // in a tracklet the tracker never confirmed
 
+  int Dropped() const;  // in a confirmed tracklet the counter left out, all rules
   MissedFishTrail& operator+=(const MissedFishTrail& other);
 };
 // One line: "missed fish seen by a tracklet: 7 of 7, 209 observations: 40%

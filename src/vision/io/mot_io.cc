@@ -69,7 +69,6 @@ std::vector<std::string> SplitFields(const std::string& line, bool keep_trailing
   return fields;
 }
 
-
 // The whole of a text file; NotFound names it as `what`.
 Result<std::string> ReadText(const std::string& path, const char* what) {
   std::ifstream in(path);

@@ -163,7 +163,7 @@ TEST(Metrics, TraceMissedFishSortsTheirObservationsByTheirTrackletsFate) {
   EXPECT_EQ(t.observations, 6);
   EXPECT_EQ(t.in_other_fish, 2);
   EXPECT_EQ(t.in_false_track, 1);
-  EXPECT_EQ(t.dropped, 2);
+  EXPECT_EQ(t.Dropped(), 2);
   EXPECT_EQ(t.dropped_by_fate, (std::map<TrackletFate, int>{{TrackletFate::kDuplicate, 2}}));
   EXPECT_EQ(t.unconfirmed, 1);
   // Within frames 1-3 track 1 never leaves fish 1, and fish 2 is missed
@@ -173,7 +173,7 @@ TEST(Metrics, TraceMissedFishSortsTheirObservationsByTheirTrackletsFate) {
   const MissedFishTrail& first3 = *traced3;
   EXPECT_EQ(first3.observations, 3);
   EXPECT_EQ(first3.in_other_fish, 0);
-  EXPECT_EQ(first3.dropped, 2);
+  EXPECT_EQ(first3.Dropped(), 2);
   EXPECT_EQ(first3.unconfirmed, 1);
   MissedFishTrail sum = t;
   sum += first3;
