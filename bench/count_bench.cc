@@ -45,6 +45,12 @@
 //                     truth with many duplicates and false tracks is right
 //                     by cancellation; the totals line says how much of
 //                     the pooled figure is.
+//   outside           the share of gt.txt's fish-frames whose box centre lay
+//                     outside the area counted in that frame (the pool the
+//                     count found, CountReport::counted_areas): fish the
+//                     count could not see however well it detected (round
+//                     17: a third of sun_glare's pool, the shallow rim of
+//                     green_pond, the dark band along a tank's wall)
 //   missed fish seen by a tracklet (totals line)
 //                     where the missed fish's observations went, from each
 //                     run's audit trail (tracklets.csv, vision/eval
@@ -120,6 +126,7 @@ struct Row {
   std::optional<sturgeon::vision::MissedFishTrail> missed_trail;  // empty: gt.txt or the audit unreadable
   std::optional<bool> camera_agrees;  // empty: no GPS check
   double learnt_size = -1;            // learnt typical length / true median length (-1: not measured)
+  int fish_frames = 0, fish_frames_outside = 0;  // gt.txt boxes over the frames counted, and those outside the area
   bool in_interval = false;
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
@@ -287,9 +294,9 @@ int main(int argc, char** argv) {
   std::vector<NoisyRow> noisy_rows;
   std::cout << fmt::format(
       "{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>4} {:>7} {:>5} {:>4} "
-      "{:>5} {:>6}\n",
+      "{:>5} {:>6} {:>7}\n",
       "scenario", "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps", "dec_fps", "ratio", "det_rec",
-      "det_prec", "cam", "learnt", "found", "dup", "false", "missed");
+      "det_prec", "cam", "learnt", "found", "dup", "false", "missed", "outside");
   for (const std::string& name : scenarios) {
     sturgeon::sim::SimOptions so;
     so.scenario = name;
@@ -366,6 +373,14 @@ int main(int argc, char** argv) {
         }
       }
     }
+    if (gt_rows.ok()) {
+      for (const sturgeon::vision::MotRecord& g : *gt_rows) {
+        if (g.frame > rep->frames) continue;
+        const cv::Point2f centre(g.box.x + g.box.width / 2, g.box.y + g.box.height / 2);
+        ++r.fish_frames;
+        r.fish_frames_outside += !sturgeon::vision::InCountedArea(rep->counted_areas, g.frame, centre);
+      }
+    }
     std::ifstream gt_in(root / name / "gt.json");
     nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
     // The fish in view over the frames counted: the truth of footage that
@@ -403,7 +418,7 @@ int main(int argc, char** argv) {
       return r.breakdown ? fmt::format("{}", (*r.breakdown).*field) : std::string("-");
     };
     std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f} "
-                             "{:>7} {:>8} {:>4} {:>7} {:>5} {:>4} {:>5} {:>6}\n",
+                             "{:>7} {:>8} {:>4} {:>7} {:>5} {:>4} {:>5} {:>6} {:>7}\n",
                              r.scenario, r.truth, r.count, r.low, r.high, r.accuracy, r.in_interval ? "yes" : "no",
                              r.length_error, fmt::format("{}x{}", r.width, r.height), r.fps, r.decode_fps,
                              r.decode_fps > 0 ? r.fps / r.decode_fps : 0.0,
@@ -415,7 +430,10 @@ int main(int argc, char** argv) {
                              breakdown_field(&sturgeon::vision::CountBreakdown::found),
                              breakdown_field(&sturgeon::vision::CountBreakdown::duplicates),
                              breakdown_field(&sturgeon::vision::CountBreakdown::false_tracks),
-                             breakdown_field(&sturgeon::vision::CountBreakdown::missed))
+                             breakdown_field(&sturgeon::vision::CountBreakdown::missed),
+                             r.fish_frames > 0 ? fmt::format("{:.3f}", static_cast<double>(r.fish_frames_outside) /
+                                                                          r.fish_frames)
+                                               : std::string("-"))
               << std::flush;
     for (float scale : threshold_scales) {
       sturgeon::vision::CountOptions sco = co;
@@ -488,6 +506,22 @@ int main(int argc, char** argv) {
   }
   if (learnt_hi >= 0) {
     std::cout << fmt::format("learnt typical fish length {:.2f}-{:.2f} of the true median\n", learnt_lo, learnt_hi);
+  }
+  {
+    // Fish the count could not see: outside the area it counted.
+    int fish_frames = 0, outside = 0;
+    const Row* most = nullptr;
+    auto share = [](const Row& r) { return static_cast<double>(r.fish_frames_outside) / std::max(1, r.fish_frames); };
+    for (const Row& r : rows) {
+      fish_frames += r.fish_frames;
+      outside += r.fish_frames_outside;
+      if (r.fish_frames > 0 && (!most || share(r) > share(*most))) most = &r;
+    }
+    if (fish_frames > 0 && most) {
+      std::cout << fmt::format("fish outside the counted area: {} of {} fish-frames ({:.1f}%), most on {} ({:.1f}%)\n",
+                               outside, fish_frames, 100.0 * outside / fish_frames, most->scenario,
+                               100 * share(*most));
+    }
   }
   for (const Row& r : rows) {
     if (r.camera_agrees && !*r.camera_agrees) {

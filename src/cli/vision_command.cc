@@ -193,8 +193,8 @@ void AddVisionCommands(CLI::App& app) {
   count->add_option("--write-detections", o.detections_out_path,
                     "write the detector's raw detections (MOTChallenge det format plus the body lengths in pixels as "
                     "11th and 12th fields, shape and full; readable by --detections)");
-  auto* annotate = count->add_option("--annotate", o.annotate_path, "write an annotated video (.mp4)");
-  count->add_option("--snapshot", o.snapshot_path, "write an annotated PNG")->excludes(annotate);
+  auto* annotate = count->add_option("--annotate", o.annotate_path, "write an annotated video (.mp4): every counted fish boxed and numbered, the counted area outlined");
+  count->add_option("--snapshot", o.snapshot_path, "write an annotated PNG (the frame with the most counted fish, annotated as --annotate)")->excludes(annotate);
   count->add_option("--frames", o.max_frames, "process at most this many frames");
   count->add_option("--lw-a", o.length_weight.a, "length-weight coefficient a (W = a L^b, g and cm)");
   count->add_option("--lw-b", o.length_weight.b, "length-weight exponent b");

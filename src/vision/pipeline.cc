@@ -40,6 +40,7 @@ constexpr int kPoolMaskEveryFrames = 5;
 // second time, the first look is taken unchecked, as before.
 constexpr int kPrimingLooks = 2;
 constexpr double kMaxObscuredShare = 0.9;  // the most of the pool count_high's glare allowance takes as hidden
+const cv::Scalar kCountedAreaColour(255, 160, 0);  // BGR: the counted area's outline in annotations
 
 cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 
@@ -76,6 +77,44 @@ std::vector<TrackletAuditRow> TrackletAudit(const std::vector<Tracklet>& trackle
     return std::tie(a.frame, a.tracklet) < std::tie(b.frame, b.tracklet);
   });
   return rows;
+}
+
+// The outline of a pool mask (CV_8U at any size covering a frame of
+// `frame_size`) in image pixels, through the centres of its largest
+// region's boundary pixels; empty for an empty mask (the whole frame).
+std::vector<cv::Point2f> OutlineOfMask(const cv::Mat& mask, cv::Size frame_size) {
+  std::vector<cv::Point2f> outline;
+  if (mask.empty()) return outline;
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(mask.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  const auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
+    return cv::contourArea(a) < cv::contourArea(b);
+  });
+  if (largest == contours.end()) return outline;
+  const float sx = static_cast<float>(frame_size.width) / mask.cols;
+  const float sy = static_cast<float>(frame_size.height) / mask.rows;
+  for (const cv::Point& p : *largest) outline.emplace_back((p.x + 0.5f) * sx, (p.y + 0.5f) * sy);
+  return outline;
+}
+
+bool SameMask(const cv::Mat& a, const cv::Mat& b) {
+  if (a.empty() || b.empty()) return a.empty() && b.empty();
+  return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
+}
+
+// The counted area in effect at `frame` (null: the whole frame).
+const CountedArea* CountedAreaAt(const std::vector<CountedArea>& areas, int frame) {
+  auto after = std::upper_bound(areas.begin(), areas.end(), frame,
+                                [](int f, const CountedArea& a) { return f < a.first_frame; });
+  if (after == areas.begin()) return nullptr;
+  const CountedArea& area = *std::prev(after);
+  return area.outline.size() >= 3 ? &area : nullptr;
+}
+
+void DrawCountedArea(cv::Mat& img, const CountedArea& area) {
+  std::vector<cv::Point> outline;
+  for (const cv::Point2f& p : area.outline) outline.emplace_back(cvRound(p.x), cvRound(p.y));
+  cv::polylines(img, outline, true, kCountedAreaColour, std::max(1, img.cols / 960));
 }
 
 // Per-frame observation of a counted fish, in image coordinates.
@@ -124,6 +163,7 @@ Status WriteAnnotations(const CountOptions& opt, const CountReport& report,
   int f = 0;
   while (source->Next(&frame)) {
     ++f;
+    if (const CountedArea* area = CountedAreaAt(report.counted_areas, f)) DrawCountedArea(frame, *area);
     auto it = marks.find(f);
     if (it != marks.end()) DrawMarks(frame, it->second);
     cv::putText(frame, fmt::format("count {} [{}, {}]", report.result.count, report.result.count_low, report.result.count_high),
@@ -160,6 +200,11 @@ Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text) {
   }
   for (size_t i = 0; i < vals.size(); i += 2) pts.emplace_back(vals[i], vals[i + 1]);
   return pts;
+}
+
+bool InCountedArea(const std::vector<CountedArea>& areas, int frame, cv::Point2f p) {
+  const CountedArea* area = CountedAreaAt(areas, frame);
+  return !area || cv::pointPolygonTest(area->outline, p, false) >= 0;
 }
 
 double CameraMotionExcessM(const CameraMotionCheck& c) {
@@ -204,6 +249,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     }
     report.frames = last;
     report.roi = opt.roi;
+    if (!opt.roi.empty()) report.counted_areas.push_back(CountedArea{1, opt.roi});
   }
 
   double mean_length_px_to_m = 0;
@@ -236,6 +282,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     const bool gps_per_frame = fixes > 0 && declared > 0 && std::abs(fixes - declared) <= std::max(2, declared / 50);
     PoolMask pool;
     cv::Mat frame, pool_mask, grey, small;
+    cv::Mat outlined_mask;  // the pool mask of the last counted area
+    if (!opt.roi.empty()) report.counted_areas.push_back(CountedArea{1, opt.roi});
     std::vector<cv::Rect2f> last_boxes;
     std::vector<MotRecord> raw_detections;
     if (opt.roi.empty()) {  // priming (kPrimingLooks)
@@ -253,7 +301,13 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       ++f;
       // The pool is found again every few frames (the drone drifts slowly),
       // kept consistent in time (PoolMask: a failed look is not the pool).
-      if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) pool_mask = pool.Update(frame);
+      if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) {
+        pool_mask = pool.Update(frame);
+        if (report.counted_areas.empty() || !SameMask(pool_mask, outlined_mask)) {
+          report.counted_areas.push_back(CountedArea{f, OutlineOfMask(pool_mask, frame.size())});
+          outlined_mask = pool_mask;
+        }
+      }
       detector.SetGroundSampling(gsd_at(f));
       // The camera's motion needs only this frame and the last frame's
       // detections, so it is estimated beside this frame's detection (it

@@ -5,7 +5,8 @@
 // coordinates, stitches tracklets into fish, counts them with a 95%
 // interval, and, when the altitude is known, measures their lengths and
 // biomass. Optional outputs: MOTChallenge tracks, an annotated video or a
-// snapshot with every counted fish boxed and numbered.
+// snapshot with every counted fish boxed and numbered and the counted area
+// (the pool found, or the --roi) outlined.
 //
 // Errors (Status): unreadable, corrupt or truncated video (Corruption or
 // NotFound), malformed detection or telemetry files (InvalidArgument with
@@ -79,6 +80,24 @@ struct CameraMotionCheck {
 // |image - GPS travel| beyond the tolerance (metres; <= 0: they agree).
 double CameraMotionExcessM(const CameraMotionCheck& check);
 
+// The part of the view that was counted from `first_frame` (1-based) until
+// the next area's first frame: a detection whose box centre lies outside
+// it is not a fish of this pool. Without --roi it is the pool found at the
+// centre of the view (FindPoolMask's hull, looked for every few frames,
+// kept consistent by PoolMask), outlined through the centres of its
+// boundary pixels and scaled to image pixels; with --roi, the polygon. An
+// empty outline is the whole frame (no pool found yet, or detections read
+// without --roi).
+struct CountedArea {
+  int first_frame = 1;
+  std::vector<cv::Point2f> outline;  // image pixels of that frame
+};
+
+// Whether image point `p` of frame `frame` lies in the counted area in
+// effect there (`areas` in order of first_frame). A frame before the first
+// area, or no areas at all: the whole frame.
+bool InCountedArea(const std::vector<CountedArea>& areas, int frame, cv::Point2f p);
+
 struct CountReport {
   CountResult result;
   int frames = 0;
@@ -90,6 +109,9 @@ struct CountReport {
   std::optional<CameraMotionCheck> camera_check;
   std::optional<SizeReport> sizes;
   std::vector<cv::Point2f> roi;
+  // What was counted, frame by frame: one entry per change of the area
+  // (annotations outline it; a benchmark can tell the fish it left out).
+  std::vector<CountedArea> counted_areas;
   // The mean share of the pool that saturated glare (and its halo) hid in
   // a frame (of the whole frame until a pool is found; 0 with an ROI and
   // for a detections-only run, so a replay of a run's detections has the

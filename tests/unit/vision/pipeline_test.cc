@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -662,6 +663,69 @@ TEST(Pipeline, RoiKeepsOnlyFishInsideThePolygon) {
   ASSERT_TRUE(inside.ok());
   EXPECT_EQ(inside->result.count, 1);
   fs::remove_all(dir);
+}
+
+// The counted area is what a person checking a count needs to see: the
+// report keeps it frame by frame and the snapshot outlines it. On the
+// generated clip the pool (radius 0.45 x the height at the centre) is
+// found on the first look and kept: one area, holding the frame's centre
+// and most of the pool, not the concrete in the corners.
+TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
+  fs::path dir = TempDir("counted_area");
+  ClipSpec spec;
+  spec.frames = 20;
+  CountOptions o;
+  o.video_path = WriteClip(spec, dir);
+  o.snapshot_path = (dir / "snap.png").string();
+  auto r = RunCount(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->counted_areas.empty());
+  EXPECT_EQ(r->counted_areas.front().first_frame, 1);
+  const std::vector<cv::Point2f>& outline = r->counted_areas.front().outline;
+  ASSERT_GE(outline.size(), 3u);
+  const double pool_area = CV_PI * std::pow(0.45 * spec.height, 2);
+  EXPECT_GT(cv::contourArea(outline), 0.7 * pool_area);
+  EXPECT_LT(cv::contourArea(outline), 1.05 * pool_area);
+  const cv::Point2f centre(spec.width / 2.0f, spec.height / 2.0f);
+  for (int f : {1, spec.frames}) {
+    EXPECT_TRUE(InCountedArea(r->counted_areas, f, centre)) << f;
+    EXPECT_FALSE(InCountedArea(r->counted_areas, f, {5, 5})) << f;
+    EXPECT_FALSE(InCountedArea(r->counted_areas, f, {spec.width - 5.0f, spec.height - 5.0f})) << f;
+  }
+  // The snapshot outlines it (the clip has no such blue; PNG keeps it exact).
+  const cv::Mat snapshot = cv::imread(o.snapshot_path);
+  ASSERT_FALSE(snapshot.empty());
+  cv::Mat outlined;
+  cv::inRange(snapshot, cv::Scalar(255, 160, 0), cv::Scalar(255, 160, 0), outlined);
+  EXPECT_GT(cv::countNonZero(outlined), 0.5 * cv::arcLength(outline, true));
+  // With --roi the area is the polygon, from the first frame.
+  o.snapshot_path.clear();
+  auto roi = ParseRoi("100,50,500,50,500,300,100,300");
+  ASSERT_TRUE(roi.ok());
+  o.roi = *roi;
+  auto with_roi = RunCount(o);
+  ASSERT_TRUE(with_roi.ok()) << with_roi.status().ToString();
+  ASSERT_EQ(with_roi->counted_areas.size(), 1u);
+  EXPECT_EQ(with_roi->counted_areas[0].first_frame, 1);
+  EXPECT_EQ(with_roi->counted_areas[0].outline, *roi);
+  fs::remove_all(dir);
+}
+
+// The area in effect at a frame is the last one that began at or before
+// it; before the first, without any, or with an empty outline (no pool
+// found yet), the whole frame counts.
+TEST(Pipeline, InCountedAreaTakesTheAreaInEffectAtTheFrame) {
+  const std::vector<cv::Point2f> left{{0, 0}, {100, 0}, {100, 100}, {0, 100}};
+  const std::vector<cv::Point2f> right{{200, 0}, {300, 0}, {300, 100}, {200, 100}};
+  const std::vector<CountedArea> areas{{3, {}}, {6, left}, {11, right}};
+  const cv::Point2f in_left(50, 50), in_right(250, 50);
+  EXPECT_TRUE(InCountedArea(areas, 1, in_right));  // before the first area
+  EXPECT_TRUE(InCountedArea(areas, 4, in_right));  // an empty outline: the whole frame
+  EXPECT_TRUE(InCountedArea(areas, 6, in_left));
+  EXPECT_FALSE(InCountedArea(areas, 10, in_right));
+  EXPECT_TRUE(InCountedArea(areas, 11, in_right));
+  EXPECT_FALSE(InCountedArea(areas, 90, in_left));
+  EXPECT_TRUE(InCountedArea({}, 5, in_left));
 }
 
 TEST(Pipeline, BadRoiIsInvalidArgument) {
