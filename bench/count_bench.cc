@@ -49,8 +49,10 @@
 //                     outside the area counted in that frame (the pool the
 //                     count found, CountReport::counted_areas): fish the
 //                     count could not see however well it detected (round
-//                     17: a third of sun_glare's pool, the shallow rim of
-//                     green_pond, the dark band along a tank's wall)
+//                     17: up to 36.6% of sun_glare's fish-frames, the
+//                     shallow rim of green_pond, the dark band along a
+//                     tank's wall); the totals line sums them over the
+//                     scenarios and names the one with the largest share
 //   missed fish seen by a tracklet (totals line)
 //                     where the missed fish's observations went, from each
 //                     run's audit trail (tracklets.csv, vision/eval
@@ -127,6 +129,7 @@ struct Row {
   std::optional<bool> camera_agrees;  // empty: no GPS check
   double learnt_size = -1;            // learnt typical length / true median length (-1: not measured)
   int fish_frames = 0, fish_frames_outside = 0;  // gt.txt boxes over the frames counted, and those outside the area
+  double OutsideShare() const { return static_cast<double>(fish_frames_outside) / std::max(1, fish_frames); }
   bool in_interval = false;
   std::vector<int> scaled_counts;  // one per --threshold-scales entry
 };
@@ -431,9 +434,7 @@ int main(int argc, char** argv) {
                              breakdown_field(&sturgeon::vision::CountBreakdown::duplicates),
                              breakdown_field(&sturgeon::vision::CountBreakdown::false_tracks),
                              breakdown_field(&sturgeon::vision::CountBreakdown::missed),
-                             r.fish_frames > 0 ? fmt::format("{:.3f}", static_cast<double>(r.fish_frames_outside) /
-                                                                          r.fish_frames)
-                                               : std::string("-"))
+                             r.fish_frames > 0 ? fmt::format("{:.3f}", r.OutsideShare()) : std::string("-"))
               << std::flush;
     for (float scale : threshold_scales) {
       sturgeon::vision::CountOptions sco = co;
@@ -511,16 +512,16 @@ int main(int argc, char** argv) {
     // Fish the count could not see: outside the area it counted.
     int fish_frames = 0, outside = 0;
     const Row* most = nullptr;
-    auto share = [](const Row& r) { return static_cast<double>(r.fish_frames_outside) / std::max(1, r.fish_frames); };
     for (const Row& r : rows) {
       fish_frames += r.fish_frames;
       outside += r.fish_frames_outside;
-      if (r.fish_frames > 0 && (!most || share(r) > share(*most))) most = &r;
+      if (r.fish_frames_outside > 0 && (!most || r.OutsideShare() > most->OutsideShare())) most = &r;
     }
-    if (fish_frames > 0 && most) {
-      std::cout << fmt::format("fish outside the counted area: {} of {} fish-frames ({:.1f}%), most on {} ({:.1f}%)\n",
-                               outside, fish_frames, 100.0 * outside / fish_frames, most->scenario,
-                               100 * share(*most));
+    if (fish_frames > 0) {
+      std::cout << fmt::format("fish outside the counted area: {} of {} fish-frames ({:.1f}%){}\n", outside,
+                               fish_frames, 100.0 * outside / fish_frames,
+                               most ? fmt::format(", most on {} ({:.1f}%)", most->scenario, 100 * most->OutsideShare())
+                                    : std::string());
     }
   }
   for (const Row& r : rows) {

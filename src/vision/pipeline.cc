@@ -80,20 +80,21 @@ std::vector<TrackletAuditRow> TrackletAudit(const std::vector<Tracklet>& trackle
 }
 
 // The outline of a pool mask (CV_8U at any size covering a frame of
-// `frame_size`) in image pixels, through the centres of its largest
-// region's boundary pixels; empty for an empty mask (the whole frame).
+// `frame_size`) in image pixels: the mask brought to the frame's size with
+// the nearest pixel, as the detector reads it, and the boundary of its
+// largest region; empty for an empty mask (the whole frame).
 std::vector<cv::Point2f> OutlineOfMask(const cv::Mat& mask, cv::Size frame_size) {
   std::vector<cv::Point2f> outline;
   if (mask.empty()) return outline;
+  cv::Mat full;
+  cv::resize(mask, full, frame_size, 0, 0, cv::INTER_NEAREST);
   std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(mask.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  cv::findContours(full, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
   const auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
     return cv::contourArea(a) < cv::contourArea(b);
   });
   if (largest == contours.end()) return outline;
-  const float sx = static_cast<float>(frame_size.width) / mask.cols;
-  const float sy = static_cast<float>(frame_size.height) / mask.rows;
-  for (const cv::Point& p : *largest) outline.emplace_back((p.x + 0.5f) * sx, (p.y + 0.5f) * sy);
+  for (const cv::Point& p : *largest) outline.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
   return outline;
 }
 
@@ -111,9 +112,16 @@ const CountedArea* CountedAreaAt(const std::vector<CountedArea>& areas, int fram
   return area.outline.size() >= 3 ? &area : nullptr;
 }
 
-void DrawCountedArea(cv::Mat& img, const CountedArea& area) {
+// Outlines `area` in frame `frame`'s image (a --roi in world coordinates
+// is brought to the frame through the camera's motion).
+void DrawCountedArea(cv::Mat& img, const CountedArea& area, int frame,
+                     const std::vector<cv::Matx33d>& image_from_world) {
   std::vector<cv::Point> outline;
-  for (const cv::Point2f& p : area.outline) outline.emplace_back(cvRound(p.x), cvRound(p.y));
+  const bool moved = area.first_frame_pixels && frame - 1 < static_cast<int>(image_from_world.size());
+  for (const cv::Point2f& p : area.outline) {
+    const cv::Point2f q = moved ? Apply(image_from_world[frame - 1], p) : p;
+    outline.emplace_back(cvRound(q.x), cvRound(q.y));
+  }
   cv::polylines(img, outline, true, kCountedAreaColour, std::max(1, img.cols / 960));
 }
 
@@ -163,7 +171,9 @@ Status WriteAnnotations(const CountOptions& opt, const CountReport& report,
   int f = 0;
   while (source->Next(&frame)) {
     ++f;
-    if (const CountedArea* area = CountedAreaAt(report.counted_areas, f)) DrawCountedArea(frame, *area);
+    if (const CountedArea* area = CountedAreaAt(report.counted_areas, f)) {
+      DrawCountedArea(frame, *area, f, image_from_world);
+    }
     auto it = marks.find(f);
     if (it != marks.end()) DrawMarks(frame, it->second);
     cv::putText(frame, fmt::format("count {} [{}, {}]", report.result.count, report.result.count_low, report.result.count_high),
@@ -233,6 +243,10 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   std::vector<cv::Matx33d> image_from_world;
   const auto start = std::chrono::steady_clock::now();
 
+  if (!opt.roi.empty()) {
+    // A video run tracks in the first frame's pixels, where its ROI is given.
+    report.counted_areas.push_back(CountedArea{1, opt.roi, opt.detections_path.empty()});
+  }
   if (!opt.detections_path.empty()) {
     STURGEON_ASSIGN_OR_RETURN(auto records, ReadMotFile(opt.detections_path));
     auto frames = GroupDetectionsByFrame(records);
@@ -249,7 +263,6 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     }
     report.frames = last;
     report.roi = opt.roi;
-    if (!opt.roi.empty()) report.counted_areas.push_back(CountedArea{1, opt.roi});
   }
 
   double mean_length_px_to_m = 0;
@@ -282,8 +295,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     const bool gps_per_frame = fixes > 0 && declared > 0 && std::abs(fixes - declared) <= std::max(2, declared / 50);
     PoolMask pool;
     cv::Mat frame, pool_mask, grey, small;
-    cv::Mat outlined_mask;  // the pool mask of the last counted area
-    if (!opt.roi.empty()) report.counted_areas.push_back(CountedArea{1, opt.roi});
+    cv::Mat outlined_mask;  // a copy of the pool mask of the last counted area
     std::vector<cv::Rect2f> last_boxes;
     std::vector<MotRecord> raw_detections;
     if (opt.roi.empty()) {  // priming (kPrimingLooks)
@@ -305,7 +317,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         pool_mask = pool.Update(frame);
         if (report.counted_areas.empty() || !SameMask(pool_mask, outlined_mask)) {
           report.counted_areas.push_back(CountedArea{f, OutlineOfMask(pool_mask, frame.size())});
-          outlined_mask = pool_mask;
+          outlined_mask = pool_mask.clone();
         }
       }
       detector.SetGroundSampling(gsd_at(f));

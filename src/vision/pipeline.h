@@ -81,21 +81,26 @@ struct CameraMotionCheck {
 double CameraMotionExcessM(const CameraMotionCheck& check);
 
 // The part of the view that was counted from `first_frame` (1-based) until
-// the next area's first frame: a detection whose box centre lies outside
+// the next area's first frame: a detection whose blob centre lies outside
 // it is not a fish of this pool. Without --roi it is the pool found at the
 // centre of the view (FindPoolMask's hull, looked for every few frames,
-// kept consistent by PoolMask), outlined through the centres of its
-// boundary pixels and scaled to image pixels; with --roi, the polygon. An
-// empty outline is the whole frame (no pool found yet, or detections read
-// without --roi).
+// kept consistent by PoolMask): the outline of its mask brought to the
+// frame's size as the detector reads it, in image pixels of that frame.
+// With --roi it is the polygon, in the pixels the ROI is given in: the
+// first frame's (world coordinates, which follow the camera's motion) on
+// a video run, the file's on a --detections run. An outline of fewer than
+// three points is the whole frame (no pool found yet).
 struct CountedArea {
   int first_frame = 1;
-  std::vector<cv::Point2f> outline;  // image pixels of that frame
+  std::vector<cv::Point2f> outline;
+  bool first_frame_pixels = false;  // the outline is a video run's --roi (world coordinates)
 };
 
-// Whether image point `p` of frame `frame` lies in the counted area in
-// effect there (`areas` in order of first_frame). A frame before the first
-// area, or no areas at all: the whole frame.
+// Whether point `p` of frame `frame`, in the pixels of the area in effect
+// there (see CountedArea), lies in it (`areas` in order of first_frame).
+// A frame before the first area, no areas at all (a --detections run
+// without --roi), or an outline of fewer than three points: the whole
+// frame.
 bool InCountedArea(const std::vector<CountedArea>& areas, int frame, cv::Point2f p);
 
 struct CountReport {

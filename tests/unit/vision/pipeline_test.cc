@@ -662,14 +662,21 @@ TEST(Pipeline, RoiKeepsOnlyFishInsideThePolygon) {
   auto inside = RunCount(o);
   ASSERT_TRUE(inside.ok());
   EXPECT_EQ(inside->result.count, 1);
+  // The counted area is the polygon, in the file's pixels; without --roi,
+  // every detection counts and there is no area.
+  ASSERT_EQ(inside->counted_areas.size(), 1u);
+  EXPECT_EQ(inside->counted_areas[0].outline, *roi);
+  EXPECT_FALSE(inside->counted_areas[0].first_frame_pixels);
+  EXPECT_TRUE(all->counted_areas.empty());
   fs::remove_all(dir);
 }
 
 // The counted area is what a person checking a count needs to see: the
 // report keeps it frame by frame and the snapshot outlines it. On the
 // generated clip the pool (radius 0.45 x the height at the centre) is
-// found on the first look and kept: one area, holding the frame's centre
-// and most of the pool, not the concrete in the corners.
+// found on the first look: the area from frame 1 on holds the frame's
+// centre and most of the pool, not the concrete in the corners, and so
+// does the area of the last frame.
 TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
   fs::path dir = TempDir("counted_area");
   ClipSpec spec;
@@ -681,6 +688,13 @@ TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_FALSE(r->counted_areas.empty());
   EXPECT_EQ(r->counted_areas.front().first_frame, 1);
+  // A new area only where a look (frames 1, 6, 11, 16) found a new mask.
+  for (size_t i = 0; i < r->counted_areas.size(); ++i) {
+    const CountedArea& area = r->counted_areas[i];
+    EXPECT_EQ((area.first_frame - 1) % 5, 0) << area.first_frame;
+    if (i > 0) EXPECT_GT(area.first_frame, r->counted_areas[i - 1].first_frame);
+    EXPECT_FALSE(area.first_frame_pixels);
+  }
   const std::vector<cv::Point2f>& outline = r->counted_areas.front().outline;
   ASSERT_GE(outline.size(), 3u);
   const double pool_area = CV_PI * std::pow(0.45 * spec.height, 2);
@@ -698,7 +712,8 @@ TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
   cv::Mat outlined;
   cv::inRange(snapshot, cv::Scalar(255, 160, 0), cv::Scalar(255, 160, 0), outlined);
   EXPECT_GT(cv::countNonZero(outlined), 0.5 * cv::arcLength(outline, true));
-  // With --roi the area is the polygon, from the first frame.
+  // With --roi the area is the polygon, from the first frame, in the first
+  // frame's pixels (where a video run tracks).
   o.snapshot_path.clear();
   auto roi = ParseRoi("100,50,500,50,500,300,100,300");
   ASSERT_TRUE(roi.ok());
@@ -708,6 +723,7 @@ TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
   ASSERT_EQ(with_roi->counted_areas.size(), 1u);
   EXPECT_EQ(with_roi->counted_areas[0].first_frame, 1);
   EXPECT_EQ(with_roi->counted_areas[0].outline, *roi);
+  EXPECT_TRUE(with_roi->counted_areas[0].first_frame_pixels);
   fs::remove_all(dir);
 }
 
