@@ -94,7 +94,11 @@ std::vector<cv::Point2f> OutlineOfMask(const cv::Mat& mask, cv::Size frame_size)
     return cv::contourArea(a) < cv::contourArea(b);
   });
   if (largest == contours.end()) return outline;
-  for (const cv::Point& p : *largest) outline.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+  // The staircase of a hull's edges at full size, simplified within a
+  // pixel: an area is kept for every look that found a new mask.
+  std::vector<cv::Point> simplified;
+  cv::approxPolyDP(*largest, simplified, 1.0, true);
+  for (const cv::Point& p : simplified) outline.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
   return outline;
 }
 
@@ -112,16 +116,13 @@ const CountedArea* CountedAreaAt(const std::vector<CountedArea>& areas, int fram
   return area.outline.size() >= 3 ? &area : nullptr;
 }
 
-// Outlines `area` in frame `frame`'s image (a --roi in world coordinates
-// is brought to the frame through the camera's motion).
+// Outlines `area` in frame `frame`'s image.
 void DrawCountedArea(cv::Mat& img, const CountedArea& area, int frame,
                      const std::vector<cv::Matx33d>& image_from_world) {
+  const cv::Matx33d to_image =
+      frame - 1 < static_cast<int>(image_from_world.size()) ? image_from_world[frame - 1] : cv::Matx33d::eye();
   std::vector<cv::Point> outline;
-  const bool moved = area.first_frame_pixels && frame - 1 < static_cast<int>(image_from_world.size());
-  for (const cv::Point2f& p : area.outline) {
-    const cv::Point2f q = moved ? Apply(image_from_world[frame - 1], p) : p;
-    outline.emplace_back(cvRound(q.x), cvRound(q.y));
-  }
+  for (const cv::Point2f& p : OutlineInImage(area, to_image)) outline.emplace_back(cvRound(p.x), cvRound(p.y));
   cv::polylines(img, outline, true, kCountedAreaColour, std::max(1, img.cols / 960));
 }
 
@@ -210,6 +211,13 @@ Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text) {
   }
   for (size_t i = 0; i < vals.size(); i += 2) pts.emplace_back(vals[i], vals[i + 1]);
   return pts;
+}
+
+std::vector<cv::Point2f> OutlineInImage(const CountedArea& area, const cv::Matx33d& image_from_world) {
+  if (!area.first_frame_pixels) return area.outline;
+  std::vector<cv::Point2f> outline;
+  for (const cv::Point2f& p : area.outline) outline.push_back(Apply(image_from_world, p));
+  return outline;
 }
 
 bool InCountedArea(const std::vector<CountedArea>& areas, int frame, cv::Point2f p) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+#include <opencv2/core/matx.hpp>
 #include <opencv2/core/types.hpp>
 
 #include "core/status.h"
@@ -35,7 +36,9 @@ struct CountOptions {
   std::string srt_path;
   double altitude_m = 0;  // with hfov_deg, used when there is no SRT
   double hfov_deg = 0;
-  std::vector<cv::Point2f> roi;  // polygon in image pixels; empty = find the pool
+  // The pool's polygon, in first-frame (world) pixels on a video run and
+  // in the file's pixels with --detections; empty = find the pool.
+  std::vector<cv::Point2f> roi;
   int max_frames = 0;            // 0 = all
   TrackerParams tracker;
   CounterParams counter;
@@ -81,11 +84,13 @@ struct CameraMotionCheck {
 double CameraMotionExcessM(const CameraMotionCheck& check);
 
 // The part of the view that was counted from `first_frame` (1-based) until
-// the next area's first frame: a detection whose blob centre lies outside
-// it is not a fish of this pool. Without --roi it is the pool found at the
-// centre of the view (FindPoolMask's hull, looked for every few frames,
-// kept consistent by PoolMask): the outline of its mask brought to the
-// frame's size as the detector reads it, in image pixels of that frame.
+// the next area's first frame: a detection whose centre lies outside it
+// (its blob's centre against the pool, its box's against a --roi) is not a
+// fish of this pool. Without --roi it is the pool found at the centre of
+// the view (FindPoolMask's hull, looked for every few frames, kept
+// consistent by PoolMask): the outline of its mask brought to the frame's
+// size as the detector reads it, simplified within a pixel, in image
+// pixels of that frame.
 // With --roi it is the polygon, in the pixels the ROI is given in: the
 // first frame's (world coordinates, which follow the camera's motion) on
 // a video run, the file's on a --detections run. An outline of fewer than
@@ -95,6 +100,12 @@ struct CountedArea {
   std::vector<cv::Point2f> outline;
   bool first_frame_pixels = false;  // the outline is a video run's --roi (world coordinates)
 };
+
+// The outline of `area` in the image of a frame whose world-to-image
+// transform is `image_from_world`: a video run's --roi (first-frame
+// pixels) moves with the camera; every other outline is already in image
+// pixels and is returned as it is.
+std::vector<cv::Point2f> OutlineInImage(const CountedArea& area, const cv::Matx33d& image_from_world);
 
 // Whether point `p` of frame `frame`, in the pixels of the area in effect
 // there (see CountedArea), lies in it (`areas` in order of first_frame).

@@ -692,7 +692,10 @@ TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
   for (size_t i = 0; i < r->counted_areas.size(); ++i) {
     const CountedArea& area = r->counted_areas[i];
     EXPECT_EQ((area.first_frame - 1) % 5, 0) << area.first_frame;
-    if (i > 0) EXPECT_GT(area.first_frame, r->counted_areas[i - 1].first_frame);
+    if (i > 0) {
+      EXPECT_GT(area.first_frame, r->counted_areas[i - 1].first_frame);
+      EXPECT_NE(area.outline, r->counted_areas[i - 1].outline) << "a look that found the same mask";
+    }
     EXPECT_FALSE(area.first_frame_pixels);
   }
   const std::vector<cv::Point2f>& outline = r->counted_areas.front().outline;
@@ -725,6 +728,21 @@ TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
   EXPECT_EQ(with_roi->counted_areas[0].outline, *roi);
   EXPECT_TRUE(with_roi->counted_areas[0].first_frame_pixels);
   fs::remove_all(dir);
+}
+
+// A video run's --roi is given in the first frame's pixels: in a later
+// frame's image it has moved with the camera; a pool's outline, found in
+// the frame's own image, stays as it is.
+TEST(Pipeline, ARoiOutlineMovesWithTheCamera) {
+  const std::vector<cv::Point2f> square{{100, 50}, {500, 50}, {500, 300}, {100, 300}};
+  const cv::Matx33d drifted(1, 0, -30, 0, 1, 4, 0, 0, 1);  // the camera moved 30 px right, 4 px up
+  const std::vector<cv::Point2f> moved = OutlineInImage(CountedArea{1, square, true}, drifted);
+  ASSERT_EQ(moved.size(), square.size());
+  for (size_t i = 0; i < square.size(); ++i) {
+    EXPECT_FLOAT_EQ(moved[i].x, square[i].x - 30);
+    EXPECT_FLOAT_EQ(moved[i].y, square[i].y + 4);
+  }
+  EXPECT_EQ(OutlineInImage(CountedArea{1, square, false}, drifted), square);
 }
 
 // The area in effect at a frame is the last one that began at or before
