@@ -379,9 +379,9 @@ int main(int argc, char** argv) {
     if (gt_rows.ok()) {
       for (const sturgeon::vision::MotRecord& g : *gt_rows) {
         if (g.frame > rep->frames) continue;
-        const cv::Point2f centre(g.box.x + g.box.width / 2, g.box.y + g.box.height / 2);
         ++r.fish_frames;
-        r.fish_frames_outside += !sturgeon::vision::InCountedArea(rep->counted_areas, g.frame, centre);
+        r.fish_frames_outside +=
+            !sturgeon::vision::InCountedArea(rep->counted_areas, g.frame, sturgeon::vision::Centre(g.box));
       }
     }
     std::ifstream gt_in(root / name / "gt.json");

@@ -15,6 +15,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "core/order_statistics.h"
+#include "vision/detect/image_ops.h"
 #include "vision/detect/scene.h"
 #include "vision/io/mot_io.h"
 #include "vision/source/video_source.h"
@@ -42,7 +43,6 @@ constexpr int kPrimingLooks = 2;
 constexpr double kMaxObscuredShare = 0.9;  // the most of the pool count_high's glare allowance takes as hidden
 const cv::Scalar kCountedAreaColour(255, 160, 0);  // BGR: the counted area's outline in annotations
 
-cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 
 cv::Rect2f MoveBox(const cv::Rect2f& r, cv::Point2f centre) {
   return {centre.x - r.width / 2, centre.y - r.height / 2, r.width, r.height};
@@ -55,9 +55,15 @@ cv::Point2f Apply(const cv::Matx33d& m, cv::Point2f p) {
 
 // An observation's box in the image it was seen in (tracking runs in the
 // first frame's world coordinates when the camera moves).
+// The world-to-image transform of frame `frame` (1-based), or null when
+// the run kept none for it (a --detections run: no camera motion).
+const cv::Matx33d* ImageFromWorldAt(const std::vector<cv::Matx33d>& image_from_world, int frame) {
+  return frame >= 1 && frame - 1 < static_cast<int>(image_from_world.size()) ? &image_from_world[frame - 1] : nullptr;
+}
+
 cv::Rect2f ImageBox(const TrackObservation& o, const std::vector<cv::Matx33d>& image_from_world) {
-  if (o.frame - 1 >= static_cast<int>(image_from_world.size())) return o.box;
-  return MoveBox(o.box, Apply(image_from_world[o.frame - 1], Centre(o.box)));
+  const cv::Matx33d* to_image = ImageFromWorldAt(image_from_world, o.frame);
+  return to_image ? MoveBox(o.box, Apply(*to_image, Centre(o.box))) : o.box;
 }
 
 // Every tracklet's observations with what the counter made of it, in
@@ -102,11 +108,6 @@ std::vector<cv::Point2f> OutlineOfMask(const cv::Mat& mask, cv::Size frame_size)
   return outline;
 }
 
-bool SameMask(const cv::Mat& a, const cv::Mat& b) {
-  if (a.empty() || b.empty()) return a.empty() && b.empty();
-  return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
-}
-
 // The counted area in effect at `frame` (null: the whole frame).
 const CountedArea* CountedAreaAt(const std::vector<CountedArea>& areas, int frame) {
   auto after = std::upper_bound(areas.begin(), areas.end(), frame,
@@ -119,10 +120,11 @@ const CountedArea* CountedAreaAt(const std::vector<CountedArea>& areas, int fram
 // Outlines `area` in frame `frame`'s image.
 void DrawCountedArea(cv::Mat& img, const CountedArea& area, int frame,
                      const std::vector<cv::Matx33d>& image_from_world) {
-  const cv::Matx33d to_image =
-      frame - 1 < static_cast<int>(image_from_world.size()) ? image_from_world[frame - 1] : cv::Matx33d::eye();
+  const cv::Matx33d* to_image = ImageFromWorldAt(image_from_world, frame);
   std::vector<cv::Point> outline;
-  for (const cv::Point2f& p : OutlineInImage(area, to_image)) outline.emplace_back(cvRound(p.x), cvRound(p.y));
+  for (const cv::Point2f& p : OutlineInImage(area, to_image ? *to_image : cv::Matx33d::eye())) {
+    outline.emplace_back(cvRound(p.x), cvRound(p.y));
+  }
   cv::polylines(img, outline, true, kCountedAreaColour, std::max(1, img.cols / 960));
 }
 
@@ -255,6 +257,12 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     // A video run tracks in the first frame's pixels, where its ROI is given.
     report.counted_areas.push_back(CountedArea{1, opt.roi, opt.detections_path.empty()});
   }
+  // A detection (in the pixels tracking runs in) whose centre is outside
+  // the --roi is not of this pool.
+  auto drop_outside_roi = [&](std::vector<Detection>& dets) {
+    if (opt.roi.empty()) return;
+    std::erase_if(dets, [&](const Detection& d) { return cv::pointPolygonTest(opt.roi, Centre(d.box), false) < 0; });
+  };
   if (!opt.detections_path.empty()) {
     STURGEON_ASSIGN_OR_RETURN(auto records, ReadMotFile(opt.detections_path));
     auto frames = GroupDetectionsByFrame(records);
@@ -264,13 +272,10 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       auto it = frames.find(f);
       std::vector<Detection> dets;
       if (it != frames.end()) dets = it->second;
-      if (!opt.roi.empty()) {
-        std::erase_if(dets, [&](const Detection& d) { return cv::pointPolygonTest(opt.roi, Centre(d.box), false) < 0; });
-      }
+      drop_outside_roi(dets);
       tracker.Update(f, dets);
     }
     report.frames = last;
-    report.roi = opt.roi;
   }
 
   double mean_length_px_to_m = 0;
@@ -323,7 +328,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       // kept consistent in time (PoolMask: a failed look is not the pool).
       if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) {
         pool_mask = pool.Update(frame);
-        if (report.counted_areas.empty() || !SameMask(pool_mask, outlined_mask)) {
+        if (report.counted_areas.empty() || !SameImage(pool_mask, outlined_mask)) {
           report.counted_areas.push_back(CountedArea{f, OutlineOfMask(pool_mask, frame.size())});
           outlined_mask = pool_mask.clone();
         }
@@ -358,9 +363,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         last_boxes.push_back(d.box);
         d.box = MoveBox(d.box, motion.ToWorld(Centre(d.box)));
       }
-      if (!opt.roi.empty()) {
-        std::erase_if(dets, [&](const Detection& d) { return cv::pointPolygonTest(opt.roi, Centre(d.box), false) < 0; });
-      }
+      drop_outside_roi(dets);
       frame_gsd.push_back(gsd_at(f));
       tracker.Update(f, dets);
       image_from_world.push_back(motion.WorldFromImage().inv());
@@ -384,7 +387,6 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.camera_check = camera_check;
     report.learnt_fish_length_px = detector.TypicalLengthPx();
     report.obscured_share = f > 0 ? obscured_sum / f : 0;
-    report.roi = opt.roi;
   }
 
   const std::vector<Tracklet> tracklets = tracker.Tracklets();

@@ -124,7 +124,6 @@ struct CountReport {
   // Video with an SRT that has GPS fixes and an altitude: the check above.
   std::optional<CameraMotionCheck> camera_check;
   std::optional<SizeReport> sizes;
-  std::vector<cv::Point2f> roi;
   // What was counted, frame by frame: one entry per change of the area
   // (annotations outline it; a benchmark can tell the fish it left out).
   std::vector<CountedArea> counted_areas;

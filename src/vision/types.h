@@ -10,6 +10,9 @@
 
 namespace sturgeon::vision {
 
+// The centre of a box.
+inline cv::Point2f Centre(const cv::Rect2f& box) { return {box.x + box.width / 2, box.y + box.height / 2}; }
+
 // One object found in one frame. `box` is in pixels (image or world
 // coordinates, as the producing stage documents); `score` is in [0, 1].
 struct Detection {

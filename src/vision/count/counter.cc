@@ -9,7 +9,6 @@
 namespace sturgeon::vision {
 namespace {
 
-cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 
 // Whether tracklet i keeps a near-constant offset, under a fish length, from
 // a longer tracklet over most of its frames: a piece of the same fish.

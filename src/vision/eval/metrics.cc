@@ -35,9 +35,8 @@ double CountingAccuracy(int predicted, int truth) {
 }
 
 float DistanceOnFish(const cv::Rect2f& fish_box, const cv::Rect2f& box) {
-  const float dx = (fish_box.x + fish_box.width / 2) - (box.x + box.width / 2);
-  const float dy = (fish_box.y + fish_box.height / 2) - (box.y + box.height / 2);
-  const float distance = std::hypot(dx, dy);
+  const cv::Point2f d = Centre(fish_box) - Centre(box);
+  const float distance = std::hypot(d.x, d.y);
   return distance < 0.5f * std::max(fish_box.width, fish_box.height) ? distance : -1.0f;
 }
 

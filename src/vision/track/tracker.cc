@@ -12,7 +12,6 @@ namespace {
 constexpr float kUnmatchable = 1e9f;
 constexpr float kSizeSmoothing = 0.3f;  // weight of a new box size
 
-cv::Point2f Centre(const cv::Rect2f& r) { return {r.x + r.width / 2, r.y + r.height / 2}; }
 
 }  // namespace
 
