@@ -69,7 +69,7 @@
 // fish in gt.txt.
 //
 // Usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N]
-//                    [--scenarios a,b,c] [--keep DIR [--reuse]]
+//                    [--scenarios a,b,c] [--keep DIR [--reuse] | --clips DIR]
 //                    [--noisy-detections] [--threshold-scales s1,s2]
 // With --threshold-scales s1,s2,..., each scenario is also counted with the
 // detector's threshold (in noise units) multiplied by each scale, and the
@@ -78,6 +78,11 @@
 // uncertainty, a median of 2-10 whole grey levels on the suite).
 // --reuse counts clips already rendered under DIR/<scenario> (gt.json and
 // video.mp4 present) instead of rendering them again.
+// --clips DIR counts footage made elsewhere instead of the simulator's
+// suite: every folder under DIR with a video.mp4 and a gt.json (and
+// gt.txt, telemetry.srt when there are), in name order, as --keep DIR
+// --reuse would; bench/heldout_footage writes such folders, from a
+// renderer that shares nothing with the simulator (docs/benchmarks.md).
 // --size overrides every scenario's frame size (default: each scenario's own;
 // the suite's own size is 1920x1080 except the 4K net cage).
 #include <algorithm>
@@ -240,6 +245,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> scenarios = sturgeon::sim::ScenarioNames();
   std::string keep;
   bool reuse = false, noisy = false;
+  std::string clips;
   std::vector<float> threshold_scales;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -256,6 +262,7 @@ int main(int argc, char** argv) {
     else if (a == "--scenarios") scenarios = Split(next());
     else if (a == "--keep") keep = next();
     else if (a == "--reuse") reuse = true;
+    else if (a == "--clips") clips = next();
     else if (a == "--noisy-detections") noisy = true;
     else if (a == "--threshold-scales") {
       const std::string list = next();
@@ -285,9 +292,27 @@ int main(int argc, char** argv) {
       size = *s;
     } else {
       std::cerr << "usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N] [--scenarios a,b] "
-                   "[--keep DIR [--reuse]] [--noisy-detections] [--threshold-scales s1,s2]\n";
+                   "[--keep DIR [--reuse] | --clips DIR] [--noisy-detections] [--threshold-scales s1,s2]\n";
       return 2;
     }
+  }
+  if (!clips.empty()) {
+    // Footage made elsewhere: every folder that holds a video and its truth.
+    scenarios.clear();
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(clips, ec)) {
+      if (fs::exists(entry.path() / "video.mp4") && fs::exists(entry.path() / "gt.json")) {
+        scenarios.push_back(entry.path().filename().string());
+      }
+    }
+    if (ec || scenarios.empty()) {
+      std::cerr << "--clips " << clips << ": no folder with a video.mp4 and a gt.json"
+                << (ec ? " (" + ec.message() + ")" : std::string()) << "\n";
+      return 2;
+    }
+    std::sort(scenarios.begin(), scenarios.end());
+    keep = clips;
+    reuse = true;
   }
 
   fs::path root = keep.empty() ? fs::temp_directory_path() / fmt::format("sturgeon_count_bench_{}", ::getpid())
@@ -306,23 +331,23 @@ int main(int argc, char** argv) {
     so.out_dir = (root / name).string();
     so.seed = seed;
     so.keep_frame_hashes = false;
-    auto scen = sturgeon::sim::FindScenario(name);
-    if (!scen.ok()) {
-      std::cerr << scen.status().ToString() << "\n";
-      return 2;
-    }
-    int width = size ? size->first : scen->width;
-    so.frames = width >= kWidth4k ? std::min(frames, frames_4k) : frames;
-    if (size) {
-      so.width = size->first;
-      so.height = size->second;
-    }
     Row r;
     r.scenario = name;
     if (reuse && !keep.empty() && fs::exists(root / name / "gt.json") && fs::exists(root / name / "video.mp4")) {
       std::ifstream in(root / name / "gt.json");
       r.truth = nlohmann::json::parse(in, nullptr, false).value("true_count", 0);
     } else {
+      auto scen = sturgeon::sim::FindScenario(name);
+      if (!scen.ok()) {
+        std::cerr << scen.status().ToString() << "\n";
+        return 2;
+      }
+      int width = size ? size->first : scen->width;
+      so.frames = width >= kWidth4k ? std::min(frames, frames_4k) : frames;
+      if (size) {
+        so.width = size->first;
+        so.height = size->second;
+      }
       auto sim = sturgeon::sim::RunSimulation(so);
       if (!sim.ok()) {
         std::cerr << name << ": " << sim.status().ToString() << "\n";
