@@ -41,6 +41,16 @@ constexpr double kLeakShare = 0.6;         // a flood over this share of the fra
 constexpr float kLeakBarrierScale = 0.5f;  // the stricter look's barrier, x the usual one
 constexpr int kLeakBorderPx = 3;           // thumbnail px: a pool wholly in view keeps more than this clear of the edge
 constexpr double kLeakMinShareOfHeld = 0.9;  // a stricter look this much smaller than the mask in use is refused
+// Water in a cast shadow (AddShadowedWater).
+constexpr double kShadowMinLight = 0.3;    // the shadow's light, of the water's, at least
+constexpr double kShadowMaxLight = 0.85;   // and at most (less dark is the water's own shading)
+constexpr double kShadowColourTolerance = 8.0;  // per channel, off the water's colour darkened
+constexpr double kShadowLightBand = 0.07;  // one shadow: its light within this of its median
+constexpr int kShadowReachPx = 15;         // thumbnail px: the shadow's edge, from the pool found
+constexpr int kMinShadowSeeds = 20;        // pixels of it along the pool found
+constexpr int kMinShadowTouch = 10;        // a shadowed part lies this many pixels along the pool found
+constexpr double kMinShadowShare = 0.02;   // of the pool found: smaller parts are left out
+constexpr double kMaxShadowShare = 1.0;    // of the pool found: a larger "shadow" is land
 
 }  // namespace
 
@@ -208,6 +218,83 @@ PoolThumbnail MakePoolThumbnail(const cv::Mat& bgr) {
   return t;
 }
 
+// Adds to `pool_parts` (CV_8U, the water found) the water in a cast
+// shadow: a wall's, a building's or a tree's shadow across the pool darkens
+// the water by one factor and keeps its colour. The flood stops at the
+// shadow's hard edge and the colour test cuts the darker water off, so a
+// raceway half in a wall's shadow was counted in its sunlit half only
+// (bench/heldout_footage's raceway_shadow: 40-48% of the fish outside the
+// counted area). The same holds where sun glare veils the central window:
+// its median is the glare, and the ordinary water beyond it reads as a
+// shadow of it (the simulator's sun_glare). Taken: pixels within
+// kShadowColourTolerance of the water's colour scaled to their own light,
+// of one shadow's light (the median of such pixels just across the pool's
+// edge), not on a barrier, in parts that lie along the pool found, keep
+// clear of the frame's edge (a shadow on land runs out of view) and are
+// no larger than the pool found.
+void AddShadowedWater(const PoolThumbnail& t, const cv::Mat& barrier, cv::Mat& pool_parts) {
+  const int pool_area = cv::countNonZero(pool_parts);
+  if (pool_area == 0) return;
+  const cv::Mat& small = t.small;
+  const double water_light = std::max(1, t.water[0] + t.water[1] + t.water[2]);
+  cv::Mat light(small.size(), CV_32F);
+  cv::Mat shadowed(small.size(), CV_8U, cv::Scalar(0));
+  for (int y = 0; y < small.rows; ++y) {
+    const cv::Vec3b* p = small.ptr<cv::Vec3b>(y);
+    const uint8_t* on_barrier = barrier.ptr<uint8_t>(y);
+    float* l = light.ptr<float>(y);
+    uint8_t* out = shadowed.ptr<uint8_t>(y);
+    for (int x = 0; x < small.cols; ++x) {
+      const double k = (p[x][0] + p[x][1] + p[x][2]) / water_light;
+      l[x] = static_cast<float>(k);
+      if (on_barrier[x] || k < kShadowMinLight || k > kShadowMaxLight) continue;
+      double off = 0;
+      for (int c = 0; c < 3; ++c) off = std::max(off, std::abs(p[x][c] - k * t.water[c]));
+      out[x] = off <= kShadowColourTolerance ? 255 : 0;
+    }
+  }
+  cv::Mat along_pool;
+  cv::dilate(pool_parts, along_pool,
+             cv::getStructuringElement(cv::MORPH_ELLIPSE, {kShadowReachPx, kShadowReachPx}));
+  along_pool.setTo(0, pool_parts);
+  std::vector<float> edge_light;
+  for (int y = 0; y < small.rows; ++y) {
+    for (int x = 0; x < small.cols; ++x) {
+      if (shadowed.at<uint8_t>(y, x) && along_pool.at<uint8_t>(y, x)) edge_light.push_back(light.at<float>(y, x));
+    }
+  }
+  if (static_cast<int>(edge_light.size()) < kMinShadowSeeds) return;
+  const float shadow_light = UpperMedian(std::move(edge_light));
+  cv::Mat off_light;
+  cv::absdiff(light, cv::Scalar(shadow_light), off_light);
+  shadowed.setTo(0, off_light > kShadowLightBand);
+
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(shadowed, labels, stats, centroids, 8, CV_32S);
+  std::vector<int> touch(n, 0);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uint8_t* a = along_pool.ptr<uint8_t>(y);
+    for (int x = 0; x < labels.cols; ++x) touch[l[x]] += l[x] > 0 && a[x];
+  }
+  std::vector<uint8_t> take(n, 0);
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                       stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const bool in_view = box.x > 0 && box.y > 0 && box.br().x < small.cols && box.br().y < small.rows;
+    take[i] = in_view && touch[i] >= kMinShadowTouch && area >= kMinShadowShare * pool_area &&
+              area <= kMaxShadowShare * pool_area;
+  }
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uint8_t* out = pool_parts.ptr<uint8_t>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (take[l[x]]) out[x] = 255;
+    }
+  }
+}
+
 // One flood from the centre of `t` with the edge barrier at
 // `barrier_scale` x its usual height: the pool's hull, or empty when no
 // plausible pool is found.
@@ -218,15 +305,13 @@ cv::Mat FloodPool(const PoolThumbnail& t, float barrier_scale) {
   // Seeds: a grid over the central window, keeping points of the water's
   // colour; each floods its own region (ropes may split the water).
   cv::Mat flood = cv::Mat::zeros(small.rows + 2, small.cols + 2, CV_8U);
-  {
-    cv::Mat wall;
-    cv::compare(t.edges, barrier_scale * t.barrier, wall, cv::CMP_GT);
-    wall |= t.walls;
-    // Close the small gaps a soft stretch of shore leaves in the edge.
-    cv::dilate(wall, wall, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kBarrierClosePx, kBarrierClosePx}));
-    wall.copyTo(flood(cv::Rect(1, 1, small.cols, small.rows)));
-    flood.setTo(1, flood);  // floodFill does not cross non-zero mask pixels
-  }
+  cv::Mat wall;
+  cv::compare(t.edges, barrier_scale * t.barrier, wall, cv::CMP_GT);
+  wall |= t.walls;
+  // Close the small gaps a soft stretch of shore leaves in the edge.
+  cv::dilate(wall, wall, cv::getStructuringElement(cv::MORPH_ELLIPSE, {kBarrierClosePx, kBarrierClosePx}));
+  wall.copyTo(flood(cv::Rect(1, 1, small.cols, small.rows)));
+  flood.setTo(1, flood);  // floodFill does not cross non-zero mask pixels
   cv::Scalar tol(kFloodTolerance, kFloodTolerance, kFloodTolerance);
   int seeded = 0;
   for (int gy = 0; gy < kSeedGrid; ++gy) {
@@ -270,6 +355,7 @@ cv::Mat FloodPool(const PoolThumbnail& t, float barrier_scale) {
     uint8_t* out_row = pool_parts.ptr<uint8_t>(y);
     for (int x = 0; x < labels.cols; ++x) out_row[x] = l[x] > 0 && central[l[x]] >= min_central ? 255 : 0;
   }
+  AddShadowedWater(t, wall, pool_parts);
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(pool_parts, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
   // The pool: the hull of every flooded part that holds part of the

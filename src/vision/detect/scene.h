@@ -38,8 +38,10 @@ class CameraMotion {
 // Finds the pool at the centre of the view: region growing from the centre
 // over the smoothed frame, stopped by colour edges (walls, walkways, cage
 // frames) and by long straight bright strips (walls between pools of one
-// water, drawn out to the frame's edges), then its convex hull (so fish and
-// ropes inside do not make holes). A flood over 60% of the frame is
+// water, drawn out to the frame's edges), with the water in a cast shadow
+// across the pool (the water's colour darkened by one factor, within the
+// view and no larger than the lit pool) added, then its convex hull (so
+// fish and ropes inside do not make holes). A flood over 60% of the frame is
 // checked with the barrier at half its height: a pool of at most 60% found
 // wholly inside the view then is the pool (the flood had leaked over a
 // faint stretch of rim; the lower barrier may cut some of the pool off).

@@ -127,5 +127,46 @@ TEST(FindPoolMask, StopsAtTheShoreWhenTheBankHasTheWatersColour) {
   EXPECT_EQ(full.at<uint8_t>(centre.y, centre.x - radius - 40), 0);  // beyond the gap
 }
 
+// A wall's shadow across the upper third of a raceway, and over the walls
+// and the ground beside it: the water there is the water's colour at 55% of
+// its light. The flood stops at the shadow's edge; the shadowed water is
+// still the pool, the shadowed concrete is not.
+TEST(FindPoolMask, TakesTheWaterInAWallsShadow) {
+  const int band_height = 240, top = (kSize.height - band_height) / 2;
+  const cv::Mat sunlit = Raceway(band_height);
+  cv::Mat shaded = sunlit.clone();
+  const int shadow_edge = top + band_height / 3;
+  shaded(cv::Rect(0, 0, kSize.width, shadow_edge)) *= 0.55;
+
+  const double band_share = static_cast<double>((kSize.width - 120) * band_height) / (kSize.width * kSize.height);
+  ASSERT_GT(Share(FindPoolMask(sunlit)), 0.8 * band_share);
+  const cv::Mat mask = FindPoolMask(shaded);
+  ASSERT_FALSE(mask.empty());
+  EXPECT_GT(Share(mask), 0.8 * band_share);  // was the sunlit two thirds, 0.58 of the band
+  EXPECT_LT(Share(mask), 1.05 * band_share);
+  cv::Mat full;
+  cv::resize(mask, full, kSize, 0, 0, cv::INTER_NEAREST);
+  EXPECT_NE(full.at<uint8_t>(top + band_height / 6, kSize.width / 2), 0);  // the shadowed water
+  EXPECT_EQ(full.at<uint8_t>(top - 30, kSize.width / 2), 0);              // the shadowed concrete
+}
+
+// A strip of land of the water's colour, only darker (a wet, muddy bank),
+// along a raceway and running out of view, smaller than the pool: a shadow
+// on land runs on out of view, a shadow on the water stays within the pool.
+TEST(FindPoolMask, DoesNotTakeADarkerBankOfTheWatersColourForShadow) {
+  const int band_height = 240, top = (kSize.height - band_height) / 2;
+  const cv::Mat pool = Raceway(band_height);
+  cv::Mat banked = pool.clone();
+  const cv::Rect bank(0, top + band_height, kSize.width, kSize.height - (top + band_height));
+  banked(bank).setTo(kWater * 0.6);
+  const double pool_share = Share(FindPoolMask(pool));
+  const cv::Mat mask = FindPoolMask(banked);
+  ASSERT_FALSE(mask.empty());
+  EXPECT_LT(Share(mask), 1.05 * pool_share);
+  cv::Mat full;
+  cv::resize(mask, full, kSize, 0, 0, cv::INTER_NEAREST);
+  EXPECT_EQ(full.at<uint8_t>(bank.y + bank.height / 2, kSize.width / 2), 0);
+}
+
 }  // namespace
 }  // namespace sturgeon::vision
