@@ -11,7 +11,7 @@
 // the light, vignetting, a hand-held wobble with a little rotation) and
 // another codec (MPEG-4 part 2, fourcc mp4v, instead of H.264).
 //
-// Usage: heldout_footage OUT_DIR [--seed N] [--frames N] [--clips a,b]
+// Usage: heldout_footage OUT_DIR [--seed N] [--frames N] [--only a,b]
 // writes OUT_DIR/<clip>/{video.mp4, gt.txt, gt.json, telemetry.srt} for
 // each clip below; `count_bench --clips OUT_DIR` counts them.
 //
@@ -578,7 +578,7 @@ int Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed)
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]).starts_with("--")) {
-    std::cerr << "usage: heldout_footage OUT_DIR [--seed N] [--frames N] [--clips a,b]\n";
+    std::cerr << "usage: heldout_footage OUT_DIR [--seed N] [--frames N] [--only a,b]\n";
     return 2;
   }
   const fs::path out = argv[1];
@@ -594,7 +594,7 @@ int main(int argc, char** argv) {
     const std::string v = argv[++i];
     if (a == "--seed") seed = std::strtoull(v.c_str(), nullptr, 10);
     else if (a == "--frames") frames = std::atoi(v.c_str());
-    else if (a == "--clips") only = "," + v + ",";
+    else if (a == "--only") only = "," + v + ",";
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -603,6 +603,17 @@ int main(int argc, char** argv) {
   if (frames < 1) {
     std::cerr << "--frames must be 1 or more\n";
     return 2;
+  }
+  std::string known = ",";
+  for (const ClipSpec& spec : Clips()) known += spec.name + ",";
+  for (size_t start = 1; start < only.size();) {
+    const size_t end = only.find(',', start);
+    const std::string name = only.substr(start, end - start);
+    if (known.find("," + name + ",") == std::string::npos) {
+      std::cerr << "--only: no clip named '" << name << "' (clips: " << known.substr(1, known.size() - 2) << ")\n";
+      return 2;
+    }
+    start = end + 1;
   }
   for (const ClipSpec& spec : Clips()) {
     if (!only.empty() && only.find("," + spec.name + ",") == std::string::npos) continue;

@@ -16,3 +16,7 @@ echo "### HTTP API"
 bash bench/api_bench.sh "$build" "$dir/api_bench.db" 10
 echo "### drone counting over the simulator suite"
 "$build/bench/count_bench" --frames 90 --noisy-detections --threshold-scales 0.95,1.05
+echo "### drone counting over held-out footage made by other means"
+rm -rf "$dir/heldout"
+"$build/bench/heldout_footage" "$dir/heldout" --seed 1
+"$build/bench/count_bench" --clips "$dir/heldout" --noisy-detections --threshold-scales 0.95,1.05
