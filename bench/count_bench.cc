@@ -33,7 +33,7 @@
 //                     and GSD): every size-relative rule of the detector
 //                     is set from it; it has been 0.6-0.8 (fragments and
 //                     lost ends teach a short fish), and small changes
-//                     can tip it (docs/vision.md round 11)
+//                     can tip it (docs/vision-rounds.md round 11)
 //   found dup false missed
 //                     the count fish by fish (vision/eval BreakDownCount):
 //                     fish with a counted track of their own, further

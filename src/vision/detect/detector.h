@@ -122,7 +122,7 @@ struct DetectorParams {
   // A clump is split into fish only when its peak contrast reaches this x
   // its polarity's threshold (for dark bodies the top-hat's): several
   // bodies stand out clearly somewhere, shading does not (measurements in
-  // docs/vision.md, round 14).
+  // docs/vision-rounds.md, round 14).
   float clump_contrast_factor = 1.5f;
   float expected_length_px = 0;      // full-res pixels; 0 = learn from the footage
   int min_area_work_px = 12;

@@ -250,7 +250,7 @@ TEST(Pipeline, ReportsThePoolsShareUnderGlareAndWidensTheIntervalForIt) {
 // one bilinear step instead of area averaging at a non-integer ratio (two
 // fish crossing were split into an extra tracklet that outlived the
 // crossing); then 8. The crossing is still the fragile case: since dark
-// fish are segmented by the black top-hat (round 7, docs/vision.md) two
+// fish are segmented by the black top-hat (round 7, docs/vision-rounds.md) two
 // touching fish are again cut into three pieces for 22 of the 60 frames,
 // and the extra piece is a ninth tracklet the duplicate rule does not
 // drop. Tolerated (one fish) because the same change took the simulator
