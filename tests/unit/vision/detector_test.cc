@@ -108,7 +108,7 @@ TEST(Detector, TwoCrossingFishAreTwo) {
 // with less than 1.7 fish of area (each hides part of the other), neither
 // elongated nor solid, but with the outline of two. In the simulator's
 // footage such X's were dropped as neither a fish nor a clump (round 6 in
-// docs/vision.md); this synthetic pair also passed before that rule.
+// docs/vision-rounds.md); this synthetic pair also passed before that rule.
 TEST(Detector, TwoCrossingFishOfDifferentSizesAreTwo) {
   for (float angle : {70.0f, 90.0f}) {
     const std::vector<Fish> pair = {{cv::Point2f(400, 440), 90, 20}, {cv::Point2f(400, 440), 75, 20 + angle}};

@@ -491,7 +491,7 @@ TEST(PipelineGolden, CountsEasyRoundTankWithinTolerance) {
 // fish, pieces of one body whose offset wobbled more than the
 // rigid-companion test allows). Counts 83 of 80 since dark bodies are
 // segmented against the water right around them (black top-hat, round 7
-// in docs/vision.md): the bodies are whole, not pieces.
+// in docs/vision-rounds.md): the bodies are whole, not pieces.
 TEST(PipelineGolden, CountsRestingBottomWithinTolerance) {
   ExpectSimulatedClipCounted(SimCase{"resting_bottom", 45, 960, 540, kSimTolerance});
 }
