@@ -79,10 +79,14 @@
 // --reuse counts clips already rendered under DIR/<scenario> (gt.json and
 // video.mp4 present) instead of rendering them again.
 // --clips DIR counts footage made elsewhere instead of the simulator's
-// suite: every folder under DIR with a video.mp4 and a gt.json (and
-// gt.txt, telemetry.srt when there are), in name order, as --keep DIR
-// --reuse would; bench/heldout_footage writes such folders, from a
-// renderer that shares nothing with the simulator (docs/benchmarks.md).
+// suite: every folder under DIR with a video.mp4, a gt.json and a gt.txt
+// (and a telemetry.srt when there is one), in name order;
+// bench/heldout_footage writes such folders, from a renderer that shares
+// nothing with the simulator (docs/benchmarks.md). DIR is only read: the
+// count's own files (detections.txt, tracks.txt, tracklets.csv) go under
+// --keep OUT when given, else to a temporary folder removed at the end.
+// --scenarios, --size, --frames, --frames-4k and --reuse shape the
+// simulator's suite and are refused with --clips.
 // --size overrides every scenario's frame size (default: each scenario's own;
 // the suite's own size is 1920x1080 except the 4K net cage).
 #include <algorithm>
@@ -246,6 +250,7 @@ int main(int argc, char** argv) {
   std::string keep;
   bool reuse = false, noisy = false;
   std::string clips;
+  std::string suite_option;  // the last option given that shapes the simulator's suite
   std::vector<float> threshold_scales;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -256,6 +261,9 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
+    if (a == "--scenarios" || a == "--size" || a == "--frames" || a == "--frames-4k" || a == "--reuse") {
+      suite_option = a;
+    }
     if (a == "--frames") frames = std::atoi(next().c_str());
     else if (a == "--frames-4k") frames_4k = std::atoi(next().c_str());
     else if (a == "--seed") seed = std::strtoull(next().c_str(), nullptr, 10);
@@ -297,31 +305,38 @@ int main(int argc, char** argv) {
     }
   }
   if (!clips.empty()) {
+    if (!suite_option.empty()) {
+      std::cerr << suite_option << " shapes the simulator's suite and is not used with --clips\n";
+      return 2;
+    }
     // Footage made elsewhere: every folder that holds a video and its truth.
     scenarios.clear();
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(clips, ec)) {
-      if (fs::exists(entry.path() / "video.mp4") && fs::exists(entry.path() / "gt.json")) {
-        scenarios.push_back(entry.path().filename().string());
+      const fs::path& d = entry.path();
+      if (fs::exists(d / "video.mp4") && fs::exists(d / "gt.json") && fs::exists(d / "gt.txt")) {
+        scenarios.push_back(d.filename().string());
       }
     }
     if (ec || scenarios.empty()) {
-      std::cerr << "--clips " << clips << ": no folder with a video.mp4 and a gt.json"
+      std::cerr << "--clips " << clips << ": no folder with a video.mp4, a gt.json and a gt.txt"
                 << (ec ? " (" + ec.message() + ")" : std::string()) << "\n";
       return 2;
     }
     std::sort(scenarios.begin(), scenarios.end());
-    keep = clips;
-    reuse = true;
   }
 
-  fs::path root = keep.empty() ? fs::temp_directory_path() / fmt::format("sturgeon_count_bench_{}", ::getpid())
-                               : fs::path(keep);
+  // The count's own files go under `root`; the footage and its truth are
+  // read from `footage` (the same folder, but for --clips).
+  const fs::path root = keep.empty()
+                            ? fs::temp_directory_path() / fmt::format("sturgeon_count_bench_{}", ::getpid())
+                            : fs::path(keep);
+  const fs::path footage = clips.empty() ? root : fs::path(clips);
   std::vector<Row> rows;
   struct NoisyRow { std::string scenario; int truth = 0, boxes = 0, points = 0; };
   std::vector<NoisyRow> noisy_rows;
   std::cout << fmt::format(
-      "{:<18} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>4} {:>7} {:>5} {:>4} "
+      "{:<20} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>4} {:>7} {:>5} {:>4} "
       "{:>5} {:>6} {:>7}\n",
       "scenario", "true", "count", "low", "high", "acc", "in", "len_err", "size", "fps", "dec_fps", "ratio", "det_rec",
       "det_prec", "cam", "learnt", "found", "dup", "false", "missed", "outside");
@@ -333,8 +348,9 @@ int main(int argc, char** argv) {
     so.keep_frame_hashes = false;
     Row r;
     r.scenario = name;
-    if (reuse && !keep.empty() && fs::exists(root / name / "gt.json") && fs::exists(root / name / "video.mp4")) {
-      std::ifstream in(root / name / "gt.json");
+    if (!clips.empty() ||
+        (reuse && !keep.empty() && fs::exists(root / name / "gt.json") && fs::exists(root / name / "video.mp4"))) {
+      std::ifstream in(footage / name / "gt.json");
       r.truth = nlohmann::json::parse(in, nullptr, false).value("true_count", 0);
     } else {
       auto scen = sturgeon::sim::FindScenario(name);
@@ -355,12 +371,20 @@ int main(int argc, char** argv) {
       }
       r.truth = sim->true_count;
     }
-    const std::string video = (root / name / "video.mp4").string();
+    const std::string video = (footage / name / "video.mp4").string();
+    {
+      std::error_code ec;
+      fs::create_directories(root / name, ec);
+      if (ec) {
+        std::cerr << "cannot create " << (root / name) << ": " << ec.message() << "\n";
+        return 1;
+      }
+    }
     r.decode_fps = DecodeOnlyFps(video);
 
     sturgeon::vision::CountOptions co;
     co.video_path = video;
-    co.srt_path = (root / name / "telemetry.srt").string();
+    if (fs::exists(footage / name / "telemetry.srt")) co.srt_path = (footage / name / "telemetry.srt").string();
     co.detections_out_path = (root / name / "detections.txt").string();
     co.tracks_path = (root / name / "tracks.txt").string();
     co.tracklets_path = (root / name / "tracklets.csv").string();
@@ -381,7 +405,7 @@ int main(int argc, char** argv) {
     if (rep->camera_check) r.camera_agrees = rep->camera_check->agrees;
 
     // gt.txt: the detector's score, the fish a sweep filmed, the noisy detections.
-    const auto gt_rows = sturgeon::vision::ReadMotFile((root / name / "gt.txt").string());
+    const auto gt_rows = sturgeon::vision::ReadMotFile((footage / name / "gt.txt").string());
     {
       auto detection_rows = sturgeon::vision::ReadMotFile(co.detections_out_path);
       if (gt_rows.ok() && detection_rows.ok() && !detection_rows->empty()) {
@@ -409,7 +433,7 @@ int main(int argc, char** argv) {
             !sturgeon::vision::InCountedArea(rep->counted_areas, g.frame, sturgeon::vision::Centre(g.box));
       }
     }
-    std::ifstream gt_in(root / name / "gt.json");
+    std::ifstream gt_in(footage / name / "gt.json");
     nlohmann::json gt = nlohmann::json::parse(gt_in, nullptr, false);
     // The fish in view over the frames counted: the truth of footage that
     // does not cover the whole pool (a sweep), and of the noisy detections.
@@ -445,7 +469,7 @@ int main(int argc, char** argv) {
     auto breakdown_field = [&](int sturgeon::vision::CountBreakdown::*field) {
       return r.breakdown ? fmt::format("{}", (*r.breakdown).*field) : std::string("-");
     };
-    std::cout << fmt::format("{:<18} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f} "
+    std::cout << fmt::format("{:<20} {:>5} {:>6} {:>5} {:>5} {:>7.4f} {:>4} {:>+8.3f} {:>9} {:>6.1f} {:>7.1f} {:>6.2f} "
                              "{:>7} {:>8} {:>4} {:>7} {:>5} {:>4} {:>5} {:>6} {:>7}\n",
                              r.scenario, r.truth, r.count, r.low, r.high, r.accuracy, r.in_interval ? "yes" : "no",
                              r.length_error, fmt::format("{}x{}", r.width, r.height), r.fps, r.decode_fps,
@@ -585,12 +609,12 @@ int main(int argc, char** argv) {
     if (trail.observations > 0) std::cout << sturgeon::vision::DescribeMissedFishTrail(trail) << "\n";
   }
   if (!threshold_scales.empty()) {
-    std::cout << "\ncounts with the detector's threshold scaled\n" << fmt::format("{:<18} {:>5} {:>6}", "scenario", "true", "x1");
+    std::cout << "\ncounts with the detector's threshold scaled\n" << fmt::format("{:<20} {:>5} {:>6}", "scenario", "true", "x1");
     for (float scale : threshold_scales) std::cout << fmt::format(" {:>6}", fmt::format("x{}", scale));
     std::cout << "\n";
     std::vector<double> scaled_err(threshold_scales.size(), 0.0);
     for (const Row& r : rows) {
-      std::cout << fmt::format("{:<18} {:>5} {:>6}", r.scenario, r.truth, r.count);
+      std::cout << fmt::format("{:<20} {:>5} {:>6}", r.scenario, r.truth, r.count);
       for (size_t k = 0; k < r.scaled_counts.size(); ++k) {
         std::cout << fmt::format(" {:>6}", r.scaled_counts[k]);
         scaled_err[k] += std::abs(r.scaled_counts[k] - r.truth);
@@ -604,12 +628,12 @@ int main(int argc, char** argv) {
   }
   if (!noisy_rows.empty()) {
     std::cout << fmt::format("\nnoisy detections from gt.txt (20% missed, 5% jitter, 10% false): tracker + counter\n"
-                             "{:<18} {:>5} {:>6} {:>7} {:>6} {:>7}\n",
+                             "{:<20} {:>5} {:>6} {:>7} {:>6} {:>7}\n",
                              "scenario", "true", "boxes", "acc", "points", "acc");
     double truth_n = 0, err_boxes = 0, err_points = 0;
     for (const NoisyRow& r : noisy_rows) {
       const double t = std::max(1, r.truth);
-      std::cout << fmt::format("{:<18} {:>5} {:>6} {:>7.4f} {:>6} {:>7.4f}\n", r.scenario, r.truth, r.boxes,
+      std::cout << fmt::format("{:<20} {:>5} {:>6} {:>7.4f} {:>6} {:>7.4f}\n", r.scenario, r.truth, r.boxes,
                                1 - std::abs(r.boxes - r.truth) / t, r.points, 1 - std::abs(r.points - r.truth) / t);
       truth_n += r.truth;
       err_boxes += std::abs(r.boxes - r.truth);

@@ -24,14 +24,18 @@
 //                  simulator's
 //   telemetry.srt  a DJI-style SRT with the altitude and a 24 mm lens, so a
 //                  count measures lengths and biomass
+#include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <random>
+#include <optional>
+#include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -49,11 +53,46 @@ constexpr int kHeight = 1080;
 constexpr double kFps = 30.0;
 constexpr double kHfovDeg = 73.7398;  // a 24 mm (35 mm equivalent) lens
 constexpr double kPi = 3.14159265358979323846;
+constexpr double kFullScaleGreyLevels = 220.0;  // a reflectance of 1 in full light
+constexpr double kVignetting = 0.25;             // darkening in the corners
+constexpr double kCameraSettle = 0.97;           // share of the wobble kept from frame to frame
+constexpr double kRollStepRad = 0.0004;
+constexpr double kGlintDriftPx = 1.5;            // a glint slides with the wind, pixels a frame
 
-using Rng = std::mt19937_64;
+// A seeded generator whose draws are the same on every platform (the
+// standard library's distributions are not): splitmix64, uniform doubles
+// from its top 53 bits, Box-Muller normals, Knuth's Poisson.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double Uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  double Normal(double sigma) {
+    const double u1 = 1.0 - Uniform(0, 1), u2 = Uniform(0, 1);  // u1 in (0, 1]
+    return sigma * std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * kPi * u2);
+  }
+  int Poisson(double mean) {
+    const double limit = std::exp(-mean);
+    int k = 0;
+    for (double p = Uniform(0, 1); p > limit; p *= Uniform(0, 1)) ++k;
+    return k;
+  }
 
-double Uniform(Rng& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
-double Normal(Rng& rng, double sigma) { return std::normal_distribution<double>(0.0, sigma)(rng); }
+ private:
+  uint64_t state_;
+};
+
+// FNV-1a: a clip's name mixed into its seed, the same on every platform.
+uint64_t NameHash(const std::string& name) {
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (unsigned char c : name) h = (h ^ c) * 0x100000001B3ull;
+  return h;
+}
 
 // The water a fish may swim in: inside() tells whether a point (world
 // pixels) is at least `margin` pixels from the pool's edge.
@@ -84,8 +123,8 @@ Pool RectPool(cv::Rect2d r) {
 Pool BlobPool(cv::Point2d centre, double radius, Rng& rng) {
   std::vector<double> amp(4), phase(4);
   for (int k = 0; k < 4; ++k) {
-    amp[k] = Uniform(rng, 0.03, 0.08) * radius;
-    phase[k] = Uniform(rng, 0, 2 * kPi);
+    amp[k] = rng.Uniform(0.03, 0.08) * radius;
+    phase[k] = rng.Uniform(0, 2 * kPi);
   }
   auto edge = [=](double angle) {
     double r = radius;
@@ -114,7 +153,7 @@ cv::Mat Stains(Rng& rng, int coarsest_cells, int octaves) {
     const int cells = coarsest_cells << o;
     cv::Mat small(cells * kHeight / kWidth + 2, cells + 2, CV_32F);
     for (int y = 0; y < small.rows; ++y)
-      for (int x = 0; x < small.cols; ++x) small.at<float>(y, x) = static_cast<float>(Uniform(rng, 0, 1));
+      for (int x = 0; x < small.cols; ++x) small.at<float>(y, x) = static_cast<float>(rng.Uniform(0, 1));
     cv::Mat big;
     cv::resize(small, big, cv::Size(kWidth, kHeight), 0, 0, cv::INTER_CUBIC);
     sum += weight * big;
@@ -130,7 +169,7 @@ struct Fish {
   cv::Point2d pos;       // world pixels, the body's middle
   double heading = 0;    // radians, the way the snout points
   double speed = 0;      // pixels a frame
-  double length = 0;     // pixels, snout to tail fork
+  double length = 0;     // pixels, snout to the tail lobes' tips (total length)
   double depth = 0;      // 0 at the surface, 1 on the bottom
   double depth_rate = 0; // per frame
   double beat_phase = 0;
@@ -179,7 +218,6 @@ cv::Mat Colour(const cv::Mat& tone, cv::Vec3f dark, cv::Vec3f light) {
   return out;
 }
 
-void Paint(cv::Mat& image, const cv::Mat& mask, const cv::Mat& with) { with.copyTo(image, mask); }
 
 Scene BuildScene(const ClipSpec& spec, Rng& rng) {
   Scene s;
@@ -192,9 +230,9 @@ Scene BuildScene(const ClipSpec& spec, Rng& rng) {
     s.pool = RoundPool(centre, radius);
     cv::Mat rim = cv::Mat::zeros(kHeight, kWidth, CV_8U);
     cv::circle(rim, centre, static_cast<int>(radius + 16), 255, cv::FILLED, cv::LINE_AA);
-    Paint(s.base, rim, cv::Mat(kHeight, kWidth, CV_32FC3, cv::Scalar(0.78, 0.80, 0.80)));
+    s.base.setTo(cv::Scalar(0.78, 0.80, 0.80), rim);
     s.water = {0.55f, 0.60f, 0.56f};
-    Paint(s.base, s.pool.mask, Colour(Stains(rng, 10, 5), {0.48f, 0.53f, 0.50f}, {0.64f, 0.69f, 0.66f}));
+    Colour(Stains(rng, 10, 5), {0.48f, 0.53f, 0.50f}, {0.64f, 0.69f, 0.66f}).copyTo(s.base, s.pool.mask);
     s.glint_zone = {centre.x - radius / 2, centre.y - radius / 2, radius, radius};
     if (spec.name == "floodlit_tank_night") {
       // A floodlight beyond the right edge: bright near it, a tenth of it
@@ -210,16 +248,16 @@ Scene BuildScene(const ClipSpec& spec, Rng& rng) {
   } else if (spec.name == "earth_pond_glints") {
     s.pool = BlobPool(centre, 0.47 * kHeight, rng);
     s.water = {0.30f, 0.42f, 0.40f};
-    Paint(s.base, s.pool.mask, Colour(Stains(rng, 5, 4), {0.27f, 0.38f, 0.38f}, {0.36f, 0.49f, 0.47f}));
+    Colour(Stains(rng, 5, 4), {0.27f, 0.38f, 0.38f}, {0.36f, 0.49f, 0.47f}).copyTo(s.base, s.pool.mask);
     s.glint_zone = {centre.x - 0.35 * kHeight, centre.y - 0.4 * kHeight, 0.45 * kHeight, 0.35 * kHeight};
   } else if (spec.name == "raceway_shadow") {
     const cv::Rect2d water(40, 0.24 * kHeight, kWidth - 80, 0.52 * kHeight);
     s.pool = RectPool(water);
     cv::Mat walls = cv::Mat::zeros(kHeight, kWidth, CV_8U);
     cv::rectangle(walls, cv::Rect2d(water.x - 24, water.y - 24, water.width + 48, water.height + 48), 255, cv::FILLED);
-    Paint(s.base, walls, cv::Mat(kHeight, kWidth, CV_32FC3, cv::Scalar(0.70, 0.72, 0.72)));
+    s.base.setTo(cv::Scalar(0.70, 0.72, 0.72), walls);
     s.water = {0.58f, 0.60f, 0.52f};
-    Paint(s.base, s.pool.mask, Colour(Stains(rng, 14, 4), {0.52f, 0.55f, 0.48f}, {0.66f, 0.69f, 0.62f}));
+    Colour(Stains(rng, 14, 4), {0.52f, 0.55f, 0.48f}, {0.66f, 0.69f, 0.62f}).copyTo(s.base, s.pool.mask);
     // The wall's shadow over the upper third of the water, a hard edge.
     for (int y = 0; y < kHeight; ++y) {
       if (y < water.y + 0.34 * water.height) s.light.row(y).setTo(spec.light * 0.55);
@@ -228,10 +266,10 @@ Scene BuildScene(const ClipSpec& spec, Rng& rng) {
   } else {  // cage_ropes
     const cv::Rect2d water(kWidth / 2.0 - 0.45 * kHeight, 0.05 * kHeight, 0.9 * kHeight, 0.9 * kHeight);
     cv::Mat lake = cv::Mat(kHeight, kWidth, CV_8U, cv::Scalar(255));
-    Paint(s.base, lake, Colour(Stains(rng, 4, 3), {0.30f, 0.40f, 0.36f}, {0.36f, 0.46f, 0.41f}));
+    Colour(Stains(rng, 4, 3), {0.30f, 0.40f, 0.36f}, {0.36f, 0.46f, 0.41f}).copyTo(s.base, lake);
     s.pool = RectPool(water);
     s.water = {0.34f, 0.44f, 0.40f};
-    Paint(s.base, s.pool.mask, Colour(Stains(rng, 6, 3), {0.32f, 0.42f, 0.38f}, {0.40f, 0.50f, 0.45f}));
+    Colour(Stains(rng, 6, 3), {0.32f, 0.42f, 0.38f}, {0.40f, 0.50f, 0.45f}).copyTo(s.base, s.pool.mask);
     s.glint_zone = {water.x + water.width / 2, water.y, water.width / 2, water.height / 3};
   }
   return s;
@@ -243,8 +281,8 @@ void DrawCageFrame(cv::Mat& image, const Pool& pool) {
   cv::rectangle(image, cv::Rect(r.x - 30, r.y - 30, r.width + 60, r.height + 60), cv::Scalar(0.72, 0.74, 0.75), 26);
   for (int i = 1; i < 4; ++i) {
     const int x = r.x + i * r.width / 4, y = r.y + i * r.height / 4;
-    cv::line(image, {x, r.y}, {x, r.y + r.height}, cv::Scalar(0.55, 0.58, 0.60), 3, cv::LINE_AA);
-    cv::line(image, {r.x, y}, {r.x + r.width, y}, cv::Scalar(0.55, 0.58, 0.60), 3, cv::LINE_AA);
+    cv::line(image, {x, r.y}, {x, r.y + r.height}, cv::Scalar(0.55, 0.58, 0.60), 3);
+    cv::line(image, {r.x, y}, {r.x + r.width, y}, cv::Scalar(0.55, 0.58, 0.60), 3);
   }
 }
 
@@ -254,6 +292,16 @@ double HalfWidth(double s) {
   if (s < 0.22) return 0.075 * std::sqrt(s / 0.22);           // pointed snout to the widest point
   if (s < 0.80) return 0.075 - (0.075 - 0.018) * (s - 0.22) / 0.58;  // tapering to the tail stalk
   return 0.018 + 0.09 * (s - 0.80) / 0.20;                      // the tail fin's lobes
+}
+
+// The smallest box holding `points`, to the sub-pixel (cv::boundingRect
+// rounds out to whole pixels).
+cv::Rect2f BoundingBox(const std::vector<cv::Point2f>& points) {
+  float x0 = points.front().x, y0 = points.front().y, x1 = x0, y1 = y0;
+  for (const cv::Point2f& p : points) {
+    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+  }
+  return {x0, y0, x1 - x0, y1 - y0};
 }
 
 struct BodyOutline {
@@ -279,7 +327,7 @@ BodyOutline Body(const Fish& f) {
   }
   // The fork: the outline runs down one lobe, into the notch, out the other.
   b.polygon = left;
-  b.polygon.push_back(b.spine.back() - cv::Point2f(fwd) * static_cast<float>(-0.06 * f.length));
+  b.polygon.push_back(b.spine.back() + cv::Point2f(fwd) * static_cast<float>(0.06 * f.length));
   b.polygon.insert(b.polygon.end(), right.rbegin(), right.rend());
   b.box = cv::boundingRect(b.polygon);
   return b;
@@ -295,10 +343,10 @@ void DrawFish(cv::Mat& image, const Fish& f, const cv::Vec3f& water, double fade
   cv::Mat mask = cv::Mat::zeros(roi.size(), CV_32F), scutes = cv::Mat::zeros(roi.size(), CV_32F);
   std::vector<cv::Point> poly;
   for (const cv::Point2f& p : body.polygon) poly.emplace_back(cvRound((p.x - roi.x) * 4), cvRound((p.y - roi.y) * 4));
-  cv::fillPoly(mask, std::vector<std::vector<cv::Point>>{poly}, 1.0, cv::LINE_AA, 2);
+  cv::fillPoly(mask, std::vector<std::vector<cv::Point>>{poly}, 1.0, cv::LINE_8, 2);  // edges softened by the blur
   for (size_t i = 3; i + 5 < body.spine.size(); i += 2) {
     const cv::Point2f c = body.spine[i] - cv::Point2f(static_cast<float>(roi.x), static_cast<float>(roi.y));
-    cv::circle(scutes, c, 1, 1.0, cv::FILLED, cv::LINE_AA);
+    cv::circle(scutes, c, 1, 1.0, cv::FILLED);
   }
   const double blur = 0.6 + 2.2 * f.depth;
   cv::GaussianBlur(mask, mask, cv::Size(), blur);
@@ -343,7 +391,7 @@ void MoveFish(std::vector<Fish>& fish, const ClipSpec& spec, const Pool& pool, R
     if (f.depth <= 0 || f.depth >= 1) f.depth_rate = -f.depth_rate;
     if (f.resting) continue;
     f.beat_phase += 0.35 + 0.1 * f.speed;
-    double turn = Normal(rng, 0.04);
+    double turn = rng.Normal(0.04);
     if (f.schooling) {
       // Toward the school and along its heading, loosely.
       const cv::Point2d to_centre = school_centre - f.pos;
@@ -358,7 +406,7 @@ void MoveFish(std::vector<Fish>& fish, const ClipSpec& spec, const Pool& pool, R
     if (pool.inside(next, 0.55 * f.length)) {
       f.pos = next;
     } else {
-      f.heading += kPi * Uniform(rng, 0.6, 1.0);  // turns away from the wall
+      f.heading += kPi * rng.Uniform(0.6, 1.0);  // turns away from the wall
     }
   }
 }
@@ -366,31 +414,31 @@ void MoveFish(std::vector<Fish>& fish, const ClipSpec& spec, const Pool& pool, R
 std::vector<Fish> StockPool(const ClipSpec& spec, const Pool& pool, Rng& rng) {
   std::vector<Fish> fish;
   const cv::Rect bounds = cv::boundingRect(pool.mask);
-  const cv::Point2d school_at(bounds.x + bounds.width * Uniform(rng, 0.35, 0.65),
-                              bounds.y + bounds.height * Uniform(rng, 0.35, 0.65));
+  const cv::Point2d school_at(bounds.x + bounds.width * rng.Uniform(0.35, 0.65),
+                              bounds.y + bounds.height * rng.Uniform(0.35, 0.65));
   const double school_radius = 0.22 * std::min(bounds.width, bounds.height);
   const std::vector<cv::Vec3f> backs = {{0.20f, 0.24f, 0.28f}, {0.16f, 0.20f, 0.22f}, {0.26f, 0.28f, 0.30f},
                                         {0.22f, 0.26f, 0.25f}, {0.70f, 0.74f, 0.76f}};  // last: a pale (leucistic) one
   while (static_cast<int>(fish.size()) < spec.fish) {
     Fish f;
     f.id = static_cast<int>(fish.size()) + 1;
-    f.length = Uniform(rng, spec.min_length_px, spec.max_length_px);
+    f.length = rng.Uniform(spec.min_length_px, spec.max_length_px);
     f.schooling = spec.school && fish.size() % 10 != 0;  // a tenth swim on their own
     if (f.schooling) {
-      const double a = Uniform(rng, 0, 2 * kPi), r = school_radius * std::sqrt(Uniform(rng, 0, 1));
+      const double a = rng.Uniform(0, 2 * kPi), r = school_radius * std::sqrt(rng.Uniform(0, 1));
       f.pos = school_at + r * cv::Point2d(std::cos(a), std::sin(a));
     } else {
-      f.pos = {Uniform(rng, bounds.x, bounds.x + bounds.width), Uniform(rng, bounds.y, bounds.y + bounds.height)};
+      f.pos = {rng.Uniform(bounds.x, bounds.x + bounds.width), rng.Uniform(bounds.y, bounds.y + bounds.height)};
     }
     if (!pool.inside(f.pos, 0.6 * f.length)) continue;
-    f.heading = spec.preferred_heading >= 0 ? spec.preferred_heading + Normal(rng, 0.4) : Uniform(rng, 0, 2 * kPi);
-    f.resting = Uniform(rng, 0, 1) < spec.resting_share;
-    f.speed = f.resting ? 0 : Uniform(rng, 0.3, 1.0) * spec.max_speed;
-    f.depth = f.resting ? 1.0 : Uniform(rng, 0, 1);
-    f.depth_rate = f.resting ? 0 : Normal(rng, 0.01);
-    f.beat_phase = Uniform(rng, 0, 2 * kPi);
-    f.back = backs[Uniform(rng, 0, 1) < 0.03 ? 4 : static_cast<int>(Uniform(rng, 0, 3.999))];
-    f.back *= static_cast<float>(Uniform(rng, 0.9, 1.1));
+    f.heading = spec.preferred_heading >= 0 ? spec.preferred_heading + rng.Normal(0.4) : rng.Uniform(0, 2 * kPi);
+    f.resting = rng.Uniform(0, 1) < spec.resting_share;
+    f.speed = f.resting ? 0 : rng.Uniform(0.3, 1.0) * spec.max_speed;
+    f.depth = f.resting ? 1.0 : rng.Uniform(0, 1);
+    f.depth_rate = f.resting ? 0 : rng.Normal(0.01);
+    f.beat_phase = rng.Uniform(0, 2 * kPi);
+    f.back = backs[rng.Uniform(0, 1) < 0.03 ? 4 : static_cast<int>(rng.Uniform(0, 3.999))];
+    f.back *= static_cast<float>(rng.Uniform(0.9, 1.1));
     fish.push_back(f);
   }
   return fish;
@@ -455,9 +503,16 @@ std::string SrtEntry(int frame, double altitude_m) {
       frame, stamp((frame - 1) / kFps), stamp(frame / kFps), frame, altitude_m, altitude_m + 10);
 }
 
-int Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed) {
-  Rng rng(seed * 7919 + std::hash<std::string>{}(spec.name));
-  fs::create_directories(dir);
+// Writes one clip into `dir`; false (with the problem on stderr) when a
+// file cannot be written.
+bool Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed) {
+  Rng rng(seed * 7919 + NameHash(spec.name));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    std::cerr << "cannot create " << dir << ": " << ec.message() << "\n";
+    return false;
+  }
   const Scene scene = BuildScene(spec, rng);
   std::vector<Fish> fish = StockPool(spec, scene.pool, rng);
   const double gsd_m = 2 * spec.altitude_m * std::tan(kHfovDeg * kPi / 360) / kWidth;
@@ -466,21 +521,29 @@ int Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed)
                         kFps, cv::Size(kWidth, kHeight));
   if (!video.isOpened()) {
     std::cerr << "cannot open " << (dir / "video.mp4") << " for writing (mp4v)\n";
-    return 1;
+    return false;
   }
   std::ofstream gt(dir / "gt.txt"), srt(dir / "telemetry.srt");
-  // Vignetting: a quarter darker in the corners.
-  cv::Mat vignette(kHeight, kWidth, CV_32F);
-  for (int y = 0; y < kHeight; ++y)
-    for (int x = 0; x < kWidth; ++x) {
-      const double r2 = (std::pow(x - kWidth / 2.0, 2) + std::pow(y - kHeight / 2.0, 2)) /
-                        (std::pow(kWidth / 2.0, 2) + std::pow(kHeight / 2.0, 2));
-      vignette.at<float>(y, x) = static_cast<float>(1 - 0.25 * r2);
-    }
+  // The light on the scene, and the lens's vignetting, per channel.
+  cv::Mat light3, vignette3;
+  cv::merge(std::vector<cv::Mat>{scene.light, scene.light, scene.light}, light3);
+  {
+    cv::Mat vignette(kHeight, kWidth, CV_32F);
+    for (int y = 0; y < kHeight; ++y)
+      for (int x = 0; x < kWidth; ++x) {
+        const double r2 = (std::pow(x - kWidth / 2.0, 2) + std::pow(y - kHeight / 2.0, 2)) /
+                          (std::pow(kWidth / 2.0, 2) + std::pow(kHeight / 2.0, 2));
+        vignette.at<float>(y, x) = static_cast<float>(1 - kVignetting * r2);
+      }
+    cv::merge(std::vector<cv::Mat>{vignette, vignette, vignette}, vignette3);
+  }
+  // The sensor's noise: OpenCV's generator (the same on every platform),
+  // seeded from the clip's own, so a clip does not depend on the clips
+  // rendered before it.
+  cv::RNG sensor_rng(rng.Next());
   std::vector<Glint> glints;
   cv::Point2d camera(0, 0);
   double roll = 0;
-  std::poisson_distribution<int> new_glints(std::max(1e-9, spec.glints_per_frame));
   cv::Mat world, lit, frame8, noise(kHeight, kWidth, CV_32FC3);
   for (int t = 1; t <= frames; ++t) {
     MoveFish(fish, spec, scene.pool, rng);
@@ -507,23 +570,21 @@ int Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed)
     }
     if (spec.name == "cage_ropes") DrawCageFrame(world, scene.pool);
     // Light, then glints on top (the surface's reflection is not shaded).
-    cv::Mat light3;
-    cv::merge(std::vector<cv::Mat>{scene.light, scene.light, scene.light}, light3);
     cv::multiply(world, light3, lit);
-    for (int n = new_glints(rng); n > 0; --n) {
-      glints.push_back({{Uniform(rng, scene.glint_zone.x, scene.glint_zone.x + scene.glint_zone.width),
-                         Uniform(rng, scene.glint_zone.y, scene.glint_zone.y + scene.glint_zone.height)},
-                        Uniform(rng, 1.5, 5), static_cast<int>(Uniform(rng, 1, 5))});
+    for (int n = rng.Poisson(spec.glints_per_frame); n > 0; --n) {
+      glints.push_back({{rng.Uniform(scene.glint_zone.x, scene.glint_zone.x + scene.glint_zone.width),
+                         rng.Uniform(scene.glint_zone.y, scene.glint_zone.y + scene.glint_zone.height)},
+                        rng.Uniform(1.5, 5), static_cast<int>(rng.Uniform(1, 5))});
     }
     for (auto it = glints.begin(); it != glints.end();) {
-      cv::circle(lit, it->pos, cvRound(it->radius), cv::Scalar(1.3, 1.3, 1.3), cv::FILLED, cv::LINE_AA);
-      it->pos.x += 1.5;
+      cv::circle(lit, it->pos, cvRound(it->radius), cv::Scalar(1.3, 1.3, 1.3), cv::FILLED);
+      it->pos.x += kGlintDriftPx;
       it = --it->frames_left <= 0 ? glints.erase(it) : it + 1;
     }
     // The camera wobbles: a random walk in position, a little roll.
-    camera += cv::Point2d(Normal(rng, spec.wobble_px), Normal(rng, spec.wobble_px));
-    camera *= 0.97;
-    roll = 0.97 * roll + Normal(rng, 0.0004);
+    camera += cv::Point2d(rng.Normal(spec.wobble_px), rng.Normal(spec.wobble_px));
+    camera *= kCameraSettle;
+    roll = kCameraSettle * roll + rng.Normal(kRollStepRad);
     cv::Matx23d image_from_world = cv::getRotationMatrix2D(cv::Point2f(kWidth / 2.0f, kHeight / 2.0f),
                                                            roll * 180 / kPi, 1.0);
     image_from_world(0, 2) += camera.x;
@@ -532,15 +593,13 @@ int Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed)
     cv::warpAffine(lit, seen, image_from_world, lit.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
     // Sensor: vignetting, shot noise that grows with the light, read noise.
     cv::Mat grey_levels;
-    cv::Mat vignette3;
-    cv::merge(std::vector<cv::Mat>{vignette, vignette, vignette}, vignette3);
-    cv::multiply(seen, vignette3, grey_levels, 220.0);
-    cv::randn(noise, 0, 1);
+    cv::multiply(seen, vignette3, grey_levels, kFullScaleGreyLevels);
+    sensor_rng.fill(noise, cv::RNG::NORMAL, 0, 1);
     cv::Mat shot;
     cv::sqrt(cv::max(grey_levels, 1.0), shot);
     cv::multiply(shot, noise, shot, spec.shot_noise);
     grey_levels += shot;
-    cv::randn(noise, 0, spec.read_noise);
+    sensor_rng.fill(noise, cv::RNG::NORMAL, 0, spec.read_noise);
     grey_levels += noise;
     grey_levels.convertTo(frame8, CV_8UC3);
     video.write(frame8);
@@ -548,7 +607,7 @@ int Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed)
     for (const Fish& f : fish) {
       std::vector<cv::Point2f> outline = Body(f).polygon, in_image;
       cv::transform(outline, in_image, image_from_world);
-      const cv::Rect2f box = cv::boundingRect(in_image);
+      const cv::Rect2f box = BoundingBox(in_image);
       const double visibility = 1.0 - spec.fade_at_bottom * f.depth;
       gt << fmt::format("{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.3f},-1,-1,-1\n", t, f.id, box.x, box.y, box.width,
                         box.height, visibility);
@@ -569,12 +628,34 @@ int Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed)
   j["hfov_deg"] = kHfovDeg;
   j["gsd_m_per_px"] = gsd_m;
   for (const Fish& f : fish) j["fish"].push_back({{"id", f.id}, {"length_cm", f.length * gsd_m * 100}});
-  std::ofstream(dir / "gt.json") << j.dump(2) << "\n";
+  std::ofstream json(dir / "gt.json");
+  json << j.dump(2) << "\n";
+  video.release();
+  for (const auto& [name, stream] : {std::pair<const char*, std::ofstream*>{"gt.txt", &gt}, {"telemetry.srt", &srt},
+                                     {"gt.json", &json}}) {
+    stream->flush();
+    if (!*stream) {
+      std::cerr << "cannot write " << (dir / name) << "\n";
+      return false;
+    }
+  }
   std::cout << fmt::format("{:<20} {:>4} fish, {} frames -> {}\n", spec.name, spec.fish, frames, dir.string());
-  return 0;
+  return true;
 }
 
 }  // namespace
+
+// A whole number from `text`, or nullopt (with the problem on stderr).
+template <typename T>
+std::optional<T> ParseWhole(const std::string& option, const std::string& text) {
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    std::cerr << option << ": '" << text << "' is not a whole number\n";
+    return std::nullopt;
+  }
+  return value;
+}
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]).starts_with("--")) {
@@ -582,9 +663,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path out = argv[1];
+  const std::vector<ClipSpec> clips = Clips();
   uint64_t seed = 1;
   int frames = 90;
-  std::string only;
+  std::set<std::string> only;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) {
@@ -592,10 +674,28 @@ int main(int argc, char** argv) {
       return 2;
     }
     const std::string v = argv[++i];
-    if (a == "--seed") seed = std::strtoull(v.c_str(), nullptr, 10);
-    else if (a == "--frames") frames = std::atoi(v.c_str());
-    else if (a == "--only") only = "," + v + ",";
-    else {
+    if (a == "--seed") {
+      const auto parsed = ParseWhole<uint64_t>(a, v);
+      if (!parsed) return 2;
+      seed = *parsed;
+    } else if (a == "--frames") {
+      const auto parsed = ParseWhole<int>(a, v);
+      if (!parsed) return 2;
+      frames = *parsed;
+    } else if (a == "--only") {
+      for (size_t start = 0; start <= v.size();) {
+        const size_t end = std::min(v.find(',', start), v.size());
+        const std::string name = v.substr(start, end - start);
+        if (std::none_of(clips.begin(), clips.end(), [&](const ClipSpec& c) { return c.name == name; })) {
+          std::string names;
+          for (const ClipSpec& c : clips) names += (names.empty() ? "" : ", ") + c.name;
+          std::cerr << "--only: no clip named '" << name << "' (clips: " << names << ")\n";
+          return 2;
+        }
+        only.insert(name);
+        start = end + 1;
+      }
+    } else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
     }
@@ -604,20 +704,9 @@ int main(int argc, char** argv) {
     std::cerr << "--frames must be 1 or more\n";
     return 2;
   }
-  std::string known = ",";
-  for (const ClipSpec& spec : Clips()) known += spec.name + ",";
-  for (size_t start = 1; start < only.size();) {
-    const size_t end = only.find(',', start);
-    const std::string name = only.substr(start, end - start);
-    if (known.find("," + name + ",") == std::string::npos) {
-      std::cerr << "--only: no clip named '" << name << "' (clips: " << known.substr(1, known.size() - 2) << ")\n";
-      return 2;
-    }
-    start = end + 1;
-  }
-  for (const ClipSpec& spec : Clips()) {
-    if (!only.empty() && only.find("," + spec.name + ",") == std::string::npos) continue;
-    if (int rc = Render(spec, out / spec.name, frames, seed); rc != 0) return rc;
+  for (const ClipSpec& spec : clips) {
+    if (!only.empty() && !only.contains(spec.name)) continue;
+    if (!Render(spec, out / spec.name, frames, seed)) return 1;
   }
   return 0;
 }

@@ -46,7 +46,7 @@ constexpr double kShadowMinLight = 0.3;    // the shadow's light, of the water's
 constexpr double kShadowMaxLight = 0.85;   // and at most (less dark is the water's own shading)
 constexpr double kShadowColourTolerance = 8.0;  // per channel, off the water's colour darkened
 constexpr double kShadowLightBand = 0.07;  // one shadow: its light within this of its median
-constexpr int kShadowReachPx = 15;         // thumbnail px: the shadow's edge, from the pool found
+constexpr int kShadowReachKernelPx = 15;   // thumbnail px: the disc (diameter) round the pool found that reaches across the shadow's edge
 constexpr int kMinShadowSeeds = 20;        // pixels of it along the pool found
 constexpr int kMinShadowTouch = 10;        // a shadowed part lies this many pixels along the pool found
 constexpr double kMinShadowShare = 0.02;   // of the pool found: smaller parts are left out
@@ -255,7 +255,7 @@ void AddShadowedWater(const PoolThumbnail& t, const cv::Mat& barrier, cv::Mat& p
   }
   cv::Mat along_pool;
   cv::dilate(pool_parts, along_pool,
-             cv::getStructuringElement(cv::MORPH_ELLIPSE, {kShadowReachPx, kShadowReachPx}));
+             cv::getStructuringElement(cv::MORPH_ELLIPSE, {kShadowReachKernelPx, kShadowReachKernelPx}));
   along_pool.setTo(0, pool_parts);
   std::vector<float> edge_light;
   for (int y = 0; y < small.rows; ++y) {
