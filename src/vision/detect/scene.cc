@@ -223,8 +223,8 @@ PoolThumbnail MakePoolThumbnail(const cv::Mat& bgr) {
 // the water by one factor and keeps its colour. The flood stops at the
 // shadow's hard edge and the colour test cuts the darker water off, so a
 // raceway half in a wall's shadow was counted in its sunlit half only
-// (bench/heldout_footage's raceway_shadow: 40-48% of the fish outside the
-// counted area). The same holds where sun glare veils the central window:
+// (bench/heldout_footage's raceway_shadow: 36-45% of the fish-frames
+// outside the counted area). The same holds where sun glare veils the central window:
 // its median is the glare, and the ordinary water beyond it reads as a
 // shadow of it (the simulator's sun_glare). Taken: pixels within
 // kShadowColourTolerance of the water's colour scaled to their own light,
