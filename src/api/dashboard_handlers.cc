@@ -90,12 +90,14 @@ Result<nlohmann::json> FarmAlerts(Store& store, const Farm& farm, const std::vec
 Result<nlohmann::json> LastStocktakeJson(Store& store, const Pool& pool, const std::optional<Stocktake>& last) {
   if (!last) return nlohmann::json();
   STURGEON_ASSIGN_OR_RETURN(Inventory before, InventoryOfPool(store, pool.id, last->at.AddSeconds(-1)));
-  const Reconciliation r = Reconcile(before.head_count, *last);
+  const Reconciliation r = Reconcile(before, *last);
   nlohmann::json j = ToJson(*last);
   j["book_count"] = r.book_count;
   j["variance"] = r.variance;
   j["variance_pct"] = Round1(r.variance_pct);
   j["book_within_interval"] = r.book_within_interval;
+  j["book_mean_weight_g"] = r.book_mean_weight_g ? Round1(*r.book_mean_weight_g) : nlohmann::json();
+  j["mean_weight_variance_pct"] = r.mean_weight_variance_pct ? Round1(*r.mean_weight_variance_pct) : nlohmann::json();
   return j;
 }
 

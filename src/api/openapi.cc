@@ -108,7 +108,8 @@ json Components() {
                             {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/StocktakeJob"}}}}}}}};
   s["AcceptedStocktake"] = SchemaOf(json{{"stocktake", ToJson(Stocktake{})}, {"job", 1}, {"book_count", 1},
                                          {"counted", 1}, {"variance", 1}, {"variance_pct", 0.5},
-                                         {"book_within_interval", true}});
+                                         {"book_within_interval", true}, {"book_mean_weight_g", 0.5},
+                                         {"mean_weight_variance_pct", 0.5}});
   s["Overview"] = SchemaOf(json{{"time", ""}, {"complete", true}, {"inventory", ToJson(Inventory{})},
                                 {"farms", json::array()}, {"alerts", json::array()}, {"thresholds", json::object()}});
   s["FarmOverview"] = SchemaOf(json{{"time", ""}, {"farm", json::object()}, {"inventory", ToJson(Inventory{})},

@@ -27,6 +27,7 @@ std::optional<std::string> TimeText(const std::optional<Timestamp>& t) {
 
 nlohmann::json OptJson(const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nlohmann::json(); }
 nlohmann::json OptJson(const std::optional<Id>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json OptJson(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 nlohmann::json JobJson(const StocktakeJob& job, const Pool& pool, const std::string& farm_code) {
   nlohmann::json j = {
@@ -226,7 +227,9 @@ Result<Reply> AcceptStocktakeJob(RequestContext& c) {
                          {"counted", r.counted},
                          {"variance", r.variance},
                          {"variance_pct", r.variance_pct},
-                         {"book_within_interval", r.book_within_interval}});
+                         {"book_within_interval", r.book_within_interval},
+                         {"book_mean_weight_g", OptJson(r.book_mean_weight_g)},
+                         {"mean_weight_variance_pct", OptJson(r.mean_weight_variance_pct)}});
 }
 
 }  // namespace sturgeon::api

@@ -363,7 +363,6 @@ Result<StocktakeWorker::Counted> StocktakeWorker::Count(Store& store, const Stoc
                                                              : CountPoolFootage(pool.id, job.at, options, notes));
   STURGEON_ASSIGN_OR_RETURN(Reconciliation reconciled, ReconcileWithBook(store, count.stocktake));
   nlohmann::json result = StocktakeJson(count.report, pool.code, job.at, reconciled);
-  if (count.stocktake.mean_weight_g) result["mean_weight_g"] = *count.stocktake.mean_weight_g;
   auto png = ReadFile(snapshot);
   return Counted{result.dump(), png.ok() ? *png : std::string()};
 }

@@ -35,6 +35,10 @@ void RunStocktake(StocktakeArgs& a) {
       pool.code, at.ToString(), r.counted, *counted.stocktake.count_low, *counted.stocktake.count_high,
       r.book_count, r.variance, r.variance_pct,
       r.book_within_interval ? "; the book count lies inside the interval" : "");
+  if (r.mean_weight_variance_pct) {
+    std::cout << fmt::format("mean weight {:.0f} g measured, the book's {:.0f} g ({:+.1f}%)\n",
+                             *counted.stocktake.mean_weight_g, *r.book_mean_weight_g, *r.mean_weight_variance_pct);
+  }
   if (const std::string glare = vision::GlareNote(counted.report); !glare.empty()) std::cout << glare << "\n";
 }
 

@@ -59,8 +59,9 @@ Inventory PoolInventory(const Pool& pool, std::span<const LedgerEntry> entries,
   return inv;
 }
 
-Reconciliation Reconcile(int64_t book_count, const Stocktake& counted) {
+Reconciliation Reconcile(const Inventory& book, const Stocktake& counted) {
   Reconciliation r;
+  const int64_t book_count = book.head_count;
   r.book_count = book_count;
   r.counted = counted.count;
   r.variance = counted.count - book_count;
@@ -68,6 +69,10 @@ Reconciliation Reconcile(int64_t book_count, const Stocktake& counted) {
   const int64_t low = counted.count_low.value_or(counted.count);
   const int64_t high = counted.count_high.value_or(counted.count);
   r.book_within_interval = book_count >= low && book_count <= high;
+  r.book_mean_weight_g = book.mean_weight_g;
+  if (book.mean_weight_g && *book.mean_weight_g > 0 && counted.mean_weight_g) {
+    r.mean_weight_variance_pct = 100.0 * (*counted.mean_weight_g - *book.mean_weight_g) / *book.mean_weight_g;
+  }
   return r;
 }
 

@@ -80,9 +80,17 @@ struct Reconciliation {
   int64_t variance = 0;         // counted - book
   double variance_pct = 0;      // of the book count (0 when the book is 0)
   bool book_within_interval = false;  // the book count lies in the count's interval
+  // The sizes: the book's mean weight (its latest weighings, else the last
+  // stocktake's), and the counted mean weight's difference from it in % of
+  // it, when both are known. A drone's weights come from lengths measured
+  // on the footage; a large difference says the lengths, the altitude or
+  // the length-weight relation are off (docs/vision.md, Known limits).
+  std::optional<double> book_mean_weight_g;
+  std::optional<double> mean_weight_variance_pct;
 };
 
-Reconciliation Reconcile(int64_t book_count, const Stocktake& counted);
+// `counted` set against `book`, the pool's inventory it replaces.
+Reconciliation Reconcile(const Inventory& book, const Stocktake& counted);
 
 // Adds pool inventories into a farm or company figure.
 Inventory SumInventories(std::span<const Inventory> parts);

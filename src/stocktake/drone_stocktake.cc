@@ -23,7 +23,7 @@ Result<DroneCount> CountPoolFootage(Id pool_id, Timestamp at, const vision::Coun
 
 Result<Reconciliation> ReconcileWithBook(Store& store, const Stocktake& counted) {
   STURGEON_ASSIGN_OR_RETURN(Inventory book, InventoryOfPool(store, counted.pool_id, counted.at));
-  return Reconcile(book.head_count, counted);
+  return Reconcile(book, counted);
 }
 
 Result<StoredStocktake> RecordStocktake(Store& store, const Stocktake& counted) {
@@ -49,12 +49,16 @@ Result<StoredStocktake> RecordStocktake(Store& store, const Stocktake& counted) 
 nlohmann::json StocktakeJson(const vision::CountReport& report, const std::string& pool_code, Timestamp at,
                              const Reconciliation& r) {
   nlohmann::json j = vision::ReportToJson(report);
+  if (report.sizes && report.sizes->mean_weight_g > 0) j["mean_weight_g"] = report.sizes->mean_weight_g;
   j["pool"] = pool_code;
   j["time"] = at.ToString();
   j["book_count"] = r.book_count;
   j["variance"] = r.variance;
   j["variance_pct"] = r.variance_pct;
   j["book_within_interval"] = r.book_within_interval;
+  j["book_mean_weight_g"] = r.book_mean_weight_g ? nlohmann::json(*r.book_mean_weight_g) : nlohmann::json();
+  j["mean_weight_variance_pct"] =
+      r.mean_weight_variance_pct ? nlohmann::json(*r.mean_weight_variance_pct) : nlohmann::json();
   return j;
 }
 

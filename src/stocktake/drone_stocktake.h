@@ -45,7 +45,8 @@ struct StoredStocktake {
 Result<StoredStocktake> RecordStocktake(Store& store, const Stocktake& counted);
 
 // The count as JSON: vision's report (count, interval, frames, sizes ...)
-// plus pool, time, book_count, variance, variance_pct, book_within_interval.
+// with the mean weight when measured (mean_weight_g, the stocktake's) plus pool, time, book_count, variance, variance_pct, book_within_interval,
+// book_mean_weight_g and mean_weight_variance_pct (null when unknown).
 nlohmann::json StocktakeJson(const vision::CountReport& report, const std::string& pool_code, Timestamp at,
                              const Reconciliation& r);
 

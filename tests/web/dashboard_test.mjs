@@ -142,6 +142,8 @@ async function main() {
     const resultText = await page.locator('.card.result').innerText();
     check(resultText.includes(`${expected.count_low}–${expected.count_high}`), 'the count interval is shown', resultText);
     check(/Mean length\s*\n?\s*[\d.]+ cm/.test(resultText), 'the mean length is shown', resultText);
+    check(/Mean weight\s*\n?\s*[\d,]+ g \(book [\d,]+ g, [+-]?[\d.,]+%\)/.test(resultText),
+      'the mean weight is shown against the book\'s', resultText);
     await page.locator('.card.result img.snapshot').waitFor();
     const snapWidth = await page.locator('.card.result img.snapshot').evaluate(
       (img) => img.complete ? img.naturalWidth : new Promise((r) => { img.onload = () => r(img.naturalWidth); }));

@@ -242,6 +242,10 @@ function jobResult(job, poolCode) {
       stat('Book count', num(r.book_count)),
       stat('Variance', `${signed(r.variance)} (${signed(r.variance_pct, 1)}%)`),
       stat('Mean length', r.mean_length_cm !== undefined ? `${num(r.mean_length_cm, 1)} cm` : 'not measured'),
+      stat('Mean weight', r.mean_weight_g !== undefined
+        ? `${num(r.mean_weight_g)} g` + (r.mean_weight_variance_pct != null
+          ? ` (book ${num(r.book_mean_weight_g)} g, ${signed(r.mean_weight_variance_pct, 1)}%)` : '')
+        : 'not measured'),
       stat('Biomass', r.biomass_kg !== undefined ? kg(r.biomass_kg) : 'not measured')),
     h('p', { class: 'muted' }, `${num(r.frames)} frames; ${r.book_within_interval ? 'the book count lies inside the interval' : 'the book count lies outside the interval'}.`));
   if (job.snapshot_url) {

@@ -79,6 +79,12 @@ class StocktakeJobsTest : public ::testing::Test {
     stocked.cohort_id = cohort->id;
     stocked.to_pool_id = (*store)->FindPool("FA-P1")->id;
     batch.moves.push_back(stocked);
+    DailyStatus weighed;  // the book's mean weight
+    weighed.day = *Date::Parse("2025-01-02");
+    weighed.cohort_id = cohort->id;
+    weighed.pool_id = stocked.to_pool_id;
+    weighed.weight_g = 1500;
+    batch.statuses.push_back(weighed);
     ASSERT_TRUE((*store)->Write(batch).ok());
 
     auto tokens = testing::AddUsersWithTokens(db_, {{"admin", "admin", {}},
@@ -163,6 +169,11 @@ TEST_F(StocktakeJobsTest, UploadCountsInTheBackgroundAndAcceptingResetsTheBook) 
   EXPECT_EQ(r["biomass_kg"], expected_["biomass_kg"]);
   EXPECT_EQ(r["book_count"], 55);
   EXPECT_EQ(r["variance"], r["count"].get<int64_t>() - 55);
+  // The measured mean weight against the book's (the cohort weighed 1500 g).
+  ASSERT_TRUE(r["mean_weight_g"].is_number()) << r;
+  EXPECT_EQ(r["book_mean_weight_g"], 1500);
+  EXPECT_NEAR(r["mean_weight_variance_pct"].get<double>(),
+              100.0 * (r["mean_weight_g"].get<double>() - 1500) / 1500, 1e-6);
 
   Response png = Get(job["snapshot_url"].get<std::string>(), "viewer");
   ASSERT_EQ(png.status, 200);
@@ -177,6 +188,8 @@ TEST_F(StocktakeJobsTest, UploadCountsInTheBackgroundAndAcceptingResetsTheBook) 
   Response ok = Post(accept, "", "manager");
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(ok.Json()["book_count"], 55);
+  EXPECT_EQ(ok.Json()["book_mean_weight_g"], 1500);
+  EXPECT_EQ(ok.Json()["mean_weight_variance_pct"], r["mean_weight_variance_pct"]);
   EXPECT_EQ(ok.Json()["stocktake"]["count"], r["count"]);
   EXPECT_EQ(ok.Json()["stocktake"]["method"], "drone");
   EXPECT_EQ(Get("/api/pools/FA-P1/inventory").Json()["head_count"], r["count"]);

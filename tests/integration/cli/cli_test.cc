@@ -165,6 +165,7 @@ TEST_F(CliTest, DatabasePathComesFromTheEnvironmentWhenNotGiven) {
 TEST_F(CliTest, StocktakeStoresTheDroneCountAsTheNewBookCount) {
   SeedRegistry();
   Ok("move add --cohort C2024 --count 40 --to ZJ-QZ1-P001 --at 2025-01-01 --reason stocked");
+  Ok("status add --cohort C2024 --pool ZJ-QZ1-P001 --date 2025-05-01 --weight 2500");
   const std::string clip = TempPath(name_ + "-clip");
   CommandResult sim = testing::RunCommand(std::string(STURGEON_BINARY) +
                                           " sim --scenario easy_round_tank --frames 24 --size 640x360 --out " +
@@ -178,6 +179,11 @@ TEST_F(CliTest, StocktakeStoresTheDroneCountAsTheNewBookCount) {
   const int64_t counted = j["count"].get<int64_t>();
   EXPECT_GT(counted, 0);
   EXPECT_EQ(j["variance"].get<int64_t>(), counted - 40);
+  // The mean weight measured from the footage's lengths, against the book's.
+  ASSERT_TRUE(j["mean_weight_g"].is_number()) << j;
+  EXPECT_EQ(j["book_mean_weight_g"], 2500);
+  EXPECT_NEAR(j["mean_weight_variance_pct"].get<double>(), 100.0 * (j["mean_weight_g"].get<double>() - 2500) / 2500,
+              1e-6);
   auto inv = nlohmann::json::parse(Ok("inventory --pool ZJ-QZ1-P001 --date 2025-06-02 --json"));
   EXPECT_EQ(inv["head_count"].get<int64_t>(), counted) << "the count resets the book";
   CommandResult missing = Run("stocktake --pool ZJ-QZ1-P001 /nonexistent/video.mp4");

@@ -124,12 +124,31 @@ TEST(Inventory, ReconcilesADroneCountAgainstTheBook) {
   drone.count = 950;
   drone.count_low = 930;
   drone.count_high = 970;
-  Reconciliation r = Reconcile(1000, drone);
+  Reconciliation r = Reconcile(Inventory{.head_count = 1000}, drone);
   EXPECT_EQ(r.variance, -50);
   EXPECT_NEAR(r.variance_pct, -5.0, 1e-9);
   EXPECT_FALSE(r.book_within_interval);
-  EXPECT_TRUE(Reconcile(960, drone).book_within_interval);
-  EXPECT_EQ(Reconcile(0, drone).variance_pct, 0);
+  EXPECT_TRUE(Reconcile(Inventory{.head_count = 960}, drone).book_within_interval);
+  EXPECT_EQ(Reconcile(Inventory{.head_count = 0}, drone).variance_pct, 0);
+}
+
+// The sizes are set against the book's too: a drone's weights come from
+// lengths measured on footage, and a large difference says they are off.
+TEST(Inventory, ReconcilesADroneCountsMeanWeightAgainstTheBooks) {
+  Stocktake drone;
+  drone.count = 100;
+  drone.mean_weight_g = 2300;
+  Reconciliation r = Reconcile(Inventory{.head_count = 100, .mean_weight_g = 2000}, drone);
+  ASSERT_TRUE(r.book_mean_weight_g.has_value());
+  EXPECT_EQ(*r.book_mean_weight_g, 2000);
+  ASSERT_TRUE(r.mean_weight_variance_pct.has_value());
+  EXPECT_NEAR(*r.mean_weight_variance_pct, 15.0, 1e-9);
+  // Either side unknown: no difference to report.
+  EXPECT_FALSE(Reconcile(Inventory{.head_count = 100}, drone).mean_weight_variance_pct.has_value());
+  drone.mean_weight_g.reset();
+  r = Reconcile(Inventory{.head_count = 100, .mean_weight_g = 2000}, drone);
+  EXPECT_EQ(*r.book_mean_weight_g, 2000);
+  EXPECT_FALSE(r.mean_weight_variance_pct.has_value());
 }
 
 }  // namespace
