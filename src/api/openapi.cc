@@ -110,6 +110,9 @@ json Components() {
                                          {"counted", 1}, {"variance", 1}, {"variance_pct", 0.5},
                                          {"book_within_interval", true}, {"book_mean_weight_g", 0.5},
                                          {"mean_weight_variance_pct", 0.5}});
+  for (const char* nullable : {"book_mean_weight_g", "mean_weight_variance_pct"}) {
+    s["AcceptedStocktake"]["properties"][nullable]["nullable"] = true;  // null when a weight is unknown
+  }
   s["Overview"] = SchemaOf(json{{"time", ""}, {"complete", true}, {"inventory", ToJson(Inventory{})},
                                 {"farms", json::array()}, {"alerts", json::array()}, {"thresholds", json::object()}});
   s["FarmOverview"] = SchemaOf(json{{"time", ""}, {"farm", json::object()}, {"inventory", ToJson(Inventory{})},

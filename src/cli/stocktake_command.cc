@@ -38,6 +38,9 @@ void RunStocktake(StocktakeArgs& a) {
   if (r.mean_weight_variance_pct) {
     std::cout << fmt::format("mean weight {:.0f} g measured, the book's {:.0f} g ({:+.1f}%)\n",
                              *counted.stocktake.mean_weight_g, *r.book_mean_weight_g, *r.mean_weight_variance_pct);
+  } else if (counted.stocktake.mean_weight_g) {
+    std::cout << fmt::format("mean weight {:.0f} g measured; no weighing in the book to compare it with\n",
+                             *counted.stocktake.mean_weight_g);
   }
   if (const std::string glare = vision::GlareNote(counted.report); !glare.empty()) std::cout << glare << "\n";
 }

@@ -49,6 +49,7 @@ Inventory PoolInventory(const Pool& pool, std::span<const LedgerEntry> entries,
   }
   if (weighted_count > 0) {
     inv.mean_weight_g = weighted_sum / static_cast<double>(weighted_count);
+    inv.weighed = true;
   } else if (last_reset && last_reset->mean_weight_g) {
     inv.mean_weight_g = last_reset->mean_weight_g;
   }
@@ -69,8 +70,8 @@ Reconciliation Reconcile(const Inventory& book, const Stocktake& counted) {
   const int64_t low = counted.count_low.value_or(counted.count);
   const int64_t high = counted.count_high.value_or(counted.count);
   r.book_within_interval = book_count >= low && book_count <= high;
-  r.book_mean_weight_g = book.mean_weight_g;
-  if (book.mean_weight_g && *book.mean_weight_g > 0 && counted.mean_weight_g) {
+  if (book.weighed) r.book_mean_weight_g = book.mean_weight_g;
+  if (r.book_mean_weight_g && *r.book_mean_weight_g > 0 && counted.mean_weight_g) {
     r.mean_weight_variance_pct = 100.0 * (*counted.mean_weight_g - *book.mean_weight_g) / *book.mean_weight_g;
   }
   return r;

@@ -51,6 +51,7 @@ struct Inventory {
   int64_t head_count = 0;
   double biomass_kg = 0;
   std::optional<double> mean_weight_g;
+  bool weighed = false;               // mean_weight_g is from weighings (not the last stocktake's)
   double volume_m3 = 0;
   double max_biomass_kg = 0;          // volume x maximum density
   double density_kg_m3 = 0;
@@ -80,11 +81,14 @@ struct Reconciliation {
   int64_t variance = 0;         // counted - book
   double variance_pct = 0;      // of the book count (0 when the book is 0)
   bool book_within_interval = false;  // the book count lies in the count's interval
-  // The sizes: the book's mean weight (its latest weighings, else the last
-  // stocktake's), and the counted mean weight's difference from it in % of
-  // it, when both are known. A drone's weights come from lengths measured
-  // on the footage; a large difference says the lengths, the altitude or
-  // the length-weight relation are off (docs/vision.md, Known limits).
+  // The sizes: the book's mean weight from its latest weighings (a
+  // stocktake's own mean weight, which may be an earlier drone's
+  // measurement, is not compared with), and the counted mean weight's
+  // difference from it in % of it, when both are known. A drone's weights
+  // come from lengths measured on the footage: a large difference says
+  // those lengths, the altitude or the length-weight relation are off, or
+  // that the fish have grown since they were weighed (the weighings may be
+  // of any age; docs/vision.md, Known limits).
   std::optional<double> book_mean_weight_g;
   std::optional<double> mean_weight_variance_pct;
 };

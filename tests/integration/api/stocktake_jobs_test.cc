@@ -190,6 +190,10 @@ TEST_F(StocktakeJobsTest, UploadCountsInTheBackgroundAndAcceptingResetsTheBook) 
   EXPECT_EQ(ok.Json()["book_count"], 55);
   EXPECT_EQ(ok.Json()["book_mean_weight_g"], 1500);
   EXPECT_EQ(ok.Json()["mean_weight_variance_pct"], r["mean_weight_variance_pct"]);
+  // The pool view's last stocktake carries them too, to one decimal.
+  const json last = Get("/api/pools/FA-P1/overview", "viewer").Json()["last_stocktake"];
+  EXPECT_EQ(last["book_mean_weight_g"], 1500);
+  EXPECT_NEAR(last["mean_weight_variance_pct"].get<double>(), r["mean_weight_variance_pct"].get<double>(), 0.05);
   EXPECT_EQ(ok.Json()["stocktake"]["count"], r["count"]);
   EXPECT_EQ(ok.Json()["stocktake"]["method"], "drone");
   EXPECT_EQ(Get("/api/pools/FA-P1/inventory").Json()["head_count"], r["count"]);

@@ -138,17 +138,42 @@ TEST(Inventory, ReconcilesADroneCountsMeanWeightAgainstTheBooks) {
   Stocktake drone;
   drone.count = 100;
   drone.mean_weight_g = 2300;
-  Reconciliation r = Reconcile(Inventory{.head_count = 100, .mean_weight_g = 2000}, drone);
+  const Inventory weighed{.head_count = 100, .mean_weight_g = 2000, .weighed = true};
+  Reconciliation r = Reconcile(weighed, drone);
   ASSERT_TRUE(r.book_mean_weight_g.has_value());
   EXPECT_EQ(*r.book_mean_weight_g, 2000);
   ASSERT_TRUE(r.mean_weight_variance_pct.has_value());
   EXPECT_NEAR(*r.mean_weight_variance_pct, 15.0, 1e-9);
   // Either side unknown: no difference to report.
   EXPECT_FALSE(Reconcile(Inventory{.head_count = 100}, drone).mean_weight_variance_pct.has_value());
+  // A book weight that is only the last stocktake's (perhaps an earlier
+  // drone's measurement) is not a weighing to compare with.
+  r = Reconcile(Inventory{.head_count = 100, .mean_weight_g = 2000, .weighed = false}, drone);
+  EXPECT_FALSE(r.book_mean_weight_g.has_value());
+  EXPECT_FALSE(r.mean_weight_variance_pct.has_value());
   drone.mean_weight_g.reset();
-  r = Reconcile(Inventory{.head_count = 100, .mean_weight_g = 2000}, drone);
+  r = Reconcile(weighed, drone);
   EXPECT_EQ(*r.book_mean_weight_g, 2000);
   EXPECT_FALSE(r.mean_weight_variance_pct.has_value());
+}
+
+// The pool's inventory says where its mean weight came from.
+TEST(Inventory, SaysWhetherTheMeanWeightIsFromWeighings) {
+  Pool pool;
+  pool.volume_m3 = 100;
+  const Timestamp day = *Timestamp::Parse("2025-01-01");
+  const std::vector<LedgerEntry> ledger = {LedgerEntry{day, 50, 7, std::nullopt}};
+  Stocktake reset;
+  reset.at = day;
+  reset.count = 50;
+  reset.mean_weight_g = 1800;
+  const Inventory from_stocktake = PoolInventory(pool, ledger, reset, {}, day.AddSeconds(60));
+  EXPECT_EQ(from_stocktake.mean_weight_g, 1800);
+  EXPECT_FALSE(from_stocktake.weighed);
+  const std::vector<PopulationWeight> weights = {PopulationWeight{PopulationKey{7, std::nullopt}, 2100}};
+  const Inventory from_weighings = PoolInventory(pool, ledger, reset, weights, day.AddSeconds(60));
+  EXPECT_EQ(from_weighings.mean_weight_g, 2100);
+  EXPECT_TRUE(from_weighings.weighed);
 }
 
 }  // namespace
