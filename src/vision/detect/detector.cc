@@ -74,6 +74,9 @@ int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
   return 0;
 }
 
+}  // namespace
+
+// A connected set of candidate body pixels, with its shape and contrast.
 struct Blob {
   cv::Point2f centre;
   float length = 0, width = 0, area = 0, fill = 0, max_contrast = 0, mean_grey = 0;
@@ -86,6 +89,11 @@ struct Blob {
   bool merged = false;          // the union of fragments of one body
   bool dark = false;            // darker than the water
 };
+
+namespace {
+
+// Width over length.
+float Aspect(const Blob& b) { return b.width / std::max(1.0f, b.length); }
 
 // Principal axis of a 2x2 covariance.
 double AxisAngle(double sxx, double syy, double sxy) { return 0.5 * std::atan2(2 * sxy, sxx - syy); }
@@ -389,17 +397,43 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
   return out;
 }
 
+// One DetectOnce pass's working state: what each step leaves for the next.
+struct Detector::Pass {
+  float sx = 1, sy = 1;  // work / full per axis, exact
+  cv::Mat source;        // the working image the water is modelled on: lines opened, outside the pool painted
+  bool masked = false;   // `source` is painted outside the pool
+  float sigma = 0;       // the noise level this pass uses
+  float high = 0, low = 0;  // blob thresholds on the contrast to the water model
+  float high_dark = 0;      // and on the dark bodies' top-hat
+  bool any_saturated = false;
+  int n_dark = 0;        // blob i < n_dark is label i of the dark set; the light set's follow
+  std::vector<Component> dark_components, light_components;
+
+  float ThresholdOf(const Blob& b) const { return b.dark ? high_dark : high; }
+};
+
 std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask) {
-  std::vector<Detection> out;
-  if (frame.empty()) return out;
+  if (frame.empty()) return {};
   const float assumed_length = typical_length_work_;  // before this frame's update
+  Pass pass;
+  PrepareSource(frame, mask, pass);
+  ModelWater(pass);
+  SegmentBodies(pass);
+  const std::vector<Blob> blobs = MeasureBlobs(pass);
+  LearnTypicalFish(blobs, pass, assumed_length);
+  return ClassifyBlobs(blobs, mask, pass);
+}
+
+// The working image: the frame at the working scale, bright lines opened
+// away, the outside of the pool painted.
+void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pass) {
   if (scale_ < 1.0f) {
     ReduceFrame(frame, scale_, work_, halved_);
   } else {
     work_ = frame;
   }
-  const float sx = static_cast<float>(work_.cols) / frame.cols;  // exact work / full per axis
-  const float sy = static_cast<float>(work_.rows) / frame.rows;
+  pass.sx = static_cast<float>(work_.cols) / frame.cols;  // exact work / full per axis
+  pass.sy = static_cast<float>(work_.rows) / frame.rows;
 
   // Outside the pool there is no water to model: paint it the pool's mean
   // colour, so walls and walkways leave no edge in the water model.
@@ -414,8 +448,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     cv::morphologyEx(work_, opened_, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
     lit = opened_;
   }
-  cv::Mat source = lit;
-  bool masked = false;
+  pass.source = lit;
   if (!mask.empty()) {
     // The pool changes every few frames at most: its working-scale mask is
     // made again only when it does.
@@ -427,11 +460,15 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     }
     if (mask_inside_count_ < static_cast<int64_t>(mask_work_.total())) {
       PaintOutside(lit, mask_work_, mask_inside_count_, source_);
-      source = source_;
-      masked = true;
+      pass.source = source_;
+      pass.masked = true;
     }
   }
+}
 
+// 1-2. The water model and each pixel's contrast to it; the noise level
+// and the thresholds from it.
+void Detector::ModelWater(Pass& pass) {
   // 1. Water model: a median over a window a few fish long.
   // Before the fish size is known, start wide (an eighth of the frame):
   // a window too wide still sees mostly water, one too narrow cuts fish
@@ -442,33 +479,38 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
                                                      params_.background_median)),
                         2, 64);
   }
-  cv::resize(source, small_, cv::Size(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor)), 0, 0,
+  cv::resize(pass.source, small_, cv::Size(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor)), 0, 0,
              cv::INTER_AREA);
   cv::medianBlur(small_, small_, params_.background_median);
   cv::resize(small_, background_, work_.size(), 0, 0, cv::INTER_LINEAR);
 
   // 2. Contrast in noise units, either polarity, strongest channel.
-  MaxChannelDistance(source, background_, diff_);
+  MaxChannelDistance(pass.source, background_, diff_);
   // The noise level is a property of the footage, not of one frame: the
   // per-frame MAD is a whole grey level (a median of 2 or 3 is a 50% swing
   // of the threshold from one frame to the next on clean footage), so it is
   // a running mean once the first frame has set it.
-  const float frame_sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_, masked ? mask_work_ : cv::Mat()));
+  const float frame_sigma = kMadToSigma * std::max(1, MedianOfHistogram(diff_, pass.masked ? mask_work_ : cv::Mat()));
   noise_sigma_ = noise_sigma_ <= 0 || !bootstrapped_ ? frame_sigma
                                                      : kNoiseMemory * noise_sigma_ + (1 - kNoiseMemory) * frame_sigma;
-  const float sigma = noise_sigma_;
-  const float high = std::max(params_.min_contrast, params_.threshold_sigma * sigma);
-  const float low = high * 0.5f;
-  cv::threshold(diff_, binary_, low, 255, cv::THRESH_BINARY);
+  pass.sigma = noise_sigma_;
+  pass.high = std::max(params_.min_contrast, params_.threshold_sigma * pass.sigma);
+  pass.low = pass.high * 0.5f;
+}
+
+// The candidate body pixels: the lighter set by the contrast to the water
+// model, the darker by the top-hat; saturated glare and its halo out.
+void Detector::SegmentBodies(Pass& pass) {
+  cv::threshold(diff_, binary_, pass.low, 255, cv::THRESH_BINARY);
   // Saturated pixels (sun glare, foam) and their halo carry no fish.
   cv::cvtColor(work_, grey_, cv::COLOR_BGR2GRAY);
   cv::threshold(grey_, saturated_, kSaturatedGrey, 255, cv::THRESH_BINARY);
-  const bool any_saturated = cv::countNonZero(saturated_) > 0;
+  pass.any_saturated = cv::countNonZero(saturated_) > 0;
   obscured_share_ = 0;
-  if (any_saturated) {
+  if (pass.any_saturated) {
     cv::dilate(saturated_, saturated_, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
     binary_.setTo(0, saturated_);
-    if (masked) {
+    if (pass.masked) {
       cv::bitwise_and(saturated_, mask_work_, glare_in_pool_);
       obscured_share_ = static_cast<float>(cv::countNonZero(glare_in_pool_)) / std::max<int64_t>(1, mask_inside_count_);
     } else {
@@ -480,13 +522,13 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   // clean body, and the bright lines stay thin lines (rejected by shape).
   // Pale fish are found in the lighter set.
   cv::cvtColor(background_, bg_grey_, cv::COLOR_BGR2GRAY);
-  cv::cvtColor(source, lit_grey_, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(pass.source, lit_grey_, cv::COLOR_BGR2GRAY);
   cv::compare(lit_grey_, bg_grey_, dark_, cv::CMP_LT);
   if (typical_length_work_ <= 0) {
     cv::bitwise_and(binary_, dark_, bin_dark_);  // until the fish size is known (first pass, first frame)
   }
   binary_.setTo(0, dark_);
-  float high_dark = high;
+  pass.high_dark = pass.high;
   if (typical_length_work_ > 0) {
     // Dark bodies by their own surroundings, not by the water model: the
     // black top-hat (closing minus image) with an element wider than a
@@ -502,13 +544,13 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     // not make the water between them a dark body: the closing sees them
     // at most one threshold above the water model, saturated ones not at
     // all.
-    cv::add(bg_grey_, cv::Scalar(high), bright_limit_);
+    cv::add(bg_grey_, cv::Scalar(pass.high), bright_limit_);
     cv::min(lit_grey_, bright_limit_, lit_grey_);
-    if (any_saturated) bg_grey_.copyTo(lit_grey_, saturated_);
+    if (pass.any_saturated) bg_grey_.copyTo(lit_grey_, saturated_);
     cv::morphologyEx(lit_grey_, blackhat_, cv::MORPH_BLACKHAT, cv::getStructuringElement(cv::MORPH_RECT, {e, e}));
-    high_dark = std::max(params_.min_contrast, kDarkThresholdFactor * high);
-    cv::threshold(blackhat_, bin_dark_, 0.5f * high_dark, 255, cv::THRESH_BINARY);
-    if (any_saturated) bin_dark_.setTo(0, saturated_);
+    pass.high_dark = std::max(params_.min_contrast, kDarkThresholdFactor * pass.high);
+    cv::threshold(blackhat_, bin_dark_, 0.5f * pass.high_dark, 255, cv::THRESH_BINARY);
+    if (pass.any_saturated) bin_dark_.setTo(0, saturated_);
     // A pixel is in one set: a pale body keeps its darker markings.
     bin_dark_.setTo(0, binary_);
     // The contrast of a pixel darker than the water model is its top-hat;
@@ -518,33 +560,32 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     diff_.setTo(0, dark_);
     cv::max(diff_, blackhat_, diff_);
   }
-  auto threshold_of = [&](const Blob& b) { return b.dark ? high_dark : high; };
   const cv::Mat open3 = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   cv::morphologyEx(bin_dark_, bin_dark_, cv::MORPH_OPEN, open3);
   cv::morphologyEx(binary_, binary_, cv::MORPH_OPEN, open3);
+}
 
+// Blob number `blob` of this pass: its set's label image, measurements
+// and label (blob numbers run through the dark set first).
+Detector::BlobLabel Detector::LabelOf(const Pass& pass, int blob) const {
+  if (blob < pass.n_dark) return {&labels_, &pass.dark_components[blob], blob};
+  const int label = blob - pass.n_dark + 1;
+  return {&labels2_, &pass.light_components[label], label};
+}
+
+// 3-4. The blobs of both sets with their shape and contrast; the fragments
+// of one body merged.
+std::vector<Blob> Detector::MeasureBlobs(Pass& pass) {
   // 3. Blobs and their oriented shape (a label image per set; blob numbers
   //    run through the dark set first).
-  const int n_dark = cv::connectedComponents(bin_dark_, labels_, 8, CV_32S);
+  pass.n_dark = cv::connectedComponents(bin_dark_, labels_, 8, CV_32S);
   const int n_light = cv::connectedComponents(binary_, labels2_, 8, CV_32S);
-  // Blob i < n_dark is label i of the dark set; the light set's labels
-  // follow (blob i >= n_dark is its label i - n_dark + 1).
-  const int n = n_dark + std::max(0, n_light - 1);
-  const std::vector<Component> dark_components = MeasureComponents(labels_, bin_dark_, n_dark);
-  const std::vector<Component> light_components = MeasureComponents(labels2_, binary_, n_light);
-  struct BlobLabel {
-    const cv::Mat* image;          // the set's label image
-    const Component* component;    // the set's measurements of the label
-    int label;                     // the label within its set
-  };
-  auto label_of = [&](int blob) -> BlobLabel {
-    if (blob < n_dark) return {&labels_, &dark_components[blob], blob};
-    const int label = blob - n_dark + 1;
-    return {&labels2_, &light_components[label], label};
-  };
+  const int n = pass.n_dark + std::max(0, n_light - 1);
+  pass.dark_components = MeasureComponents(labels_, bin_dark_, pass.n_dark);
+  pass.light_components = MeasureComponents(labels2_, binary_, n_light);
   std::vector<Blob> blobs;
   for (int i = 1; i < n; ++i) {
-    const auto [label_image, component_of_label, label] = label_of(i);
+    const auto [label_image, component_of_label, label] = LabelOf(pass, i);
     const Component& component = *component_of_label;
     const int area = component.area;
     if (area < params_.min_area_work_px) continue;
@@ -552,7 +593,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
                        component.bottom - component.top + 1);
     Blob b;
     b.label = i;
-    b.dark = i < n_dark;
+    b.dark = i < pass.n_dark;
     b.box = box;
     b.area = static_cast<float>(area);
     b.centre = cv::Point2f(static_cast<float>(static_cast<double>(component.sum_x) / area),
@@ -582,7 +623,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     b.mean_contrast = static_cast<float>(contrast_sum / area);
     b.boundary = static_cast<float>(boundary);
     b.mean_grey = static_cast<float>(grey_sum / area);
-    if (b.max_contrast < kLowScoreFraction * threshold_of(b)) continue;
+    if (b.max_contrast < kLowScoreFraction * pass.ThresholdOf(b)) continue;
     sxx /= area; syy /= area; sxy /= area;
     double theta = AxisAngle(sxx, syy, sxy);
     b.theta = static_cast<float>(theta);
@@ -612,20 +653,34 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   //    one slender body no longer than a typical fish, pieces aligned with
   //    it. Closest pairs first.
   if (typical_length_work_ > 0) MergeFragments(blobs, typical_length_work_);
+  return blobs;
+}
 
-  // 5. Shape: a fish is elongated, solid, unsaturated, and not much thinner
-  //    for its length than the typical fish (caustic lines, wave crests).
-  auto aspect = [](const Blob& b) { return b.width / std::max(1.0f, b.length); };
-  auto thick_enough = [&](const Blob& b) {
-    return aspect(b) >= kMinBodyAspect &&
-           (typical_aspect_ <= 0 || aspect(b) >= params_.min_aspect_fraction * typical_aspect_);
-  };
-  auto fish_like = [&](const Blob& b) {
-    return b.length / b.width >= params_.min_elongation && (b.merged || b.fill >= params_.min_solidity) &&
-           b.mean_grey < kSaturatedGrey && thick_enough(b);
-  };
-  // Solid enough for a clump or a bent body (see kLooseFillFraction).
-  auto loosely_solid = [&](const Blob& b) { return b.fill >= kLooseFillFraction * params_.min_solidity; };
+// 5. Shape: a fish is elongated, solid, unsaturated, and not much thinner
+//    for its length than the typical fish (caustic lines, wave crests).
+bool Detector::ThickEnough(const Blob& b) const {
+  return Aspect(b) >= kMinBodyAspect &&
+         (typical_aspect_ <= 0 || Aspect(b) >= params_.min_aspect_fraction * typical_aspect_);
+}
+
+bool Detector::FishLike(const Blob& b) const {
+  return b.length / b.width >= params_.min_elongation && (b.merged || b.fill >= params_.min_solidity) &&
+         b.mean_grey < kSaturatedGrey && ThickEnough(b);
+}
+
+// Solid enough for a clump or a bent body (see kLooseFillFraction).
+bool Detector::LooselySolid(const Blob& b) const { return b.fill >= kLooseFillFraction * params_.min_solidity; }
+
+// Of the polarity fewer single fish in this footage have (unknown before
+// the first fish: none is).
+bool Detector::MinorityPolarity(const Blob& b) const {
+  const float share = dark_share_ < 0 ? 1.0f : b.dark ? dark_share_ : 1.0f - dark_share_;
+  return share < kMajorityPolarityShare;
+}
+
+// The typical fish and the footage's polarity, from this pass's confident
+// fish-like blobs (`assumed_length`: the typical length the pass began with).
+void Detector::LearnTypicalFish(const std::vector<Blob>& blobs, const Pass& pass, float assumed_length) {
   // The typical fish: an upper quantile of the confident fish-like blobs'
   // lengths, not the median: a fish seen in pieces gives several short
   // blobs, a whole fish one. Area, outline and width/length of the typical
@@ -634,8 +689,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   std::vector<Sample> samples;
   int dark_samples = 0;
   for (const Blob& b : blobs) {
-    if (fish_like(b) && b.max_contrast >= threshold_of(b)) {
-      samples.push_back({b.length, b.area, b.boundary, aspect(b)});
+    if (FishLike(b) && b.max_contrast >= pass.ThresholdOf(b)) {
+      samples.push_back({b.length, b.area, b.boundary, Aspect(b)});
       dark_samples += b.dark;
     }
   }
@@ -687,19 +742,20 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       }
     }
   }
+}
 
+// 6-7. Each blob's verdict: a fish (with its lengths), a clump of several,
+// or nothing.
+std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass) {
+  std::vector<Detection> out;
   auto in_mask = [&](cv::Point2f p) {
     if (mask.empty()) return true;
     int mx = std::clamp(static_cast<int>(p.x * mask.cols / work_.cols), 0, mask.cols - 1);
     int my = std::clamp(static_cast<int>(p.y * mask.rows / work_.rows), 0, mask.rows - 1);
     return mask.at<uint8_t>(my, mx) != 0;
   };
-  // Of the polarity fewer single fish in this footage have (unknown before
-  // the first fish: none is).
-  auto minority_polarity = [&](const Blob& b) {
-    const float share = dark_share_ < 0 ? 1.0f : b.dark ? dark_share_ : 1.0f - dark_share_;
-    return share < kMajorityPolarityShare;
-  };
+  const float sx = pass.sx, sy = pass.sy;
+  auto threshold_of = [&](const Blob& b) { return pass.ThresholdOf(b); };
   auto to_full = [&](float x, float y, float w, float h) { return cv::Rect2f(x / sx, y / sy, w / sx, h / sy); };
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
@@ -713,7 +769,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     auto followed_length = [&](const Blob& blob, float noise_sigmas) {
       if (typical <= 0) return blob.length;
       const cv::Point2f dir(std::cos(blob.theta), std::sin(blob.theta));
-      const float level = std::max(params_.end_contrast_fraction * blob.mean_contrast, noise_sigmas * sigma);
+      const float level = std::max(params_.end_contrast_fraction * blob.mean_contrast, noise_sigmas * pass.sigma);
       const float max_ext = 0.3f * std::max(typical, blob.length);
       return blob.length + Extension(diff_, blob.centre + blob.u_hi * dir, dir, max_ext, level) +
              Extension(diff_, blob.centre + blob.u_lo * dir, -dir, max_ext, level);
@@ -729,7 +785,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // Too short for a fish, unless it is the middle of one whose ends the
       // opening cut off.
       if (b.length < params_.min_length_factor * typical &&
-          (!fish_like(b) || shape_length_of() < params_.min_length_factor * typical)) {
+          (!FishLike(b) || shape_length_of() < params_.min_length_factor * typical)) {
         continue;
       }
       if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
@@ -741,15 +797,15 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
     //    long as one but twice as wide for its length and twice the area.
     int k = 1;
     const float rel_len = typical > 0 ? b.length / typical : 1.0f;
-    const bool side_by_side = typical_aspect_ > 0 && aspect(b) > 1.4f * typical_aspect_ &&
+    const bool side_by_side = typical_aspect_ > 0 && Aspect(b) > 1.4f * typical_aspect_ &&
                               b.area > 1.5f * typical_area_work_ * std::max(1.0f, rel_len);
-    const bool one_body = fish_like(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
+    const bool one_body = FishLike(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
     const float k_area = typical_area_work_ > 0 ? b.area / typical_area_work_ : 0;
     const float k_boundary = typical_boundary_work_ > 0 ? b.boundary / typical_boundary_work_ : 0;
     // Two fish crossing make an X: neither elongated nor solid, with less
     // than 1.7 fish of area (each hides part of the other) but the outline
     // of two.
-    const bool crossing = !fish_like(b) && k_area > kCrossingMinArea && k_boundary > kCrossingMinOutline;
+    const bool crossing = !FishLike(b) && k_area > kCrossingMinArea && k_boundary > kCrossingMinOutline;
     if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f) || crossing)) {
       // Overlapping fish hide each other's area but not their outline
       // (crossing fish): the outline may raise the estimate, up to twice
@@ -762,8 +818,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       // patch among dark fish is glare, foam, a caustic knot or the water
       // between the fish of a school (on the simulator's raceway 1515 of
       // 1739 fish split off light clumps lay on no fish).
-      if (minority_polarity(b)) continue;
-      bool compact = loosely_solid(b) &&
+      if (MinorityPolarity(b)) continue;
+      bool compact = LooselySolid(b) &&
                      b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
       if (!compact) continue;
       // Several bodies stand out clearly somewhere (where they overlap, or
@@ -779,14 +835,14 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       const bool bent_body = typical > 0 && rel_len >= kBentBodyMinLength && rel_len <= kOneBodyMaxLength &&
                              k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
                              b.length >= kBentBodyMinElongation * b.width &&
-                             loosely_solid(b) && thick_enough(b) &&
-                             !minority_polarity(b) && b.max_contrast >= threshold_of(b);
-      if (!fish_like(b) && !bent_body) continue;
+                             LooselySolid(b) && ThickEnough(b) &&
+                             !MinorityPolarity(b) && b.max_contrast >= threshold_of(b);
+      if (!FishLike(b) && !bent_body) continue;
       // A body of the minority polarity (a pale blob where the fish are
       // darker than the water) must stand out clearly: pale caustic
       // segments, glints and the pale snout or scutes of a dark fish are
       // of it, and rarely that clear.
-      if (minority_polarity(b) && b.max_contrast < params_.minority_contrast_factor * threshold_of(b)) continue;
+      if (MinorityPolarity(b) && b.max_contrast < params_.minority_contrast_factor * threshold_of(b)) continue;
       if (!in_mask(b.centre)) continue;
       const float length = shape_length_of();
       const float full_length = std::max(length, followed_length(b, params_.full_end_sigmas));
@@ -796,7 +852,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
       continue;
     }
     std::vector<cv::Point2f> pts;
-    const BlobLabel where = label_of(b.label);
+    const BlobLabel where = LabelOf(pass, b.label);
     for (int y = b.box.y; y < b.box.y + b.box.height; ++y) {
       const int* lp = where.image->ptr<int>(y);
       for (int x = b.box.x; x < b.box.x + b.box.width; ++x) {

@@ -81,6 +81,9 @@
 
 namespace sturgeon::vision {
 
+struct Blob;       // a candidate body (detector.cc)
+struct Component;  // a labelled set's measurements (image_ops.h)
+
 struct DetectorParams {
   // Working resolution. With `target_fish_work_px` > 0 the scale is chosen
   // from the learnt fish size so a typical fish is about that many pixels
@@ -167,7 +170,28 @@ class Detector {
   const DetectorParams& params() const { return params_; }
 
  private:
+  // One pass over a frame, the steps in order (1-7 above); each leaves
+  // its results in a Pass for the next.
+  struct Pass;
   std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask);
+  void PrepareSource(const cv::Mat& frame_bgr, const cv::Mat& mask, Pass& pass);
+  void ModelWater(Pass& pass);
+  void SegmentBodies(Pass& pass);
+  std::vector<Blob> MeasureBlobs(Pass& pass);
+  void LearnTypicalFish(const std::vector<Blob>& blobs, const Pass& pass, float assumed_length);
+  std::vector<Detection> ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass);
+  struct BlobLabel {
+    const cv::Mat* image;        // the blob's set's label image
+    const Component* component;  // the set's measurements of the label
+    int label;                   // the label within its set
+  };
+  BlobLabel LabelOf(const Pass& pass, int blob) const;
+  // The shape tests on a blob, against the learnt typical fish.
+  bool ThickEnough(const Blob& b) const;
+  bool FishLike(const Blob& b) const;
+  bool LooselySolid(const Blob& b) const;
+  bool MinorityPolarity(const Blob& b) const;  // of the polarity fewer single fish have
+
   void Rescale(float scale);  // changes the working scale, keeping the learnt size
   float DesiredScale(int frame_width) const;
   // Sets the typical fish `length_work` long (working pixels; 0: no size)
