@@ -17,13 +17,16 @@
 //
 //   gt.txt         MOTChallenge ground truth: `frame,id,left,top,width,
 //                  height,visibility,-1,-1,-1`, image pixels, every fish in
-//                  every frame (a deep fish's visibility is low, never 0)
-//   gt.json        true_count, frames, fps, frame_size, coverage
-//                  (whole_pool), altitude_m, hfov_deg, gsd_m_per_px, and
-//                  fish [{id, length_cm}], as count_bench reads the
-//                  simulator's
-//   telemetry.srt  a DJI-style SRT with the altitude and a 24 mm lens, so a
-//                  count measures lengths and biomass
+//                  view in every frame (a deep fish's visibility is low,
+//                  never 0)
+//   gt.json        true_count (the pool's fish), frames, fps, frame_size,
+//                  coverage (whole_pool, or sweep: the truth is then the
+//                  fish gt.txt shows), the camera's altitude_m, hfov_deg,
+//                  gsd_m_per_px, and fish [{id, length_cm}], as count_bench
+//                  reads the simulator's
+//   telemetry.srt  a DJI-style SRT with the altitude, a 24 mm lens and a GPS
+//                  fix a frame (moving with a sweep), so a count measures
+//                  lengths and biomass and checks the camera's travel
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -196,6 +199,11 @@ struct ClipSpec {
   double shadow = 0;             // darkening of the fish's own shadow on the floor
   bool school = false;
   double preferred_heading = -1; // radians; < 0: any
+  // A sweep: the camera flies lower (the view is the world magnified by
+  // `zoom`) and pans `sweep_px` world pixels to the east over the clip, so
+  // fish leave the view and others come into it; 0: a still view of all.
+  double zoom = 1.0;
+  double sweep_px = 0;
 };
 
 // The scene: a static image (floor, banks, walls), the water, and the
@@ -245,7 +253,7 @@ Scene BuildScene(const ClipSpec& spec, Rng& rng) {
         }
       }
     }
-  } else if (spec.name == "earth_pond_glints") {
+  } else if (spec.name == "earth_pond_glints" || spec.name == "sweep_pond") {
     s.pool = BlobPool(centre, 0.47 * kHeight, rng);
     s.water = {0.30f, 0.42f, 0.40f};
     Colour(Stains(rng, 5, 4), {0.27f, 0.38f, 0.38f}, {0.36f, 0.49f, 0.47f}).copyTo(s.base, s.pool.mask);
@@ -483,6 +491,13 @@ std::vector<ClipSpec> Clips() {
     clips.push_back(c);
   }
   {
+    ClipSpec c{.name = "sweep_pond", .description = "150 fish in a pond larger than the view, the camera sweeping east",
+               .fish = 150, .altitude_m = 20};
+    c.min_length_px = 30, c.max_length_px = 48, c.fade_at_bottom = 0.6, c.glints_per_frame = 8, c.ripple = 0.03;
+    c.zoom = 1.5, c.sweep_px = 600, c.resting_share = 0.2, c.max_speed = 1.2;
+    clips.push_back(c);
+  }
+  {
     ClipSpec c{.name = "cage_ropes", .description = "120 fish of mixed sizes in a net cage under ropes",
                .fish = 120, .altitude_m = 15};
     c.min_length_px = 28, c.max_length_px = 84, c.fade_at_bottom = 0.7, c.glints_per_frame = 10, c.ripple = 0.03;
@@ -491,16 +506,29 @@ std::vector<ClipSpec> Clips() {
   return clips;
 }
 
-std::string SrtEntry(int frame, double altitude_m) {
+constexpr double kLatitudeDeg = 45.1, kLongitudeDeg = 36.6;
+constexpr double kMetresPerDegree = 111320.0;  // of latitude; of longitude x cos(latitude)
+
+std::string SrtEntry(int frame, double altitude_m, double east_m) {
   auto stamp = [](double seconds) {
     const int ms = static_cast<int>(std::lround(seconds * 1000));
     return fmt::format("{:02}:{:02}:{:02},{:03}", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
   };
   return fmt::format(
       "{}\n{} --> {}\n<font size=\"28\">FrameCnt: {}, DiffTime: 33ms\n2025-06-01 09:00:00.000\n[iso: 100] "
-      "[shutter: 1/1000.0] [fnum: 2.8] [ev: 0] [focal_len: 24.00] [latitude: 45.100000] [longitude: 36.600000] "
+      "[shutter: 1/1000.0] [fnum: 2.8] [ev: 0] [focal_len: 24.00] [latitude: {:.6f}] [longitude: {:.7f}] "
       "[rel_alt: {:.3f} abs_alt: {:.3f}] </font>\n\n",
-      frame, stamp((frame - 1) / kFps), stamp(frame / kFps), frame, altitude_m, altitude_m + 10);
+      frame, stamp((frame - 1) / kFps), stamp(frame / kFps), frame, kLatitudeDeg,
+      kLongitudeDeg + east_m / (kMetresPerDegree * std::cos(kLatitudeDeg * kPi / 180)), altitude_m, altitude_m + 10);
+}
+
+// The world point at the view's top-left corner in frame `t` of `frames`
+// (before the wobble): the window kWidth / zoom wide, centred, panning
+// east by `sweep_px` over the clip.
+cv::Point2d ViewCorner(const ClipSpec& spec, int t, int frames) {
+  const double window_w = kWidth / spec.zoom, window_h = kHeight / spec.zoom;
+  const double progress = frames > 1 ? static_cast<double>(t - 1) / (frames - 1) : 0.0;
+  return {(kWidth - window_w - spec.sweep_px) / 2 + spec.sweep_px * progress, (kHeight - window_h) / 2};
 }
 
 // Writes one clip into `dir`; false (with the problem on stderr) when a
@@ -585,10 +613,17 @@ bool Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed
     camera += cv::Point2d(rng.Normal(spec.wobble_px), rng.Normal(spec.wobble_px));
     camera *= kCameraSettle;
     roll = kCameraSettle * roll + rng.Normal(kRollStepRad);
-    cv::Matx23d image_from_world = cv::getRotationMatrix2D(cv::Point2f(kWidth / 2.0f, kHeight / 2.0f),
-                                                           roll * 180 / kPi, 1.0);
-    image_from_world(0, 2) += camera.x;
-    image_from_world(1, 2) += camera.y;
+    cv::Matx23d wobble = cv::getRotationMatrix2D(cv::Point2f(kWidth / 2.0f, kHeight / 2.0f), roll * 180 / kPi, 1.0);
+    wobble(0, 2) += camera.x;
+    wobble(1, 2) += camera.y;
+    // The view: the world magnified by `zoom` from the window's corner,
+    // which pans east over the clip, then the wobble.
+    const cv::Point2d corner = ViewCorner(spec, t, frames);
+    const cv::Matx33d view(spec.zoom, 0, -spec.zoom * corner.x, 0, spec.zoom, -spec.zoom * corner.y, 0, 0, 1);
+    const cv::Matx33d wobble3(wobble(0, 0), wobble(0, 1), wobble(0, 2), wobble(1, 0), wobble(1, 1), wobble(1, 2), 0, 0,
+                              1);
+    const cv::Matx33d composed = wobble3 * view;
+    const cv::Matx23d image_from_world = composed.get_minor<2, 3>(0, 0);
     cv::Mat seen;
     cv::warpAffine(lit, seen, image_from_world, lit.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
     // Sensor: vignetting, shot noise that grows with the light, read noise.
@@ -608,11 +643,12 @@ bool Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed
       std::vector<cv::Point2f> outline = Body(f).polygon, in_image;
       cv::transform(outline, in_image, image_from_world);
       const cv::Rect2f box = BoundingBox(in_image);
+      if ((box & cv::Rect2f(0, 0, kWidth, kHeight)).area() <= 0) continue;  // out of view
       const double visibility = 1.0 - spec.fade_at_bottom * f.depth;
       gt << fmt::format("{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.3f},-1,-1,-1\n", t, f.id, box.x, box.y, box.width,
                         box.height, visibility);
     }
-    srt << SrtEntry(t, spec.altitude_m);
+    srt << SrtEntry(t, spec.altitude_m / spec.zoom, (corner.x - ViewCorner(spec, 1, frames).x) * gsd_m);
   }
   nlohmann::json j;
   j["scenario"] = spec.name;
@@ -623,10 +659,11 @@ bool Render(const ClipSpec& spec, const fs::path& dir, int frames, uint64_t seed
   j["frames"] = frames;
   j["fps"] = kFps;
   j["frame_size"] = {{"width", kWidth}, {"height", kHeight}};
-  j["coverage"] = "whole_pool";
-  j["altitude_m"] = spec.altitude_m;
+  const bool sweep = spec.zoom > 1 || spec.sweep_px > 0;
+  j["coverage"] = sweep ? "sweep" : "whole_pool";  // a sweep's truth is the fish gt.txt shows in view
+  j["altitude_m"] = spec.altitude_m / spec.zoom;
   j["hfov_deg"] = kHfovDeg;
-  j["gsd_m_per_px"] = gsd_m;
+  j["gsd_m_per_px"] = gsd_m / spec.zoom;
   for (const Fish& f : fish) j["fish"].push_back({{"id", f.id}, {"length_cm", f.length * gsd_m * 100}});
   std::ofstream json(dir / "gt.json");
   json << j.dump(2) << "\n";
