@@ -18,10 +18,11 @@ constexpr int kMinInliers = 12;
 // A corner is kept when its strength is this share of the strongest in the
 // frame's background. Glints and bright fish edges are far stronger than
 // the corners of a smooth floor or bank, so at 0.01 such footage left 17
-// corners a frame (12 must agree) and a third of a sweep's frames were
-// taken as still (bench/heldout_footage's sweep_pond: 5.1 of 9.4 m). Then
-// weaker corners are taken too; not always: where there are many, the
-// weak ones add fish that swim together (a school) to the background.
+// corners a frame (12 must agree) and a third to a half of a sweep's
+// frames were taken as still (bench/heldout_footage's sweep_pond: 3.6-5.1
+// of 9.4 m). Then weaker corners are taken too; not always: where there
+// are many, the weak ones add fish that swim together (a school) to the
+// background.
 constexpr double kCornerQuality = 0.01;
 constexpr double kWeakCornerQuality = 0.001;
 constexpr size_t kEnoughCorners = 3 * kMinInliers;
