@@ -8,8 +8,9 @@
 // and faded by its own depth), another water (no caustic network: smooth
 // floors with stains, ripple bands, short-lived sun glints, a hard wall
 // shadow, a floodlight's fall-off), another camera (shot noise growing with
-// the light, vignetting, a hand-held wobble with a little rotation) and
-// another codec (MPEG-4 part 2, fourcc mp4v, instead of H.264).
+// the light, vignetting, a hand-held wobble with a little rotation, and on
+// sweep_pond a lower flight panning across a pond larger than the view)
+// and another codec (MPEG-4 part 2, fourcc mp4v, instead of H.264).
 //
 // Usage: heldout_footage OUT_DIR [--seed N] [--frames N] [--only a,b]
 // writes OUT_DIR/<clip>/{video.mp4, gt.txt, gt.json, telemetry.srt} for
