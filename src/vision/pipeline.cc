@@ -43,7 +43,6 @@ constexpr int kPrimingLooks = 2;
 constexpr double kMaxObscuredShare = 0.9;  // the most of the pool count_high's glare allowance takes as hidden
 const cv::Scalar kCountedAreaColour(255, 160, 0);  // BGR: the counted area's outline in annotations
 
-
 cv::Rect2f MoveBox(const cv::Rect2f& r, cv::Point2f centre) {
   return {centre.x - r.width / 2, centre.y - r.height / 2, r.width, r.height};
 }
@@ -53,14 +52,14 @@ cv::Point2f Apply(const cv::Matx33d& m, cv::Point2f p) {
   return {static_cast<float>(v[0]), static_cast<float>(v[1])};
 }
 
-// An observation's box in the image it was seen in (tracking runs in the
-// first frame's world coordinates when the camera moves).
 // The world-to-image transform of frame `frame` (1-based), or null when
 // the run kept none for it (a --detections run: no camera motion).
 const cv::Matx33d* ImageFromWorldAt(const std::vector<cv::Matx33d>& image_from_world, int frame) {
   return frame >= 1 && frame - 1 < static_cast<int>(image_from_world.size()) ? &image_from_world[frame - 1] : nullptr;
 }
 
+// An observation's box in the image it was seen in (tracking runs in the
+// first frame's world coordinates when the camera moves).
 cv::Rect2f ImageBox(const TrackObservation& o, const std::vector<cv::Matx33d>& image_from_world) {
   const cv::Matx33d* to_image = ImageFromWorldAt(image_from_world, o.frame);
   return to_image ? MoveBox(o.box, Apply(*to_image, Centre(o.box))) : o.box;

@@ -755,11 +755,10 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     return mask.at<uint8_t>(my, mx) != 0;
   };
   const float sx = pass.sx, sy = pass.sy;
-  auto threshold_of = [&](const Blob& b) { return pass.ThresholdOf(b); };
   auto to_full = [&](float x, float y, float w, float h) { return cv::Rect2f(x / sx, y / sy, w / sx, h / sy); };
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
-    float score = std::clamp(0.5f * b.max_contrast / threshold_of(b), 0.0f, 1.0f);
+    float score = std::clamp(0.5f * b.max_contrast / pass.ThresholdOf(b), 0.0f, 1.0f);
     float typical = typical_length_work_;
     // Body ends: the faint snout and tail fall below the blob threshold, and
     // a slim fish's tapering head and tail (1-2 px wide at the working
@@ -826,7 +825,7 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
       // where each stands out most); a patch only just above the
       // threshold is shading: the edge of a pool's darker rim or of a
       // cloud's shadow, narrow water between caustic lines.
-      if (b.max_contrast < params_.clump_contrast_factor * threshold_of(b)) continue;
+      if (b.max_contrast < params_.clump_contrast_factor * pass.ThresholdOf(b)) continue;
     }
     if (k <= 1) {
       // A fish bent out of the fish shape (see kBentBodyMinLength): as
@@ -836,13 +835,13 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
                              k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
                              b.length >= kBentBodyMinElongation * b.width &&
                              LooselySolid(b) && ThickEnough(b) &&
-                             !MinorityPolarity(b) && b.max_contrast >= threshold_of(b);
+                             !MinorityPolarity(b) && b.max_contrast >= pass.ThresholdOf(b);
       if (!FishLike(b) && !bent_body) continue;
       // A body of the minority polarity (a pale blob where the fish are
       // darker than the water) must stand out clearly: pale caustic
       // segments, glints and the pale snout or scutes of a dark fish are
       // of it, and rarely that clear.
-      if (MinorityPolarity(b) && b.max_contrast < params_.minority_contrast_factor * threshold_of(b)) continue;
+      if (MinorityPolarity(b) && b.max_contrast < params_.minority_contrast_factor * pass.ThresholdOf(b)) continue;
       if (!in_mask(b.centre)) continue;
       const float length = shape_length_of();
       const float full_length = std::max(length, followed_length(b, params_.full_end_sigmas));
