@@ -260,26 +260,6 @@ void SplitClump(const std::vector<cv::Point2f>& pts, int k, cv::Mat& centres) {
   rng.state = saved;
 }
 
-// Reduces a frame to `scale` (< 1) of its size. Area averaging at a
-// non-integer ratio cost more than a quarter of detection on a 1080p frame
-// (27 of 90 ms), so the frame is halved by 2x2 boxes (fast, alias-free)
-// while the scale allows, and the last step, at most 2x, is bilinear.
-void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halved) {
-  const cv::Size target(std::max(1, cvRound(frame.cols * scale)), std::max(1, cvRound(frame.rows * scale)));
-  cv::Mat src = frame;
-  while (src.cols >= 2 * target.width && src.rows >= 2 * target.height) {
-    // `halved` gets a new buffer of the smaller size; `src` keeps the old
-    // one alive while it is read, so no copy is needed.
-    cv::resize(src, halved, cv::Size(src.cols / 2, src.rows / 2), 0, 0, cv::INTER_AREA);
-    src = halved;
-  }
-  if (src.size() == target) {
-    out = src.data == frame.data ? frame.clone() : src;
-  } else {
-    cv::resize(src, out, target, 0, 0, cv::INTER_LINEAR);
-  }
-}
-
 }  // namespace
 
 Detector::Detector(DetectorParams params) : params_(params) {}
@@ -479,10 +459,10 @@ void Detector::ModelWater(Pass& pass) {
                                                      params_.background_median)),
                         2, 64);
   }
-  cv::resize(pass.source, small_, cv::Size(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor)), 0, 0,
-             cv::INTER_AREA);
+  const cv::Size cells(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor));
+  const cv::Size covered = AverageWholeCells(pass.source, cells, small_);
   cv::medianBlur(small_, small_, params_.background_median);
-  cv::resize(small_, background_, work_.size(), 0, 0, cv::INTER_LINEAR);
+  SpreadCells(small_, covered, work_.size(), background_);
 
   // 2. Contrast in noise units, either polarity, strongest channel.
   MaxChannelDistance(pass.source, background_, diff_);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <opencv2/core/hal/intrin.hpp>
+#include <opencv2/imgproc.hpp>
 
 namespace sturgeon::vision {
 
@@ -109,6 +110,49 @@ void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out) {
       po[x] = static_cast<uint8_t>(d);
     }
   }
+}
+
+void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halved) {
+  const cv::Size target(std::max(1, cvRound(frame.cols * scale)), std::max(1, cvRound(frame.rows * scale)));
+  cv::Mat src = frame;
+  while (src.cols >= 2 * target.width && src.rows >= 2 * target.height) {
+    // `halved` gets a new buffer of the smaller size; `src` keeps the old
+    // one alive while it is read, so no copy is needed.
+    cv::resize(src, halved, cv::Size(src.cols / 2, src.rows / 2), 0, 0, cv::INTER_AREA);
+    src = halved;
+  }
+  if (src.size() == target) {
+    out = src.data == frame.data ? frame.clone() : src;
+  } else {
+    cv::resize(src, out, target, 0, 0, cv::INTER_LINEAR);
+  }
+}
+
+cv::Size AverageWholeCells(const cv::Mat& image, cv::Size cells, cv::Mat& out) {
+  const int block_x = image.cols / cells.width, block_y = image.rows / cells.height;
+  if (block_x < 1 || block_y < 1) {
+    cv::resize(image, out, cells, 0, 0, cv::INTER_AREA);
+    return image.size();
+  }
+  const cv::Size covered(cells.width * block_x, cells.height * block_y);
+  cv::resize(image(cv::Rect(cv::Point(0, 0), covered)), out, cells, 0, 0, cv::INTER_AREA);
+  return covered;
+}
+
+void SpreadCells(const cv::Mat& cells, cv::Size covered, cv::Size size, cv::Mat& out) {
+  out.create(size, cells.type());
+  cv::Mat covered_part = out(cv::Rect(cv::Point(0, 0), covered));
+  cv::resize(cells, covered_part, covered, 0, 0, cv::INTER_LINEAR);
+  if (covered.width < size.width) {
+    const size_t pixel = out.elemSize();
+    for (int y = 0; y < covered.height; ++y) {
+      uint8_t* row = out.ptr<uint8_t>(y);
+      for (int x = covered.width; x < size.width; ++x) {
+        std::memcpy(row + x * pixel, row + (covered.width - 1) * pixel, pixel);
+      }
+    }
+  }
+  for (int y = covered.height; y < size.height; ++y) out.row(covered.height - 1).copyTo(out.row(y));
 }
 
 std::vector<Component> MeasureComponents(const cv::Mat& labels, const cv::Mat& set, int count) {

@@ -1,6 +1,7 @@
 // Whole-image steps of detection that OpenCV does more slowly than needed
 // on 1080p drone frames, each giving exactly what its OpenCV equivalent
-// gives (tests/unit/vision/image_ops_test.cc compares them).
+// gives (tests/unit/vision/image_ops_test.cc compares them), except
+// ReduceFrame, which says how it differs.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,32 @@ void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside, int64_t inside_coun
 // memory with `a` or `b`. Equal to cv::absdiff, cv::split and two cv::max
 // (six passes over the image).
 void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out);
+
+// Reduces `frame` to `scale` (< 1) of its size (each side rounded) into
+// `out`; `halved` is scratch space. Area averaging at a non-integer ratio
+// cost more than a quarter of detection on a 1080p frame (27 of 90 ms),
+// and even at 4x it took 2.2 ms where two halvings take 0.6: so the frame
+// is halved by 2x2 boxes (fast, alias-free) while the scale allows, and
+// the last step, at most 2x, is bilinear. Within a grey level of
+// cv::resize with INTER_AREA where the ratio is a power of two (each
+// halving rounds).
+void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halved);
+
+// The water model's grid: `image` averaged over a grid of `cells` into
+// `out` (cells.size()). Area averaging is fast only at a whole ratio (0.7
+// against 2.5 ms for a 1280 x 720 frame at 1/7, a fifth of detection on
+// some footage), so the cells are whole blocks of pixels and the pixels
+// right of and below the last whole block (fewer than a block) are left
+// out: equal to cv::resize with INTER_AREA of the part covered, which is
+// returned. With fewer pixels than cells the ratio is fractional and the
+// whole image is covered.
+cv::Size AverageWholeCells(const cv::Mat& image, cv::Size cells, cv::Mat& out);
+
+// The inverse of AverageWholeCells: `cells` spread bilinearly (cv::resize,
+// INTER_LINEAR) over the `covered` part of `out`, of `size` and the type
+// of `cells`, and the strips right of and below it continuing its last
+// column and row.
+void SpreadCells(const cv::Mat& cells, cv::Size covered, cv::Size size, cv::Mat& out);
 
 // A connected component's pixel count, bounding box (inclusive) and
 // coordinate sums (its centroid is sum / area).

@@ -1,6 +1,8 @@
 #include "vision/source/video_source.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -10,7 +12,8 @@ constexpr size_t kQueueFrames = 6;
 constexpr double kTruncatedShare = 0.98;  // fewer frames than this x declared: truncated
 }  // namespace
 
-Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, int max_frames) {
+Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, int max_frames,
+                                                       int lookahead_frames) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::NotFound(fmt::format("video '{}' does not exist", path));
@@ -18,6 +21,7 @@ Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, 
   std::unique_ptr<VideoSource> s(new VideoSource());
   s->path_ = path;
   s->max_frames_ = max_frames;
+  s->capacity_ = std::max(kQueueFrames, static_cast<size_t>(std::max(0, lookahead_frames)));
   if (!s->capture_.open(path, cv::CAP_FFMPEG) || !s->capture_.isOpened()) {
     return Status::Corruption(fmt::format("video '{}' cannot be opened: not a video or corrupt", path));
   }
@@ -52,7 +56,7 @@ void VideoSource::Run() {
       return;
     }
     decoded_++;
-    cv_.wait(lock, [&] { return queue_.size() < kQueueFrames || stop_; });
+    cv_.wait(lock, [&] { return queue_.size() < capacity_ || stop_; });
     queue_.push_back(std::move(frame));
     cv_.notify_all();
   }
@@ -65,6 +69,17 @@ bool VideoSource::Next(cv::Mat* frame) {
   *frame = std::move(queue_.front());
   queue_.pop_front();
   cv_.notify_all();
+  return true;
+}
+
+bool VideoSource::Peek(int ahead, cv::Mat* frame) {
+  if (ahead < 1 || static_cast<size_t>(ahead) > capacity_) {
+    throw std::logic_error(fmt::format("VideoSource::Peek({}) beyond a queue of {} frames", ahead, capacity_));
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return queue_.size() >= static_cast<size_t>(ahead) || done_; });
+  if (queue_.size() < static_cast<size_t>(ahead)) return false;
+  *frame = queue_[ahead - 1];
   return true;
 }
 

@@ -1,5 +1,8 @@
 // Decoding drone footage. Frames are decoded on a background thread into a
 // small bounded queue, so decoding overlaps with detection on a second core.
+// A consumer that must see a few frames ahead before it takes the first
+// (the pool's outline is found on frames 6 and 11 before frame 1 is
+// counted) peeks into the queue instead of decoding the footage twice.
 //
 // Errors: a missing file is NotFound; a file that cannot be opened as video,
 // decodes no frame, or ends well before the frame count its container
@@ -23,13 +26,22 @@ namespace sturgeon::vision {
 
 class VideoSource {
  public:
-  static Result<std::unique_ptr<VideoSource>> Open(const std::string& path, int max_frames = 0);
+  // `max_frames` > 0 stops after that many frames. The queue holds
+  // max(6, `lookahead_frames`) frames, so Peek can see that far ahead.
+  static Result<std::unique_ptr<VideoSource>> Open(const std::string& path, int max_frames = 0,
+                                                   int lookahead_frames = 0);
   ~VideoSource();
   VideoSource(const VideoSource&) = delete;
   VideoSource& operator=(const VideoSource&) = delete;
 
   // The next frame (BGR), or false at the end of the stream.
   bool Next(cv::Mat* frame);
+  // The frame `ahead` frames on (1: the one Next returns next), waiting for
+  // it to be decoded, without taking it; false when the stream ends before
+  // it. It shares its pixels with the frame Next will return: read it, do
+  // not write it. `ahead` beyond the queue's capacity is a bug
+  // (std::logic_error): the queue could never hold it.
+  bool Peek(int ahead, cv::Mat* frame);
   // After Next returned false: OK, or Corruption when the stream was
   // truncated or yielded no frame.
   Status Finish();
@@ -47,6 +59,7 @@ class VideoSource {
   std::string path_;
   cv::VideoCapture capture_;
   int width_ = 0, height_ = 0, declared_frames_ = 0, max_frames_ = 0, decoded_ = 0;
+  size_t capacity_ = 0;
   double fps_ = 0;
   std::thread thread_;
   std::mutex mu_;

@@ -1,6 +1,8 @@
 // The detector's whole-image steps against the OpenCV calls they replace.
 #include "vision/detect/image_ops.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
@@ -193,6 +195,66 @@ TEST(MaxChannelDistance, GivesAbsdiffSplitAndMax) {
     MaxChannelDistance(a, b, out);
     EXPECT_EQ(cv::norm(out, expected, cv::NORM_INF), 0) << size;
     EXPECT_EQ(out.data, big_out.ptr(1) + 3) << "written in place into the view";
+  }
+}
+
+// A smooth image (a gradient with a bump) and its 2x2-box halvings: the
+// reduction keeps within a grey level of one area average at a power of
+// two, and gives the size asked for at any other ratio.
+TEST(ReduceFrame, HalvesWithinAGreyLevelOfAreaAveraging) {
+  cv::Mat frame(1080, 1920, CV_8UC3);
+  for (int y = 0; y < frame.rows; ++y) {
+    for (int x = 0; x < frame.cols; ++x) {
+      const double bump = 80 * std::exp(-(std::pow(x - 700, 2) + std::pow(y - 400, 2)) / 5000.0);
+      frame.at<cv::Vec3b>(y, x) = cv::Vec3b(cv::saturate_cast<uchar>(x / 8 + bump), cv::saturate_cast<uchar>(y / 5),
+                                            cv::saturate_cast<uchar>(200 - bump));
+    }
+  }
+  cv::Mat out, halved, expected;
+  ReduceFrame(frame, 0.25f, out, halved);
+  cv::resize(frame, expected, cv::Size(480, 270), 0, 0, cv::INTER_AREA);
+  ASSERT_EQ(out.size(), cv::Size(480, 270));
+  EXPECT_LE(cv::norm(out, expected, cv::NORM_INF), 1);
+  ReduceFrame(frame, 0.3f, out, halved);  // one halving, then bilinear
+  EXPECT_EQ(out.size(), cv::Size(576, 324));
+  ReduceFrame(frame, 0.8f, out, halved);  // bilinear only
+  cv::resize(frame, expected, cv::Size(1536, 864), 0, 0, cv::INTER_LINEAR);
+  EXPECT_EQ(cv::norm(out, expected, cv::NORM_INF), 0);
+}
+
+// 131 x 77 over 8 x 5 cells: blocks of 16 x 15, the last 3 columns and 2
+// rows left out.
+TEST(AverageWholeCells, AveragesWholeBlocksAndLeavesTheRemainderOut) {
+  const cv::Mat image = RandomImage(cv::Size(131, 77), CV_8UC3, 3);
+  cv::Mat cells, expected;
+  const cv::Size covered = AverageWholeCells(image, cv::Size(8, 5), cells);
+  EXPECT_EQ(covered, cv::Size(128, 75));
+  cv::resize(image(cv::Rect(0, 0, 128, 75)), expected, cv::Size(8, 5), 0, 0, cv::INTER_AREA);
+  EXPECT_EQ(cv::norm(cells, expected, cv::NORM_INF), 0);
+  // The pixels left out do not count.
+  cv::Mat changed = image.clone();
+  changed.colRange(128, 131).setTo(cv::Scalar::all(255));
+  changed.rowRange(75, 77).setTo(cv::Scalar::all(255));
+  cv::Mat cells_changed;
+  AverageWholeCells(changed, cv::Size(8, 5), cells_changed);
+  EXPECT_EQ(cv::norm(cells, cells_changed, cv::NORM_INF), 0);
+  // Fewer pixels than cells: the whole image, at a fractional ratio.
+  EXPECT_EQ(AverageWholeCells(image(cv::Rect(0, 0, 6, 77)), cv::Size(8, 5), cells), cv::Size(6, 77));
+  EXPECT_EQ(cells.size(), cv::Size(8, 5));
+}
+
+TEST(SpreadCells, SpreadsOverTheCoveredPartAndContinuesItsEdges) {
+  const cv::Mat cells = RandomImage(cv::Size(8, 5), CV_8UC3, 4);
+  cv::Mat out, expected;
+  SpreadCells(cells, cv::Size(128, 75), cv::Size(131, 77), out);
+  ASSERT_EQ(out.size(), cv::Size(131, 77));
+  cv::resize(cells, expected, cv::Size(128, 75), 0, 0, cv::INTER_LINEAR);
+  EXPECT_EQ(cv::norm(out(cv::Rect(0, 0, 128, 75)), expected, cv::NORM_INF), 0);
+  for (int x = 128; x < 131; ++x) {
+    EXPECT_EQ(cv::norm(out(cv::Rect(x, 0, 1, 75)), out(cv::Rect(127, 0, 1, 75)), cv::NORM_INF), 0) << x;
+  }
+  for (int y = 75; y < 77; ++y) {
+    EXPECT_EQ(cv::norm(out.row(y), out.row(74), cv::NORM_INF), 0) << y;
   }
 }
 

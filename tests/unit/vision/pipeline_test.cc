@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -22,6 +23,7 @@
 #include "sim/simulator.h"
 #include "vision/detect/scene.h"
 #include "vision/io/mot_io.h"
+#include "vision/source/video_source.h"
 
 namespace sturgeon::vision {
 namespace {
@@ -633,6 +635,42 @@ TEST(Pipeline, TruncatedVideoIsAnError) {
   auto r = RunCount(o);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << r.status().ToString();
+  fs::remove_all(dir);
+}
+
+// The pool's first looks peek at frames 6 and 11 before frame 1 is taken:
+// peeking sees the frames in order without taking them, and says when the
+// stream ends first.
+TEST(VideoSource, PeeksAheadWithoutTakingFrames) {
+  fs::path dir = TempDir("peek");
+  const std::string path = (dir / "levels.mp4").string();
+  {
+    cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 30, cv::Size(64, 48));
+    ASSERT_TRUE(w.isOpened());
+    for (int i = 0; i < 8; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(20 + 25 * i)));
+  }
+  auto level = [](const cv::Mat& frame) { return (cv::mean(frame)[0] - 20) / 25; };  // the frame's index (levels 25 apart; the codec moves them a few)
+  auto source = VideoSource::Open(path, 0, 7);
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  cv::Mat frame;
+  ASSERT_TRUE((*source)->Peek(3, &frame));
+  EXPECT_NEAR(level(frame), 2, 0.4);
+  ASSERT_TRUE((*source)->Peek(7, &frame));
+  EXPECT_NEAR(level(frame), 6, 0.4);
+  ASSERT_TRUE((*source)->Next(&frame));
+  EXPECT_NEAR(level(frame), 0, 0.4);
+  ASSERT_TRUE((*source)->Next(&frame));
+  EXPECT_NEAR(level(frame), 1, 0.4);
+  ASSERT_TRUE((*source)->Peek(6, &frame));
+  EXPECT_NEAR(level(frame), 7, 0.4);
+  EXPECT_FALSE((*source)->Peek(7, &frame));  // six frames are left
+  EXPECT_THROW((*source)->Peek(8, &frame), std::logic_error);  // the queue holds 7
+  for (int i = 2; i < 8; ++i) {
+    ASSERT_TRUE((*source)->Next(&frame));
+    EXPECT_NEAR(level(frame), i, 0.4);
+  }
+  EXPECT_FALSE((*source)->Next(&frame));
+  EXPECT_TRUE((*source)->Finish().ok());
   fs::remove_all(dir);
 }
 
