@@ -380,6 +380,10 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
 // One DetectOnce pass's working state: what each step leaves for the next.
 struct Detector::Pass {
   float sx = 1, sy = 1;  // work / full per axis, exact
+  // The working image is the part of the whole frame at the working scale
+  // (`whole`) that holds the pool, with its top-left corner at `origin`.
+  cv::Size whole;
+  cv::Point origin;
   cv::Mat source;        // the working image the water is modelled on: lines opened, outside the pool painted
   bool masked = false;   // `source` is painted outside the pool
   float sigma = 0;       // the noise level this pass uses
@@ -408,12 +412,34 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
 // away, the outside of the pool painted.
 void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pass) {
   if (scale_ < 1.0f) {
-    ReduceFrame(frame, scale_, work_, halved_);
+    ReduceFrame(frame, scale_, reduced_, halved_);
   } else {
-    work_ = frame;
+    reduced_ = frame;
   }
-  pass.sx = static_cast<float>(work_.cols) / frame.cols;  // exact work / full per axis
-  pass.sy = static_cast<float>(work_.rows) / frame.rows;
+  pass.whole = reduced_.size();
+  pass.sx = static_cast<float>(reduced_.cols) / frame.cols;  // exact work / full per axis
+  pass.sy = static_cast<float>(reduced_.rows) / frame.rows;
+
+  // Only the pool and a margin round it are looked at: the water model's
+  // blocks and the noise level's samples fall where they fall on the whole
+  // frame, so inside the pool everything is as if the whole frame were
+  // (docs/vision.md, the pool's area).
+  cv::Rect area(cv::Point(0, 0), pass.whole);
+  if (!mask.empty()) {
+    // The pool changes every few frames at most: its working-scale mask is
+    // made again only when it does.
+    if (mask_whole_.size() != pass.whole || !SameImage(mask, mask_seen_)) {
+      mask.copyTo(mask_seen_);
+      cv::resize(mask, mask_whole_, pass.whole, 0, 0, cv::INTER_NEAREST);
+      cv::compare(mask_whole_, 0, mask_whole_, cv::CMP_NE);
+      mask_inside_count_ = cv::countNonZero(mask_whole_);
+      pool_box_ = cv::boundingRect(mask_whole_);
+    }
+    if (!pool_box_.empty()) area = PoolArea(pass.whole);
+    mask_work_ = mask_whole_(area);
+  }
+  work_ = reduced_(area);
+  pass.origin = area.tl();
 
   // Outside the pool there is no water to model: paint it the pool's mean
   // colour, so walls and walkways leave no edge in the water model.
@@ -429,38 +455,52 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pa
     lit = opened_;
   }
   pass.source = lit;
-  if (!mask.empty()) {
-    // The pool changes every few frames at most: its working-scale mask is
-    // made again only when it does.
-    if (mask_work_.size() != work_.size() || !SameImage(mask, mask_seen_)) {
-      mask.copyTo(mask_seen_);
-      cv::resize(mask, mask_work_, work_.size(), 0, 0, cv::INTER_NEAREST);
-      cv::compare(mask_work_, 0, mask_work_, cv::CMP_NE);
-      mask_inside_count_ = cv::countNonZero(mask_work_);
-    }
-    if (mask_inside_count_ < static_cast<int64_t>(mask_work_.total())) {
-      PaintOutside(lit, mask_work_, mask_inside_count_, source_);
-      pass.source = source_;
-      pass.masked = true;
-    }
+  if (!mask.empty() && mask_inside_count_ < static_cast<int64_t>(mask_work_.total())) {
+    PaintOutside(lit, mask_work_, mask_inside_count_, source_);
+    pass.source = source_;
+    pass.masked = true;
   }
 }
 
-// 1-2. The water model and each pixel's contrast to it; the noise level
-// and the thresholds from it.
-void Detector::ModelWater(Pass& pass) {
-  // 1. Water model: a median over a window a few fish long.
-  // Before the fish size is known, start wide (an eighth of the frame):
-  // a window too wide still sees mostly water, one too narrow cuts fish
-  // into pieces and can settle on noise as the "typical fish".
-  int factor = std::max(params_.background_factor, work_.cols / (kStartWindowFrames * params_.background_median));
+// The water model's block of pixels on a whole frame of `whole` working
+// pixels: a window a few fish long. Before the fish size is known, start
+// wide (an eighth of the frame): a window too wide still sees mostly
+// water, one too narrow cuts fish into pieces and can settle on noise as
+// the "typical fish". At least 8 blocks across each side.
+cv::Size Detector::WaterBlock(cv::Size whole) const {
+  int factor = std::max(params_.background_factor, whole.width / (kStartWindowFrames * params_.background_median));
   if (typical_length_work_ > 0) {
     factor = std::clamp(static_cast<int>(std::lround(kBackgroundWindowLengths * typical_length_work_ /
                                                      params_.background_median)),
                         2, 64);
   }
-  const cv::Size cells(std::max(8, work_.cols / factor), std::max(8, work_.rows / factor));
-  const cv::Size covered = AverageWholeCells(pass.source, cells, small_);
+  return {std::max(1, whole.width / std::max(8, whole.width / factor)),
+          std::max(1, whole.height / std::max(8, whole.height / factor))};
+}
+
+// The part of the whole working frame that detection looks at: the pool's
+// bounding box widened by what reaches into it (the water model's median
+// and blending, 4 blocks; a fish whose centre is in the pool, a fish
+// length; the dark bodies' window), its top-left corner on an even
+// number of water blocks, so the blocks and the noise level's samples
+// (every other pixel) fall where they fall on the whole frame.
+cv::Rect Detector::PoolArea(cv::Size whole) const {
+  const cv::Size block = WaterBlock(whole);
+  const float fish = typical_length_work_ > 0 ? typical_length_work_ : 0.0f;
+  const int reach_x = 4 * block.width + static_cast<int>(std::ceil(fish * (1 + kDarkBodyWindowLengths)));
+  const int reach_y = 4 * block.height + static_cast<int>(std::ceil(fish * (1 + kDarkBodyWindowLengths)));
+  const int left = std::max(0, pool_box_.x - reach_x) / (2 * block.width) * (2 * block.width);
+  const int top = std::max(0, pool_box_.y - reach_y) / (2 * block.height) * (2 * block.height);
+  const int right = std::min(whole.width, pool_box_.br().x + reach_x);
+  const int bottom = std::min(whole.height, pool_box_.br().y + reach_y);
+  return cv::Rect(cv::Point(left, top), cv::Point(right, bottom));
+}
+
+// 1-2. The water model and each pixel's contrast to it; the noise level
+// and the thresholds from it.
+void Detector::ModelWater(Pass& pass) {
+  // 1. Water model: a median over a window a few fish long (WaterBlock).
+  const cv::Size covered = AverageBlocks(pass.source, WaterBlock(pass.whole), small_);
   cv::medianBlur(small_, small_, params_.background_median);
   SpreadCells(small_, covered, work_.size(), background_);
 
@@ -730,12 +770,14 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
   std::vector<Detection> out;
   auto in_mask = [&](cv::Point2f p) {
     if (mask.empty()) return true;
-    int mx = std::clamp(static_cast<int>(p.x * mask.cols / work_.cols), 0, mask.cols - 1);
-    int my = std::clamp(static_cast<int>(p.y * mask.rows / work_.rows), 0, mask.rows - 1);
+    int mx = std::clamp(static_cast<int>((p.x + pass.origin.x) * mask.cols / pass.whole.width), 0, mask.cols - 1);
+    int my = std::clamp(static_cast<int>((p.y + pass.origin.y) * mask.rows / pass.whole.height), 0, mask.rows - 1);
     return mask.at<uint8_t>(my, mx) != 0;
   };
   const float sx = pass.sx, sy = pass.sy;
-  auto to_full = [&](float x, float y, float w, float h) { return cv::Rect2f(x / sx, y / sy, w / sx, h / sy); };
+  auto to_full = [&](float x, float y, float w, float h) {
+    return cv::Rect2f((x + pass.origin.x) / sx, (y + pass.origin.y) / sy, w / sx, h / sy);
+  };
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
     float score = std::clamp(0.5f * b.max_contrast / pass.ThresholdOf(b), 0.0f, 1.0f);

@@ -143,8 +143,10 @@ class Detector {
 
   // Detects fish in a BGR frame. `mask`, if not empty, is a CV_8U mask at
   // any size covering the frame, nonzero inside the pool; only blobs whose
-  // centre is inside count, and the water outside is painted the pool's
-  // mean colour.
+  // centre is inside count, the water outside is painted the pool's mean
+  // colour, and only the pool's bounding box and a margin round it are
+  // looked at (the same detections as on the whole frame, bar blobs in
+  // the margin).
   std::vector<Detection> Detect(const cv::Mat& frame_bgr, const cv::Mat& mask = cv::Mat());
 
   // The current typical fish length in full-resolution pixels (0 before the
@@ -192,6 +194,8 @@ class Detector {
   bool LooselySolid(const Blob& b) const;
   bool MinorityPolarity(const Blob& b) const;  // of the polarity fewer single fish have
 
+  cv::Size WaterBlock(cv::Size whole) const;  // the water model's block on a whole working frame
+  cv::Rect PoolArea(cv::Size whole) const;    // the part of it looked at (the pool's, `pool_box_`)
   void Rescale(float scale);  // changes the working scale, keeping the learnt size
   float DesiredScale(int frame_width) const;
   // Sets the typical fish `length_work` long (working pixels; 0: no size)
@@ -218,8 +222,13 @@ class Detector {
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
   // size it started with (the start-size scan's evidence).
   int supporting_blobs_ = 0;
-  int64_t mask_inside_count_ = 0;  // pool pixels of `mask_work_`
-  cv::Mat work_, mask_seen_, mask_work_, background_, small_, diff_, grey_, saturated_, binary_, labels_,
+  // The pool at the working scale (`mask_whole_`, a CV_8U 0/255 image of
+  // the whole frame), its pixels and its bounding box; `mask_work_` is its
+  // part under `work_`, the part of the frame looked at (`reduced_`: the
+  // whole frame at the working scale).
+  int64_t mask_inside_count_ = 0;
+  cv::Rect pool_box_;
+  cv::Mat reduced_, mask_whole_, work_, mask_seen_, mask_work_, background_, small_, diff_, grey_, saturated_, binary_, labels_,
       source_, bg_grey_, dark_, bin_dark_, labels2_, opened_,
       lit_grey_, halved_, blackhat_, bright_limit_, glare_in_pool_;
 };

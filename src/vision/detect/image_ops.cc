@@ -128,13 +128,10 @@ void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halve
   }
 }
 
-cv::Size AverageWholeCells(const cv::Mat& image, cv::Size cells, cv::Mat& out) {
-  const int block_x = image.cols / cells.width, block_y = image.rows / cells.height;
-  if (block_x < 1 || block_y < 1) {
-    cv::resize(image, out, cells, 0, 0, cv::INTER_AREA);
-    return image.size();
-  }
-  const cv::Size covered(cells.width * block_x, cells.height * block_y);
+cv::Size AverageBlocks(const cv::Mat& image, cv::Size block, cv::Mat& out) {
+  CV_Assert(block.width > 0 && block.height > 0 && !image.empty());
+  const cv::Size cells(std::max(1, image.cols / block.width), std::max(1, image.rows / block.height));
+  const cv::Size covered(std::min(image.cols, cells.width * block.width), std::min(image.rows, cells.height * block.height));
   cv::resize(image(cv::Rect(cv::Point(0, 0), covered)), out, cells, 0, 0, cv::INTER_AREA);
   return covered;
 }

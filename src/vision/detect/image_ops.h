@@ -41,17 +41,16 @@ void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out);
 // halving rounds).
 void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halved);
 
-// The water model's grid: `image` averaged over a grid of `cells` into
-// `out` (cells.size()). Area averaging is fast only at a whole ratio (0.7
-// against 2.5 ms for a 1280 x 720 frame at 1/7, a fifth of detection on
-// some footage), so the cells are whole blocks of pixels and the pixels
+// The water model's grid: `image` averaged over whole blocks of `block`
+// pixels from its top-left corner into `out`, one pixel a block. Area
+// averaging is fast only at a whole ratio (0.7 against 2.5 ms for a 1280 x
+// 720 frame at 1/7, a fifth of detection on some footage), so the pixels
 // right of and below the last whole block (fewer than a block) are left
 // out: equal to cv::resize with INTER_AREA of the part covered, which is
-// returned. With fewer pixels than cells the ratio is fractional and the
-// whole image is covered.
-cv::Size AverageWholeCells(const cv::Mat& image, cv::Size cells, cv::Mat& out);
+// returned. A side shorter than a block is one block, covered whole.
+cv::Size AverageBlocks(const cv::Mat& image, cv::Size block, cv::Mat& out);
 
-// The inverse of AverageWholeCells: `cells` spread bilinearly (cv::resize,
+// The inverse of AverageBlocks: `cells` spread bilinearly (cv::resize,
 // INTER_LINEAR) over the `covered` part of `out`, of `size` and the type
 // of `cells`, and the strips right of and below it continuing its last
 // column and row.

@@ -339,6 +339,35 @@ TEST(Detector, FollowsAPoolMaskThatChangesBetweenFrames) {
   }
 }
 
+// Only the pool's part of the frame is looked at: a pool in the lower
+// right corner (two of the grid's fish) gives those fish where they are
+// in the frame, as a mask covering the whole frame does.
+TEST(Detector, FindsThePoolsFishWhereTheyAreInTheFrame) {
+  const cv::Size size(800, 520);
+  const cv::Mat all(130, 200, CV_8UC1, cv::Scalar(255));
+  cv::Mat corner(130, 200, CV_8UC1, cv::Scalar(0));
+  corner(cv::Rect(100, 50, 100, 80)).setTo(255);  // x >= 400, y >= 200
+  const cv::Mat frame = Frame(Grid(90), size, 40);
+  Detector whole, pool;
+  whole.Detect(Frame(Grid(90), size, 41), all);
+  pool.Detect(Frame(Grid(90), size, 41), all);
+  const std::vector<Detection> expected = whole.Detect(frame, all);
+  const std::vector<Detection> found = pool.Detect(frame, corner);
+  ASSERT_EQ(found.size(), 2u);
+  for (const Detection& d : found) {
+    const cv::Point2f c = Centre(d);
+    EXPECT_GE(c.x, 400);
+    EXPECT_GE(c.y, 200);
+    const auto same = std::find_if(expected.begin(), expected.end(), [&](const Detection& e) {
+      return cv::norm(Centre(e) - c) < 1.0;
+    });
+    ASSERT_NE(same, expected.end()) << "no fish at " << c << " on the whole frame";
+    EXPECT_NEAR(d.box.x, same->box.x, 0.5);
+    EXPECT_NEAR(d.box.y, same->box.y, 0.5);
+    EXPECT_NEAR(d.length_px, same->length_px, 1.0);
+  }
+}
+
 TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {
   Detector d;
   for (unsigned f = 0; f < 5; ++f) {

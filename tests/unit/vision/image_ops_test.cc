@@ -222,12 +222,12 @@ TEST(ReduceFrame, HalvesWithinAGreyLevelOfAreaAveraging) {
   EXPECT_EQ(cv::norm(out, expected, cv::NORM_INF), 0);
 }
 
-// 131 x 77 over 8 x 5 cells: blocks of 16 x 15, the last 3 columns and 2
+// 131 x 77 in blocks of 16 x 15: 8 x 5 of them, the last 3 columns and 2
 // rows left out.
-TEST(AverageWholeCells, AveragesWholeBlocksAndLeavesTheRemainderOut) {
+TEST(AverageBlocks, AveragesWholeBlocksAndLeavesTheRemainderOut) {
   const cv::Mat image = RandomImage(cv::Size(131, 77), CV_8UC3, 3);
   cv::Mat cells, expected;
-  const cv::Size covered = AverageWholeCells(image, cv::Size(8, 5), cells);
+  const cv::Size covered = AverageBlocks(image, cv::Size(16, 15), cells);
   EXPECT_EQ(covered, cv::Size(128, 75));
   cv::resize(image(cv::Rect(0, 0, 128, 75)), expected, cv::Size(8, 5), 0, 0, cv::INTER_AREA);
   EXPECT_EQ(cv::norm(cells, expected, cv::NORM_INF), 0);
@@ -236,11 +236,15 @@ TEST(AverageWholeCells, AveragesWholeBlocksAndLeavesTheRemainderOut) {
   changed.colRange(128, 131).setTo(cv::Scalar::all(255));
   changed.rowRange(75, 77).setTo(cv::Scalar::all(255));
   cv::Mat cells_changed;
-  AverageWholeCells(changed, cv::Size(8, 5), cells_changed);
+  AverageBlocks(changed, cv::Size(16, 15), cells_changed);
   EXPECT_EQ(cv::norm(cells, cells_changed, cv::NORM_INF), 0);
-  // Fewer pixels than cells: the whole image, at a fractional ratio.
-  EXPECT_EQ(AverageWholeCells(image(cv::Rect(0, 0, 6, 77)), cv::Size(8, 5), cells), cv::Size(6, 77));
-  EXPECT_EQ(cells.size(), cv::Size(8, 5));
+  // A view starting on a block's corner gives the same blocks there.
+  AverageBlocks(image(cv::Rect(32, 30, 99, 47)), cv::Size(16, 15), cells_changed);
+  ASSERT_EQ(cells_changed.size(), cv::Size(6, 3));
+  EXPECT_EQ(cv::norm(cells_changed, cells(cv::Rect(2, 2, 6, 3)), cv::NORM_INF), 0);
+  // A side shorter than a block is one block.
+  EXPECT_EQ(AverageBlocks(image(cv::Rect(0, 0, 6, 77)), cv::Size(16, 15), cells), cv::Size(6, 75));
+  EXPECT_EQ(cells.size(), cv::Size(1, 5));
 }
 
 TEST(SpreadCells, SpreadsOverTheCoveredPartAndContinuesItsEdges) {
