@@ -1,7 +1,9 @@
-// Detector whole-image steps (issue 5, round 11): each image_ops function
-// against the OpenCV calls it is equal to, on a 1903x1071 frame (the working
-// size of dive_resurface), one thread, interleaved, best of five rounds of
-// 50 calls. Prints milliseconds a call and the speed-up (OpenCV / ours).
+// Detector whole-image steps (issue 5, rounds 11 and 19): each image_ops
+// function against the OpenCV calls it is equal to (or, for ReduceFrame,
+// within a grey level of), on a 1903x1071 frame (the working size of
+// dive_resurface; the reductions start from 1920x1080), one thread,
+// interleaved, best of five rounds of 50 calls. Prints milliseconds a call
+// and the speed-up (OpenCV / ours).
 //
 // Usage: image_ops_bench
 #include <algorithm>
@@ -64,5 +66,21 @@ int main() {
            painted.setTo(cv::mean(frame, inside), outside);
          }),
          BestMs([&] { PaintOutside(frame, inside, inside_count, painted); }));
+
+  // The water model's blocks at a window of 7 pixels: cv::resize to as many
+  // cells as fit, a fractional ratio, against whole blocks.
+  cv::Mat cells;
+  const cv::Size block(7, 7);
+  Report("water blocks of 7 px",
+         BestMs([&] { cv::resize(frame, cells, {size.width / 7, size.height / 7}, 0, 0, cv::INTER_AREA); }),
+         BestMs([&] { AverageBlocks(frame, block, cells); }));
+
+  // The camera motion's thumbnail: 1920x1080 to 480x270.
+  cv::Mat full(cv::Size(1920, 1080), CV_8UC3), thumbnail, halved;
+  rng.fill(full, cv::RNG::UNIFORM, 0, 256);
+  cv::GaussianBlur(full, full, {9, 9}, 3);
+  Report("1080p to 1/4",
+         BestMs([&] { cv::resize(full, thumbnail, {480, 270}, 0, 0, cv::INTER_AREA); }),
+         BestMs([&] { ReduceFrame(full, 0.25f, thumbnail, halved); }));
   return 0;
 }
