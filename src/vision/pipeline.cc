@@ -37,9 +37,9 @@ constexpr int kPoolMaskEveryFrames = 5;
 // little of the pool now also masks frames 1-5 when frame 1's own look is
 // refused, and under drift that mask is frame 11's view of the pool, a
 // few pixels off for frames 1-5. The looks peek into the decoder's queue,
-// which then holds frames 1-11 (68 MB at 1080p, 274 MB at 4K, once per
-// clip): decoding them again on a second decoder added 0.04-0.05 s to
-// the start of a 1080p clip.
+// which holds frames 1-11 until frame 1 is taken (68 MB at 1080p, 274 MB
+// at 4K; 6 frames after): decoding them again on a second decoder added
+// 0.04-0.05 s to the start of a 1080p clip.
 constexpr int kPrimingLooks = 2;
 constexpr double kMaxObscuredShare = 0.9;  // the most of the pool count_high's glare allowance takes as hidden
 const cv::Scalar kCountedAreaColour(255, 160, 0);  // BGR: the counted area's outline in annotations
@@ -336,7 +336,11 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       // Both only read the frame.
       const float motion_scale = static_cast<float>(frame.cols) / kMotionWidth;
       auto estimate_motion = [&] {
-        ReduceFrame(frame, 1 / motion_scale, small, halved);
+        if (frame.cols > kMotionWidth) {
+          ReduceFrame(frame, 1 / motion_scale, small, halved);
+        } else {
+          cv::resize(frame, small, cv::Size(kMotionWidth, cvRound(frame.rows / motion_scale)), 0, 0, cv::INTER_AREA);
+        }
         cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);
         motion.Update(grey, motion_scale, last_boxes);
       };

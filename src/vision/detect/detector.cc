@@ -315,7 +315,7 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
 }
 
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
-  if (frame.empty()) return {};
+  if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) return DetectOnce(frame, mask);
   const bool adaptive = params_.target_fish_work_px > 0;
   // Learn the size at a moderate reduction first (at most 2x).
@@ -381,8 +381,8 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
 struct Detector::Pass {
   float sx = 1, sy = 1;  // work / full per axis, exact
   // The working image is the part of the whole frame at the working scale
-  // (`whole`) that holds the pool, with its top-left corner at `origin`.
-  cv::Size whole;
+  // (of size `reduced`) that holds the pool, its top-left corner at `origin`.
+  cv::Size reduced;
   cv::Point origin;
   cv::Mat source;        // the working image the water is modelled on: lines opened, outside the pool painted
   bool masked = false;   // `source` is painted outside the pool
@@ -416,7 +416,7 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pa
   } else {
     reduced_ = frame;
   }
-  pass.whole = reduced_.size();
+  pass.reduced = reduced_.size();
   pass.sx = static_cast<float>(reduced_.cols) / frame.cols;  // exact work / full per axis
   pass.sy = static_cast<float>(reduced_.rows) / frame.rows;
 
@@ -424,19 +424,21 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pa
   // blocks and the noise level's samples fall where they fall on the whole
   // frame, so inside the pool everything is as if the whole frame were
   // (docs/vision.md, the pool's area).
-  cv::Rect area(cv::Point(0, 0), pass.whole);
+  cv::Rect area(cv::Point(0, 0), pass.reduced);
   if (!mask.empty()) {
     // The pool changes every few frames at most: its working-scale mask is
     // made again only when it does.
-    if (mask_whole_.size() != pass.whole || !SameImage(mask, mask_seen_)) {
+    if (mask_reduced_.size() != pass.reduced || !SameImage(mask, mask_seen_)) {
       mask.copyTo(mask_seen_);
-      cv::resize(mask, mask_whole_, pass.whole, 0, 0, cv::INTER_NEAREST);
-      cv::compare(mask_whole_, 0, mask_whole_, cv::CMP_NE);
-      mask_inside_count_ = cv::countNonZero(mask_whole_);
-      pool_box_ = cv::boundingRect(mask_whole_);
+      cv::resize(mask, mask_reduced_, pass.reduced, 0, 0, cv::INTER_NEAREST);
+      cv::compare(mask_reduced_, 0, mask_reduced_, cv::CMP_NE);
+      mask_inside_count_ = cv::countNonZero(mask_reduced_);
+      pool_box_ = cv::boundingRect(mask_reduced_);
     }
-    if (!pool_box_.empty()) area = PoolArea(pass.whole);
-    mask_work_ = mask_whole_(area);
+    // Detect has refused a mask with no pool.
+    area = AreaLookedAt(pass.reduced, pool_box_, WaterBlock(pass.reduced), params_.background_median,
+                        typical_length_work_);
+    mask_work_ = mask_reduced_(area);
   }
   work_ = reduced_(area);
   pass.origin = area.tl();
@@ -462,37 +464,31 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pa
   }
 }
 
-// The water model's block of pixels on a whole frame of `whole` working
+// The water model's block of pixels on a whole frame of `reduced` working
 // pixels: a window a few fish long. Before the fish size is known, start
 // wide (an eighth of the frame): a window too wide still sees mostly
 // water, one too narrow cuts fish into pieces and can settle on noise as
 // the "typical fish". At least 8 blocks across each side.
-cv::Size Detector::WaterBlock(cv::Size whole) const {
-  int factor = std::max(params_.background_factor, whole.width / (kStartWindowFrames * params_.background_median));
+cv::Size Detector::WaterBlock(cv::Size reduced) const {
+  int factor = std::max(params_.background_factor, reduced.width / (kStartWindowFrames * params_.background_median));
   if (typical_length_work_ > 0) {
     factor = std::clamp(static_cast<int>(std::lround(kBackgroundWindowLengths * typical_length_work_ /
                                                      params_.background_median)),
                         2, 64);
   }
-  return {std::max(1, whole.width / std::max(8, whole.width / factor)),
-          std::max(1, whole.height / std::max(8, whole.height / factor))};
+  return {std::max(1, reduced.width / std::max(8, reduced.width / factor)),
+          std::max(1, reduced.height / std::max(8, reduced.height / factor))};
 }
 
-// The part of the whole working frame that detection looks at: the pool's
-// bounding box widened by what reaches into it (the water model's median
-// and blending, 4 blocks; a fish whose centre is in the pool, a fish
-// length; the dark bodies' window), its top-left corner on an even
-// number of water blocks, so the blocks and the noise level's samples
-// (every other pixel) fall where they fall on the whole frame.
-cv::Rect Detector::PoolArea(cv::Size whole) const {
-  const cv::Size block = WaterBlock(whole);
-  const float fish = typical_length_work_ > 0 ? typical_length_work_ : 0.0f;
-  const int reach_x = 4 * block.width + static_cast<int>(std::ceil(fish * (1 + kDarkBodyWindowLengths)));
-  const int reach_y = 4 * block.height + static_cast<int>(std::ceil(fish * (1 + kDarkBodyWindowLengths)));
-  const int left = std::max(0, pool_box_.x - reach_x) / (2 * block.width) * (2 * block.width);
-  const int top = std::max(0, pool_box_.y - reach_y) / (2 * block.height) * (2 * block.height);
-  const int right = std::min(whole.width, pool_box_.br().x + reach_x);
-  const int bottom = std::min(whole.height, pool_box_.br().y + reach_y);
+cv::Rect AreaLookedAt(cv::Size reduced, cv::Rect pool_box, cv::Size block, int median_blocks, float fish_length) {
+  const int blocks = median_blocks / 2 + 2;
+  const int fish = static_cast<int>(std::ceil(std::max(0.0f, fish_length) * (1 + kDarkBodyWindowLengths)));
+  const int reach_x = blocks * block.width + fish;
+  const int reach_y = blocks * block.height + fish;
+  const int left = std::max(0, pool_box.x - reach_x) / (2 * block.width) * (2 * block.width);
+  const int top = std::max(0, pool_box.y - reach_y) / (2 * block.height) * (2 * block.height);
+  const int right = std::min(reduced.width, pool_box.br().x + reach_x);
+  const int bottom = std::min(reduced.height, pool_box.br().y + reach_y);
   return cv::Rect(cv::Point(left, top), cv::Point(right, bottom));
 }
 
@@ -500,7 +496,7 @@ cv::Rect Detector::PoolArea(cv::Size whole) const {
 // and the thresholds from it.
 void Detector::ModelWater(Pass& pass) {
   // 1. Water model: a median over a window a few fish long (WaterBlock).
-  const cv::Size covered = AverageBlocks(pass.source, WaterBlock(pass.whole), small_);
+  const cv::Size covered = AverageBlocks(pass.source, WaterBlock(pass.reduced), small_);
   cv::medianBlur(small_, small_, params_.background_median);
   SpreadCells(small_, covered, work_.size(), background_);
 
@@ -770,8 +766,8 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
   std::vector<Detection> out;
   auto in_mask = [&](cv::Point2f p) {
     if (mask.empty()) return true;
-    int mx = std::clamp(static_cast<int>((p.x + pass.origin.x) * mask.cols / pass.whole.width), 0, mask.cols - 1);
-    int my = std::clamp(static_cast<int>((p.y + pass.origin.y) * mask.rows / pass.whole.height), 0, mask.rows - 1);
+    int mx = std::clamp(static_cast<int>((p.x + pass.origin.x) * mask.cols / pass.reduced.width), 0, mask.cols - 1);
+    int my = std::clamp(static_cast<int>((p.y + pass.origin.y) * mask.rows / pass.reduced.height), 0, mask.rows - 1);
     return mask.at<uint8_t>(my, mx) != 0;
   };
   const float sx = pass.sx, sy = pass.sy;

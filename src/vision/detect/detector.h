@@ -131,6 +131,16 @@ struct DetectorParams {
   int min_area_work_px = 12;
 };
 
+// The part of the whole frame at the working scale (`reduced`) that
+// detection looks at: the pool's bounding box widened by what reaches into
+// it (the water model's median, half its window of `median_blocks`, plus 2
+// blocks for the blending with the next block and the partial block past
+// the last whole one; a fish whose centre is in the pool, `fish_length`;
+// the dark bodies' window), its top-left corner on an even number of water
+// blocks (`block`), so the blocks and the noise level's samples (every
+// other pixel) fall where they fall on the whole frame. Within `reduced`.
+cv::Rect AreaLookedAt(cv::Size reduced, cv::Rect pool_box, cv::Size block, int median_blocks, float fish_length);
+
 class Detector {
  public:
   explicit Detector(DetectorParams params = {});
@@ -145,8 +155,9 @@ class Detector {
   // any size covering the frame, nonzero inside the pool; only blobs whose
   // centre is inside count, the water outside is painted the pool's mean
   // colour, and only the pool's bounding box and a margin round it are
-  // looked at (the same detections as on the whole frame, bar blobs in
-  // the margin).
+  // looked at (the detections are the whole frame's, bar a 0.01 px
+  // rounding of the offset). A mask with no pool in it gives none, and
+  // leaves the learnt size and noise level as they were.
   std::vector<Detection> Detect(const cv::Mat& frame_bgr, const cv::Mat& mask = cv::Mat());
 
   // The current typical fish length in full-resolution pixels (0 before the
@@ -194,8 +205,7 @@ class Detector {
   bool LooselySolid(const Blob& b) const;
   bool MinorityPolarity(const Blob& b) const;  // of the polarity fewer single fish have
 
-  cv::Size WaterBlock(cv::Size whole) const;  // the water model's block on a whole working frame
-  cv::Rect PoolArea(cv::Size whole) const;    // the part of it looked at (the pool's, `pool_box_`)
+  cv::Size WaterBlock(cv::Size reduced) const;   // the water model's block on the whole reduced frame
   void Rescale(float scale);  // changes the working scale, keeping the learnt size
   float DesiredScale(int frame_width) const;
   // Sets the typical fish `length_work` long (working pixels; 0: no size)
@@ -222,13 +232,13 @@ class Detector {
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
   // size it started with (the start-size scan's evidence).
   int supporting_blobs_ = 0;
-  // The pool at the working scale (`mask_whole_`, a CV_8U 0/255 image of
+  // The pool at the working scale (`mask_reduced_`, a CV_8U 0/255 image of
   // the whole frame), its pixels and its bounding box; `mask_work_` is its
   // part under `work_`, the part of the frame looked at (`reduced_`: the
   // whole frame at the working scale).
   int64_t mask_inside_count_ = 0;
   cv::Rect pool_box_;
-  cv::Mat reduced_, mask_whole_, work_, mask_seen_, mask_work_, background_, small_, diff_, grey_, saturated_, binary_, labels_,
+  cv::Mat reduced_, mask_reduced_, work_, mask_seen_, mask_work_, background_, small_, diff_, grey_, saturated_, binary_, labels_,
       source_, bg_grey_, dark_, bin_dark_, labels2_, opened_,
       lit_grey_, halved_, blackhat_, bright_limit_, glare_in_pool_;
 };

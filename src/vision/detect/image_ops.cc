@@ -113,6 +113,7 @@ void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out) {
 }
 
 void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halved) {
+  CV_Assert(!frame.empty() && scale > 0 && scale < 1 && &out != &frame && &halved != &frame);
   const cv::Size target(std::max(1, cvRound(frame.cols * scale)), std::max(1, cvRound(frame.rows * scale)));
   cv::Mat src = frame;
   while (src.cols >= 2 * target.width && src.rows >= 2 * target.height) {
@@ -137,6 +138,8 @@ cv::Size AverageBlocks(const cv::Mat& image, cv::Size block, cv::Mat& out) {
 }
 
 void SpreadCells(const cv::Mat& cells, cv::Size covered, cv::Size size, cv::Mat& out) {
+  CV_Assert(!cells.empty() && &out != &cells && covered.width > 0 && covered.height > 0 &&
+            covered.width <= size.width && covered.height <= size.height);
   out.create(size, cells.type());
   cv::Mat covered_part = out(cv::Rect(cv::Point(0, 0), covered));
   cv::resize(cells, covered_part, covered, 0, 0, cv::INTER_LINEAR);

@@ -1,7 +1,7 @@
 // Whole-image steps of detection that OpenCV does more slowly than needed
-// on 1080p drone frames, each giving exactly what its OpenCV equivalent
-// gives (tests/unit/vision/image_ops_test.cc compares them), except
-// ReduceFrame, which says how it differs.
+// on 1080p drone frames. Each says what OpenCV calls it equals (or, for
+// ReduceFrame, how it differs); tests/unit/vision/image_ops_test.cc
+// compares them, bench/image_ops_bench times them.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +31,8 @@ void PaintOutside(const cv::Mat& bgr, const cv::Mat& inside, int64_t inside_coun
 // (six passes over the image).
 void MaxChannelDistance(const cv::Mat& a, const cv::Mat& b, cv::Mat& out);
 
-// Reduces `frame` to `scale` (< 1) of its size (each side rounded) into
-// `out`; `halved` is scratch space. Area averaging at a non-integer ratio
+// Reduces `frame` to `scale` (0 < scale < 1) of its size (each side
+// rounded) into `out`; `halved` is scratch space (neither is `frame`). Area averaging at a non-integer ratio
 // cost more than a quarter of detection on a 1080p frame (27 of 90 ms),
 // and even at 4x it took 2.2 ms where two halvings take 0.6: so the frame
 // is halved by 2x2 boxes (fast, alias-free) while the scale allows, and
@@ -43,8 +43,9 @@ void ReduceFrame(const cv::Mat& frame, float scale, cv::Mat& out, cv::Mat& halve
 
 // The water model's grid: `image` averaged over whole blocks of `block`
 // pixels from its top-left corner into `out`, one pixel a block. Area
-// averaging is fast only at a whole ratio (0.7 against 2.5 ms for a 1280 x
-// 720 frame at 1/7, a fifth of detection on some footage), so the pixels
+// averaging is fast only at a whole ratio (1.6 against 4.9 ms at 7 px on
+// a 1903 x 1071 frame, image_ops_bench; a fifth of detection on some
+// footage), so the pixels
 // right of and below the last whole block (fewer than a block) are left
 // out: equal to cv::resize with INTER_AREA of the part covered, which is
 // returned. A side shorter than a block is one block, covered whole.

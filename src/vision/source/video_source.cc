@@ -21,7 +21,7 @@ Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, 
   std::unique_ptr<VideoSource> s(new VideoSource());
   s->path_ = path;
   s->max_frames_ = max_frames;
-  s->capacity_ = std::max(kQueueFrames, static_cast<size_t>(std::max(0, lookahead_frames)));
+  s->lookahead_capacity_ = std::max(kQueueFrames, static_cast<size_t>(std::max(0, lookahead_frames)));
   if (!s->capture_.open(path, cv::CAP_FFMPEG) || !s->capture_.isOpened()) {
     return Status::Corruption(fmt::format("video '{}' cannot be opened: not a video or corrupt", path));
   }
@@ -56,7 +56,7 @@ void VideoSource::Run() {
       return;
     }
     decoded_++;
-    cv_.wait(lock, [&] { return queue_.size() < capacity_ || stop_; });
+    cv_.wait(lock, [&] { return queue_.size() < Capacity() || stop_; });
     queue_.push_back(std::move(frame));
     cv_.notify_all();
   }
@@ -68,15 +68,18 @@ bool VideoSource::Next(cv::Mat* frame) {
   if (queue_.empty()) return false;
   *frame = std::move(queue_.front());
   queue_.pop_front();
+  taken_ = true;
   cv_.notify_all();
   return true;
 }
 
+size_t VideoSource::Capacity() const { return taken_ ? kQueueFrames : lookahead_capacity_; }
+
 bool VideoSource::Peek(int ahead, cv::Mat* frame) {
-  if (ahead < 1 || static_cast<size_t>(ahead) > capacity_) {
-    throw std::logic_error(fmt::format("VideoSource::Peek({}) beyond a queue of {} frames", ahead, capacity_));
-  }
   std::unique_lock<std::mutex> lock(mu_);
+  if (ahead < 1 || static_cast<size_t>(ahead) > Capacity()) {
+    throw std::logic_error(fmt::format("VideoSource::Peek({}) beyond a queue of {} frames", ahead, Capacity()));
+  }
   cv_.wait(lock, [&] { return queue_.size() >= static_cast<size_t>(ahead) || done_; });
   if (queue_.size() < static_cast<size_t>(ahead)) return false;
   *frame = queue_[ahead - 1];

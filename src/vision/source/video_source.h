@@ -26,8 +26,9 @@ namespace sturgeon::vision {
 
 class VideoSource {
  public:
-  // `max_frames` > 0 stops after that many frames. The queue holds
-  // max(6, `lookahead_frames`) frames, so Peek can see that far ahead.
+  // `max_frames` > 0 stops after that many frames. Until the first frame
+  // is taken the queue holds max(6, `lookahead_frames`) frames, so Peek can
+  // see that far ahead; from then on 6.
   static Result<std::unique_ptr<VideoSource>> Open(const std::string& path, int max_frames = 0,
                                                    int lookahead_frames = 0);
   ~VideoSource();
@@ -39,8 +40,8 @@ class VideoSource {
   // The frame `ahead` frames on (1: the one Next returns next), waiting for
   // it to be decoded, without taking it; false when the stream ends before
   // it. It shares its pixels with the frame Next will return: read it, do
-  // not write it. `ahead` beyond the queue's capacity is a bug
-  // (std::logic_error): the queue could never hold it.
+  // not write it. `ahead` beyond what the queue holds now is a bug
+  // (std::logic_error): it could never hold it.
   bool Peek(int ahead, cv::Mat* frame);
   // After Next returned false: OK, or Corruption when the stream was
   // truncated or yielded no frame.
@@ -59,7 +60,9 @@ class VideoSource {
   std::string path_;
   cv::VideoCapture capture_;
   int width_ = 0, height_ = 0, declared_frames_ = 0, max_frames_ = 0, decoded_ = 0;
-  size_t capacity_ = 0;
+  size_t lookahead_capacity_ = 0;  // the queue's size until the first Next
+  bool taken_ = false;             // Next has taken a frame
+  size_t Capacity() const;         // the queue's size now (under mu_)
   double fps_ = 0;
   std::thread thread_;
   std::mutex mu_;

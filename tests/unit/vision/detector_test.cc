@@ -339,33 +339,88 @@ TEST(Detector, FollowsAPoolMaskThatChangesBetweenFrames) {
   }
 }
 
-// Only the pool's part of the frame is looked at: a pool in the lower
-// right corner (two of the grid's fish) gives those fish where they are
-// in the frame, as a mask covering the whole frame does.
-TEST(Detector, FindsThePoolsFishWhereTheyAreInTheFrame) {
-  const cv::Size size(800, 520);
-  const cv::Mat all(130, 200, CV_8UC1, cv::Scalar(255));
-  cv::Mat corner(130, 200, CV_8UC1, cv::Scalar(0));
-  corner(cv::Rect(100, 50, 100, 80)).setTo(255);  // x >= 400, y >= 200
-  const cv::Mat frame = Frame(Grid(90), size, 40);
-  Detector whole, pool;
-  whole.Detect(Frame(Grid(90), size, 41), all);
-  pool.Detect(Frame(Grid(90), size, 41), all);
-  const std::vector<Detection> expected = whole.Detect(frame, all);
-  const std::vector<Detection> found = pool.Detect(frame, corner);
-  ASSERT_EQ(found.size(), 2u);
-  for (const Detection& d : found) {
-    const cv::Point2f c = Centre(d);
-    EXPECT_GE(c.x, 400);
-    EXPECT_GE(c.y, 200);
-    const auto same = std::find_if(expected.begin(), expected.end(), [&](const Detection& e) {
-      return cv::norm(Centre(e) - c) < 1.0;
-    });
-    ASSERT_NE(same, expected.end()) << "no fish at " << c << " on the whole frame";
-    EXPECT_NEAR(d.box.x, same->box.x, 0.5);
-    EXPECT_NEAR(d.box.y, same->box.y, 0.5);
-    EXPECT_NEAR(d.length_px, same->length_px, 1.0);
+// The part looked at reaches past the pool by the water model's window (a
+// median of 5 or 7 blocks: 4 or 5 blocks) and a fish with the dark
+// bodies' window (24 px: 32), its corner on an even number of blocks.
+TEST(AreaLookedAt, ReachesPastThePoolByTheWaterWindowAndAFishFromABlocksCorner) {
+  const cv::Size reduced(1152, 648), block(12, 12);
+  const cv::Rect pool(700, 400, 300, 150);
+  // 700 - 80 = 620 down to 600 (25 pairs of blocks); 400 - 80 = 320 down to 312.
+  EXPECT_EQ(AreaLookedAt(reduced, pool, block, 5, 24), cv::Rect(cv::Point(600, 312), cv::Point(1080, 630)));
+  EXPECT_EQ(AreaLookedAt(reduced, pool, block, 7, 24), cv::Rect(cv::Point(600, 288), cv::Point(1092, 642)));
+  EXPECT_EQ(AreaLookedAt(reduced, pool, block, 5, 0), cv::Rect(cv::Point(648, 336), cv::Point(1048, 598)));
+  EXPECT_EQ(AreaLookedAt(reduced, pool, cv::Size(10, 14), 5, 0), cv::Rect(cv::Point(660, 336), cv::Point(1040, 606)));
+  EXPECT_EQ(AreaLookedAt(reduced, cv::Rect(10, 5, 1130, 640), block, 5, 24), cv::Rect(cv::Point(0, 0), reduced));
+}
+
+// Only the pool's part of the frame is looked at, so a pool in the lower
+// right corner must give what the same pool gives when the part looked at
+// is the whole frame (one more pool cell in the opposite corner): the same
+// noise level and the same boxes, in the frame's pixels, on blotchy water,
+// for the default water window and a wider one. 1080p with 40-px fish:
+// the part looked at is about a quarter of it. (The dark fish are found by
+// their own surroundings, so this does not see a water-model block out of
+// place; AreaLookedAt's test and AverageBlocks' test cover the geometry.)
+TEST(Detector, LooksAtThePoolsPartAsAtTheWholeFrame) {
+  const cv::Size size(1920, 1080);
+  std::vector<Fish> fish;
+  for (int i = 0; i < 45; ++i) {
+    fish.push_back({cv::Point2f(110.0f + 210.0f * (i % 9), 100.0f + 210.0f * (i / 9)), 40, 20.0f * i});
   }
+  auto blotchy = [&](unsigned seed) {
+    cv::Mat frame, blotches(size, CV_16SC3);
+    cv::RNG(seed + 100).fill(blotches, cv::RNG::NORMAL, 0, 200);  // about 11 grey levels once blurred
+    cv::GaussianBlur(blotches, blotches, {0, 0}, 5);
+    Frame(fish, size, seed).convertTo(frame, CV_16SC3);
+    frame += blotches;
+    frame.convertTo(frame, CV_8UC3);
+    return frame;
+  };
+  cv::Mat corner(135, 240, CV_8UC1, cv::Scalar(0));
+  corner(cv::Rect(150, 70, 90, 65)).setTo(255);  // x >= 1200, y >= 560
+  cv::Mat corner_and_a_cell = corner.clone();
+  corner_and_a_cell.at<uint8_t>(0, 0) = 255;  // the part looked at is the whole frame
+  for (int median : {5, 7}) {
+    SCOPED_TRACE(testing::Message() << "water window of " << median << " blocks");
+    DetectorParams params;
+    params.background_median = median;
+    Detector pool(params), whole(params);
+    pool.Detect(blotchy(41), corner);
+    whole.Detect(blotchy(41), corner_and_a_cell);
+    const cv::Mat frame = blotchy(40);
+    const std::vector<Detection> found = pool.Detect(frame, corner);
+    const std::vector<Detection> expected = whole.Detect(frame, corner_and_a_cell);
+    EXPECT_FLOAT_EQ(pool.NoiseSigma(), whole.NoiseSigma());
+    EXPECT_GE(found.size(), 6u);
+    ASSERT_EQ(found.size(), expected.size());
+    for (size_t i = 0; i < found.size(); ++i) {
+      EXPECT_GE(Centre(found[i]).x, 1200);
+      EXPECT_GE(Centre(found[i]).y, 560);
+      EXPECT_NEAR(found[i].box.x, expected[i].box.x, 0.05);
+      EXPECT_NEAR(found[i].box.y, expected[i].box.y, 0.05);
+      EXPECT_NEAR(found[i].box.width, expected[i].box.width, 0.05);
+      EXPECT_NEAR(found[i].length_px, expected[i].length_px, 0.05);
+      EXPECT_NEAR(found[i].full_length_px, expected[i].full_length_px, 0.05);
+    }
+  }
+}
+
+// A mask with no pool in it (a look that found nothing) gives no fish and
+// teaches nothing: the noise level and the fish size stay as they were.
+TEST(Detector, AMaskWithNoPoolGivesNoFishAndTeachesNothing) {
+  const cv::Mat all(130, 200, CV_8UC1, cv::Scalar(255)), none(130, 200, CV_8UC1, cv::Scalar(0));
+  auto noisy = [](unsigned seed) {  // noise (clipped at 0) that lifts the noise level off its floor
+    cv::Mat frame = Frame(Grid(90), {800, 520}, seed), noise(frame.size(), CV_8UC3);
+    cv::RNG(seed).fill(noise, cv::RNG::NORMAL, 0, 12);
+    return cv::Mat(frame + noise);
+  };
+  Detector d;
+  ASSERT_EQ(d.Detect(noisy(50), all).size(), 8u);
+  const float sigma = d.NoiseSigma(), length = d.TypicalLengthPx();
+  ASSERT_GT(sigma, 2.0f);
+  EXPECT_TRUE(d.Detect(noisy(51), none).empty());
+  EXPECT_EQ(d.NoiseSigma(), sigma);
+  EXPECT_EQ(d.TypicalLengthPx(), length);
 }
 
 TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {

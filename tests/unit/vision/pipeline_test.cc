@@ -640,7 +640,7 @@ TEST(Pipeline, TruncatedVideoIsAnError) {
 
 // The pool's first looks peek at frames 6 and 11 before frame 1 is taken:
 // peeking sees the frames in order without taking them, and says when the
-// stream ends first.
+// stream ends first; once a frame is taken the queue holds 6.
 TEST(VideoSource, PeeksAheadWithoutTakingFrames) {
   fs::path dir = TempDir("peek");
   const std::string path = (dir / "levels.mp4").string();
@@ -649,22 +649,23 @@ TEST(VideoSource, PeeksAheadWithoutTakingFrames) {
     ASSERT_TRUE(w.isOpened());
     for (int i = 0; i < 8; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(20 + 25 * i)));
   }
-  auto level = [](const cv::Mat& frame) { return (cv::mean(frame)[0] - 20) / 25; };  // the frame's index (levels 25 apart; the codec moves them a few)
-  auto source = VideoSource::Open(path, 0, 7);
+  // The frame's index (levels 25 apart; the codec moves them a few).
+  auto level = [](const cv::Mat& frame) { return (cv::mean(frame)[0] - 20) / 25; };
+  auto source = VideoSource::Open(path, 0, 10);
   ASSERT_TRUE(source.ok()) << source.status().ToString();
   cv::Mat frame;
   ASSERT_TRUE((*source)->Peek(3, &frame));
   EXPECT_NEAR(level(frame), 2, 0.4);
-  ASSERT_TRUE((*source)->Peek(7, &frame));
-  EXPECT_NEAR(level(frame), 6, 0.4);
+  ASSERT_TRUE((*source)->Peek(8, &frame));
+  EXPECT_NEAR(level(frame), 7, 0.4);
+  EXPECT_FALSE((*source)->Peek(9, &frame));  // the stream ends first
   ASSERT_TRUE((*source)->Next(&frame));
   EXPECT_NEAR(level(frame), 0, 0.4);
   ASSERT_TRUE((*source)->Next(&frame));
   EXPECT_NEAR(level(frame), 1, 0.4);
   ASSERT_TRUE((*source)->Peek(6, &frame));
   EXPECT_NEAR(level(frame), 7, 0.4);
-  EXPECT_FALSE((*source)->Peek(7, &frame));  // six frames are left
-  EXPECT_THROW((*source)->Peek(8, &frame), std::logic_error);  // the queue holds 7
+  EXPECT_THROW((*source)->Peek(7, &frame), std::logic_error);  // the queue holds 6 now
   for (int i = 2; i < 8; ++i) {
     ASSERT_TRUE((*source)->Next(&frame));
     EXPECT_NEAR(level(frame), i, 0.4);
