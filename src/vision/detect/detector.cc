@@ -315,6 +315,7 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
 }
 
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
+  CV_Assert(mask.empty() || mask.type() == CV_8UC1);
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) return DetectOnce(frame, mask);
   const bool adaptive = params_.target_fish_work_px > 0;
@@ -401,6 +402,8 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   const float assumed_length = typical_length_work_;  // before this frame's update
   Pass pass;
   PrepareSource(frame, mask, pass);
+  // A pool too small to survive the reduction: nothing to look at or learn from.
+  if (!mask.empty() && mask_inside_count_ == 0) return {};
   ModelWater(pass);
   SegmentBodies(pass);
   const std::vector<Blob> blobs = MeasureBlobs(pass);
@@ -435,9 +438,10 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pa
       mask_inside_count_ = cv::countNonZero(mask_reduced_);
       pool_box_ = cv::boundingRect(mask_reduced_);
     }
-    // Detect has refused a mask with no pool.
-    area = AreaLookedAt(pass.reduced, pool_box_, WaterBlock(pass.reduced), params_.background_median,
-                        typical_length_work_);
+    if (!pool_box_.empty()) {  // else DetectOnce gives nothing
+      area = AreaLookedAt(pass.reduced, pool_box_, WaterBlock(pass.reduced), params_.background_median,
+                          typical_length_work_);
+    }
     mask_work_ = mask_reduced_(area);
   }
   work_ = reduced_(area);

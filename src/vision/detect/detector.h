@@ -156,8 +156,9 @@ class Detector {
   // centre is inside count, the water outside is painted the pool's mean
   // colour, and only the pool's bounding box and a margin round it are
   // looked at (the detections are the whole frame's, bar a 0.01 px
-  // rounding of the offset). A mask with no pool in it gives none, and
-  // leaves the learnt size and noise level as they were.
+  // rounding of the offset). A mask with no pool in it, or whose pool is
+  // too small to survive the reduction to the working scale, gives none
+  // and leaves the learnt size and noise level as they were.
   std::vector<Detection> Detect(const cv::Mat& frame_bgr, const cv::Mat& mask = cv::Mat());
 
   // The current typical fish length in full-resolution pixels (0 before the

@@ -40,8 +40,8 @@ class VideoSource {
   // The frame `ahead` frames on (1: the one Next returns next), waiting for
   // it to be decoded, without taking it; false when the stream ends before
   // it. It shares its pixels with the frame Next will return: read it, do
-  // not write it. `ahead` beyond what the queue holds now is a bug
-  // (std::logic_error): it could never hold it.
+  // not write it. `ahead` beyond the queue's capacity now (the lookahead
+  // before the first Next, 6 after) is a bug (std::logic_error).
   bool Peek(int ahead, cv::Mat* frame);
   // After Next returned false: OK, or Corruption when the stream was
   // truncated or yielded no frame.

@@ -421,6 +421,22 @@ TEST(Detector, AMaskWithNoPoolGivesNoFishAndTeachesNothing) {
   EXPECT_TRUE(d.Detect(noisy(51), none).empty());
   EXPECT_EQ(d.NoiseSigma(), sigma);
   EXPECT_EQ(d.TypicalLengthPx(), length);
+  // A pool of one cell that the reduction to the working scale drops: the
+  // working frame is narrower than the mask, so nearest-neighbour sampling
+  // skips some of its columns.
+  const cv::Size reduced(cvRound(800 * d.scale()), cvRound(520 * d.scale()));
+  ASSERT_LT(reduced.width, 240);
+  cv::Mat speck;
+  for (int column = 0; column < 240 && speck.empty(); ++column) {
+    cv::Mat candidate(135, 240, CV_8UC1, cv::Scalar(0)), sampled;
+    candidate.at<uint8_t>(50, column) = 255;
+    cv::resize(candidate, sampled, reduced, 0, 0, cv::INTER_NEAREST);
+    if (cv::countNonZero(sampled) == 0) speck = candidate;
+  }
+  ASSERT_FALSE(speck.empty());
+  EXPECT_TRUE(d.Detect(noisy(52), speck).empty());
+  EXPECT_EQ(d.NoiseSigma(), sigma);
+  EXPECT_EQ(d.TypicalLengthPx(), length);
 }
 
 TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {
