@@ -157,6 +157,7 @@ float AngleDiff(float a, float b) {  // between two axes (mod pi), in [0, pi/2]
   return std::min(d, static_cast<float>(CV_PI) - d);
 }
 
+constexpr float kSmallestReduction = 0.9f;   // working scales above this are 1 (DesiredScale)
 constexpr int kStartWindowFrames = 8;        // first water window: 1/8 of the frame width
 constexpr int kBootstrapPasses = 5;         // first frame: detect again until the fish size settles
 constexpr float kBootstrapTolerance = 0.1f;
@@ -268,7 +269,10 @@ float Detector::DesiredScale(int frame_width) const {
   if (params_.target_fish_work_px <= 0 || typical_length_work_ <= 0) return scale_;
   const float full_length = typical_length_work_ / scale_;
   const float min_scale = std::min(1.0f, 64.0f / std::max(1, frame_width));
-  return std::clamp(params_.target_fish_work_px / full_length, min_scale, 1.0f);
+  const float scale = std::clamp(params_.target_fish_work_px / full_length, min_scale, 1.0f);
+  // A reduction by under a tenth costs a whole pass over the frame and
+  // saves little after it.
+  return scale >= kSmallestReduction ? 1.0f : scale;
 }
 
 void Detector::Rescale(float scale) {
