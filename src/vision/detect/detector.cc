@@ -157,7 +157,7 @@ float AngleDiff(float a, float b) {  // between two axes (mod pi), in [0, pi/2]
   return std::min(d, static_cast<float>(CV_PI) - d);
 }
 
-constexpr float kSmallestReduction = 0.9f;   // working scales above this are 1 (DesiredScale)
+constexpr float kSmallestReduction = 0.9f;   // working scales of this or more are 1 (DesiredScale)
 constexpr int kStartWindowFrames = 8;        // first water window: 1/8 of the frame width
 constexpr int kBootstrapPasses = 5;         // first frame: detect again until the fish size settles
 constexpr float kBootstrapTolerance = 0.1f;
@@ -430,7 +430,7 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pa
   // Only the pool and a margin round it are looked at: the water model's
   // blocks and the noise level's samples fall where they fall on the whole
   // frame, so inside the pool everything is as if the whole frame were
-  // (docs/vision.md, the pool's area).
+  // (docs/vision.md, "The pool's part of the frame").
   cv::Rect area(cv::Point(0, 0), pass.reduced);
   if (!mask.empty()) {
     // The pool changes every few frames at most: its working-scale mask is
