@@ -27,7 +27,6 @@ std::optional<std::string> TimeText(const std::optional<Timestamp>& t) {
 
 nlohmann::json OptJson(const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nlohmann::json(); }
 nlohmann::json OptJson(const std::optional<Id>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
-nlohmann::json OptJson(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 nlohmann::json JobJson(const StocktakeJob& job, const Pool& pool, const std::string& farm_code) {
   nlohmann::json j = {
@@ -220,16 +219,11 @@ Result<Reply> AcceptStocktakeJob(RequestContext& c) {
         after["stocktake_job"] = j.job.id;
         return after;
       }));
-  const Reconciliation& r = stored.reconciliation;
-  return JsonReply(201, {{"stocktake", ToJson(stored.stocktake)},
-                         {"job", j.job.id},
-                         {"book_count", r.book_count},
-                         {"counted", r.counted},
-                         {"variance", r.variance},
-                         {"variance_pct", r.variance_pct},
-                         {"book_within_interval", r.book_within_interval},
-                         {"book_mean_weight_g", OptJson(r.book_mean_weight_g)},
-                         {"mean_weight_variance_pct", OptJson(r.mean_weight_variance_pct)}});
+  nlohmann::json reply = ReconciliationJson(stored.reconciliation);
+  reply["stocktake"] = ToJson(stored.stocktake);
+  reply["job"] = j.job.id;
+  reply["counted"] = stored.reconciliation.counted;
+  return JsonReply(201, reply);
 }
 
 }  // namespace sturgeon::api

@@ -46,19 +46,23 @@ Result<StoredStocktake> RecordStocktake(Store& store, const Stocktake& counted) 
   return out;
 }
 
+nlohmann::json ReconciliationJson(const Reconciliation& r) {
+  auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  return {{"book_count", r.book_count},
+          {"variance", r.variance},
+          {"variance_pct", r.variance_pct},
+          {"book_within_interval", r.book_within_interval},
+          {"book_mean_weight_g", optional(r.book_mean_weight_g)},
+          {"mean_weight_variance_pct", optional(r.mean_weight_variance_pct)}};
+}
+
 nlohmann::json StocktakeJson(const vision::CountReport& report, const std::string& pool_code, Timestamp at,
                              const Reconciliation& r) {
   nlohmann::json j = vision::ReportToJson(report);
   if (report.sizes && report.sizes->mean_weight_g > 0) j["mean_weight_g"] = report.sizes->mean_weight_g;
   j["pool"] = pool_code;
   j["time"] = at.ToString();
-  j["book_count"] = r.book_count;
-  j["variance"] = r.variance;
-  j["variance_pct"] = r.variance_pct;
-  j["book_within_interval"] = r.book_within_interval;
-  j["book_mean_weight_g"] = r.book_mean_weight_g ? nlohmann::json(*r.book_mean_weight_g) : nlohmann::json();
-  j["mean_weight_variance_pct"] =
-      r.mean_weight_variance_pct ? nlohmann::json(*r.mean_weight_variance_pct) : nlohmann::json();
+  j.update(ReconciliationJson(r));
   return j;
 }
 

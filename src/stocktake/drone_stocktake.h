@@ -44,9 +44,14 @@ struct StoredStocktake {
 // reset. Inside Store::Transaction it joins that transaction.
 Result<StoredStocktake> RecordStocktake(Store& store, const Stocktake& counted);
 
+// A reconciliation as JSON: book_count, variance, variance_pct,
+// book_within_interval, book_mean_weight_g and mean_weight_variance_pct
+// (null when unknown).
+nlohmann::json ReconciliationJson(const Reconciliation& r);
+
 // The count as JSON: vision's report (count, interval, frames, sizes ...)
-// with the mean weight when measured (mean_weight_g, the stocktake's) plus pool, time, book_count, variance, variance_pct, book_within_interval,
-// book_mean_weight_g and mean_weight_variance_pct (null when unknown).
+// with the mean weight when measured (mean_weight_g, the stocktake's),
+// pool, time and ReconciliationJson's fields.
 nlohmann::json StocktakeJson(const vision::CountReport& report, const std::string& pool_code, Timestamp at,
                              const Reconciliation& r);
 

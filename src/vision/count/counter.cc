@@ -9,7 +9,6 @@
 namespace sturgeon::vision {
 namespace {
 
-
 // Whether tracklet i keeps a near-constant offset, under a fish length, from
 // a longer tracklet over most of its frames: a piece of the same fish.
 bool RigidCompanion(const std::vector<const Tracklet*>& ts, int i, float fish_length, const CounterParams& params) {

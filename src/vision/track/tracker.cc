@@ -12,7 +12,6 @@ namespace {
 constexpr float kUnmatchable = 1e9f;
 constexpr float kSizeSmoothing = 0.3f;  // weight of a new box size
 
-
 }  // namespace
 
 Tracker::Tracker(TrackerParams params) : params_(params) {

@@ -188,6 +188,10 @@ TEST_F(StocktakeJobsTest, UploadCountsInTheBackgroundAndAcceptingResetsTheBook) 
   Response ok = Post(accept, "", "manager");
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(ok.Json()["book_count"], 55);
+  EXPECT_EQ(ok.Json()["counted"], r["count"]);
+  EXPECT_EQ(ok.Json()["variance"], r["count"].get<int64_t>() - 55);
+  EXPECT_EQ(ok.Json()["job"], job["id"]);
+  EXPECT_EQ(ok.Json()["stocktake"]["count"], r["count"]);
   EXPECT_EQ(ok.Json()["book_mean_weight_g"], 1500);
   EXPECT_EQ(ok.Json()["mean_weight_variance_pct"], r["mean_weight_variance_pct"]);
   // The pool view's last stocktake carries them too, to one decimal.
