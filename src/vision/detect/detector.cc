@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -597,79 +598,101 @@ Detector::BlobLabel Detector::LabelOf(const Pass& pass, int blob) const {
   return {&labels2_, &pass.light_components[label], label};
 }
 
+// Blob number `blob` of this pass, measured: its box, area, centre,
+// contrast, outline and extent along and across its axis; nullopt when it
+// is too small or too faint to be anything. Reads the pass's label images
+// and the contrast and grey images only.
+std::optional<Blob> Detector::MeasureBlob(const Pass& pass, int blob) const {
+  const auto [label_image, component_of_label, label] = LabelOf(pass, blob);
+  const Component& component = *component_of_label;
+  const int area = component.area;
+  if (area < params_.min_area_work_px) return std::nullopt;
+  const cv::Rect box(component.left, component.top, component.right - component.left + 1,
+                     component.bottom - component.top + 1);
+  Blob b;
+  b.label = blob;
+  b.dark = blob < pass.n_dark;
+  b.box = box;
+  b.area = static_cast<float>(area);
+  b.centre = cv::Point2f(static_cast<float>(static_cast<double>(component.sum_x) / area),
+                         static_cast<float>(static_cast<double>(component.sum_y) / area));
+  double sxx = 0, syy = 0, sxy = 0, grey_sum = 0, contrast_sum = 0;
+  int maxc = 0, boundary = 0;
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const int* lp = label_image->ptr<int>(y);
+    const int* up = y > 0 ? label_image->ptr<int>(y - 1) : nullptr;
+    const int* dn = y + 1 < label_image->rows ? label_image->ptr<int>(y + 1) : nullptr;
+    const uint8_t* dp = diff_.ptr<uint8_t>(y);
+    const uint8_t* gp = grey_.ptr<uint8_t>(y);
+    for (int x = box.x; x < box.x + box.width; ++x) {
+      if (lp[x] != label) continue;
+      double dx = x - b.centre.x, dy = y - b.centre.y;
+      sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
+      maxc = std::max<int>(maxc, dp[x]);
+      contrast_sum += dp[x];
+      grey_sum += gp[x];
+      if (!up || !dn || x == 0 || x + 1 == label_image->cols || up[x] != label || dn[x] != label ||
+          lp[x - 1] != label || lp[x + 1] != label) {
+        ++boundary;
+      }
+    }
+  }
+  b.max_contrast = static_cast<float>(maxc);
+  b.mean_contrast = static_cast<float>(contrast_sum / area);
+  b.boundary = static_cast<float>(boundary);
+  b.mean_grey = static_cast<float>(grey_sum / area);
+  if (b.max_contrast < kLowScoreFraction * pass.ThresholdOf(b)) return std::nullopt;
+  sxx /= area; syy /= area; sxy /= area;
+  double theta = AxisAngle(sxx, syy, sxy);
+  b.theta = static_cast<float>(theta);
+  b.sxx = sxx; b.syy = syy; b.sxy = sxy;
+  double c = std::cos(theta), s = std::sin(theta);
+  float lo_major = 1e9f, hi_major = -1e9f, lo_minor = 1e9f, hi_minor = -1e9f;
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const int* lp = label_image->ptr<int>(y);
+    for (int x = box.x; x < box.x + box.width; ++x) {
+      if (lp[x] != label) continue;
+      float dx = x - b.centre.x, dy = y - b.centre.y;
+      float u = static_cast<float>(dx * c + dy * s), v = static_cast<float>(-dx * s + dy * c);
+      lo_major = std::min(lo_major, u); hi_major = std::max(hi_major, u);
+      lo_minor = std::min(lo_minor, v); hi_minor = std::max(hi_minor, v);
+    }
+  }
+  b.length = hi_major - lo_major + 1;
+  b.width = hi_minor - lo_minor + 1;
+  b.u_lo = lo_major - 0.5f;
+  b.u_hi = hi_major + 0.5f;
+  b.fill = b.area / (b.length * b.width);
+  return b;
+}
+
 // 3-4. The blobs of both sets with their shape and contrast; the fragments
 // of one body merged.
 std::vector<Blob> Detector::MeasureBlobs(Pass& pass) {
   // 3. Blobs and their oriented shape (a label image per set; blob numbers
-  //    run through the dark set first).
-  pass.n_dark = cv::connectedComponents(bin_dark_, labels_, 8, CV_32S);
-  const int n_light = cv::connectedComponents(binary_, labels2_, 8, CV_32S);
+  //    run through the dark set first). The two sets are labelled, and the
+  //    blobs measured, in parallel: each writes only its own result, so
+  //    the blobs are the same, in the same order, as one after the other.
+  int n_light = 0;
+  cv::parallel_for_(cv::Range(0, 2), [&](const cv::Range& sets) {
+    for (int set = sets.start; set < sets.end; ++set) {
+      if (set == 0) {
+        pass.n_dark = cv::connectedComponents(bin_dark_, labels_, 8, CV_32S);
+        pass.dark_components = MeasureComponents(labels_, bin_dark_, pass.n_dark);
+      } else {
+        n_light = cv::connectedComponents(binary_, labels2_, 8, CV_32S);
+        pass.light_components = MeasureComponents(labels2_, binary_, n_light);
+      }
+    }
+  });
   const int n = pass.n_dark + std::max(0, n_light - 1);
-  pass.dark_components = MeasureComponents(labels_, bin_dark_, pass.n_dark);
-  pass.light_components = MeasureComponents(labels2_, binary_, n_light);
+  std::vector<std::optional<Blob>> measured(std::max(0, n - 1));
+  cv::parallel_for_(cv::Range(1, std::max(1, n)), [&](const cv::Range& range) {
+    for (int i = range.start; i < range.end; ++i) measured[i - 1] = MeasureBlob(pass, i);
+  });
   std::vector<Blob> blobs;
-  for (int i = 1; i < n; ++i) {
-    const auto [label_image, component_of_label, label] = LabelOf(pass, i);
-    const Component& component = *component_of_label;
-    const int area = component.area;
-    if (area < params_.min_area_work_px) continue;
-    const cv::Rect box(component.left, component.top, component.right - component.left + 1,
-                       component.bottom - component.top + 1);
-    Blob b;
-    b.label = i;
-    b.dark = i < pass.n_dark;
-    b.box = box;
-    b.area = static_cast<float>(area);
-    b.centre = cv::Point2f(static_cast<float>(static_cast<double>(component.sum_x) / area),
-                           static_cast<float>(static_cast<double>(component.sum_y) / area));
-    double sxx = 0, syy = 0, sxy = 0, grey_sum = 0, contrast_sum = 0;
-    int maxc = 0, boundary = 0;
-    for (int y = box.y; y < box.y + box.height; ++y) {
-      const int* lp = label_image->ptr<int>(y);
-      const int* up = y > 0 ? label_image->ptr<int>(y - 1) : nullptr;
-      const int* dn = y + 1 < label_image->rows ? label_image->ptr<int>(y + 1) : nullptr;
-      const uint8_t* dp = diff_.ptr<uint8_t>(y);
-      const uint8_t* gp = grey_.ptr<uint8_t>(y);
-      for (int x = box.x; x < box.x + box.width; ++x) {
-        if (lp[x] != label) continue;
-        double dx = x - b.centre.x, dy = y - b.centre.y;
-        sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
-        maxc = std::max<int>(maxc, dp[x]);
-        contrast_sum += dp[x];
-        grey_sum += gp[x];
-        if (!up || !dn || x == 0 || x + 1 == label_image->cols || up[x] != label || dn[x] != label ||
-            lp[x - 1] != label || lp[x + 1] != label) {
-          ++boundary;
-        }
-      }
-    }
-    b.max_contrast = static_cast<float>(maxc);
-    b.mean_contrast = static_cast<float>(contrast_sum / area);
-    b.boundary = static_cast<float>(boundary);
-    b.mean_grey = static_cast<float>(grey_sum / area);
-    if (b.max_contrast < kLowScoreFraction * pass.ThresholdOf(b)) continue;
-    sxx /= area; syy /= area; sxy /= area;
-    double theta = AxisAngle(sxx, syy, sxy);
-    b.theta = static_cast<float>(theta);
-    b.sxx = sxx; b.syy = syy; b.sxy = sxy;
-    double c = std::cos(theta), s = std::sin(theta);
-    float lo_major = 1e9f, hi_major = -1e9f, lo_minor = 1e9f, hi_minor = -1e9f;
-    for (int y = box.y; y < box.y + box.height; ++y) {
-      const int* lp = label_image->ptr<int>(y);
-      for (int x = box.x; x < box.x + box.width; ++x) {
-        if (lp[x] != label) continue;
-        float dx = x - b.centre.x, dy = y - b.centre.y;
-        float u = static_cast<float>(dx * c + dy * s), v = static_cast<float>(-dx * s + dy * c);
-        lo_major = std::min(lo_major, u); hi_major = std::max(hi_major, u);
-        lo_minor = std::min(lo_minor, v); hi_minor = std::max(hi_minor, v);
-      }
-    }
-    b.length = hi_major - lo_major + 1;
-    b.width = hi_minor - lo_minor + 1;
-    b.u_lo = lo_major - 0.5f;
-    b.u_hi = hi_major + 0.5f;
-    b.fill = b.area / (b.length * b.width);
-    blobs.push_back(b);
+  for (std::optional<Blob>& b : measured) {
+    if (b) blobs.push_back(*b);
   }
 
   // 4. Fragments of one body (a fish whose flanks match the water shows

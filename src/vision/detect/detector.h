@@ -73,6 +73,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -192,6 +193,7 @@ class Detector {
   void ModelWater(Pass& pass);
   void SegmentBodies(Pass& pass);
   std::vector<Blob> MeasureBlobs(Pass& pass);
+  std::optional<Blob> MeasureBlob(const Pass& pass, int blob) const;
   void LearnTypicalFish(const std::vector<Blob>& blobs, const Pass& pass, float assumed_length);
   std::vector<Detection> ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass);
   struct BlobLabel {
