@@ -8,6 +8,7 @@
 #include <random>
 
 #include <gtest/gtest.h>
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace sturgeon::vision {
@@ -471,6 +472,49 @@ TEST(Detector, FishOfATightSchoolAreFoundOneByOne) {
   }
   EXPECT_GE(in_school, 0.8 * school) << "of " << school;
   EXPECT_LE(in_school, 1.1 * school) << "of " << school;
+}
+
+// The two sets (darker and lighter than the water) are labelled, and their
+// blobs measured, in parallel (MeasureBlobs): the detections are the same,
+// in the same order, as on one thread. The frames hold dark fish, two
+// crossing (a clump split), and pale ones, so both sets and the clump path
+// are exercised.
+TEST(Detector, FindsTheSameFishOnOneThreadAsOnSeveral) {
+  std::vector<cv::Mat> frames;
+  for (unsigned seed : {21u, 22u, 23u}) {
+    cv::Mat img = Frame(Grid(90, {{cv::Point2f(660, 440), 90, 30}, {cv::Point2f(660, 440), 90, 150}}), {800, 520}, seed);
+    for (int i = 0; i < 3; ++i) {
+      cv::ellipse(img, cv::Point2f(120.0f + 170.0f * i, 440), cv::Size2f(45, 6.5f), 10.0f * i, 0, 360,
+                  cv::Scalar(190, 195, 185), cv::FILLED, cv::LINE_AA);
+    }
+    frames.push_back(img);
+  }
+  auto run = [&](int threads) {
+    const int saved = cv::getNumThreads();
+    cv::setNumThreads(threads);
+    Detector d;
+    std::vector<std::vector<Detection>> out;
+    for (const cv::Mat& f : frames) out.push_back(d.Detect(f));
+    cv::setNumThreads(saved);
+    return out;
+  };
+  const auto one = run(1), several = run(4);
+  ASSERT_EQ(one.size(), several.size());
+  int pale = 0;
+  for (size_t f = 0; f < one.size(); ++f) {
+    ASSERT_EQ(one[f].size(), several[f].size()) << "frame " << f;
+    EXPECT_GE(one[f].size(), 12u) << "frame " << f;  // 8 + 2 crossing + the pale ones
+    for (size_t i = 0; i < one[f].size(); ++i) {
+      const Detection& a = one[f][i];
+      const Detection& b = several[f][i];
+      EXPECT_EQ(a.box, b.box) << "frame " << f << " detection " << i;
+      EXPECT_EQ(a.score, b.score);
+      EXPECT_EQ(a.length_px, b.length_px);
+      EXPECT_EQ(a.full_length_px, b.full_length_px);
+      pale += f == 0 && std::abs(Centre(a).y - 440) < 20 && Centre(a).x < 500;
+    }
+  }
+  EXPECT_EQ(pale, 3) << "the pale fish (the lighter set) must be found";
 }
 
 // The noise level is a property of the footage: frames alternating

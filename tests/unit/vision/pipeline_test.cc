@@ -769,6 +769,33 @@ TEST(Pipeline, ReportsAndOutlinesTheCountedArea) {
   fs::remove_all(dir);
 }
 
+// The pool's look at a frame runs beside the detection of the frame
+// before it (RunCount): each counted area must still be the pool as its
+// own first frame shows it. The camera drifts 4 px a frame, so the
+// outline of a look taken one frame early or late is 4 px off.
+TEST(Pipeline, EachCountedAreaIsThePoolAsItsFirstFrameShowsIt) {
+  fs::path dir = TempDir("area_per_frame");
+  ClipSpec spec;
+  spec.frames = 20;
+  spec.drift_px = 4;
+  spec.glare = false;
+  CountOptions o;
+  o.video_path = WriteClip(spec, dir);
+  auto r = RunCount(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_GE(r->counted_areas.size(), 3u) << "each look finds the moved pool";
+  // The pool's centre in frame f (the view moves right, the pool left).
+  auto pool_x = [&](int f) { return spec.width / 2.0f - spec.drift_px * (f - 1); };
+  for (const CountedArea& area : r->counted_areas) {
+    const cv::Moments m = cv::moments(area.outline);
+    ASSERT_GT(m.m00, 0);
+    const float x = static_cast<float>(m.m10 / m.m00), y = static_cast<float>(m.m01 / m.m00);
+    EXPECT_NEAR(x, pool_x(area.first_frame), 1.5f) << "area from frame " << area.first_frame;
+    EXPECT_NEAR(y, spec.height / 2.0f, 1.5f) << "area from frame " << area.first_frame;
+  }
+  fs::remove_all(dir);
+}
+
 // A video run's --roi is given in the first frame's pixels: in a later
 // frame's image it has moved with the camera; a pool's outline, found in
 // the frame's own image, stays as it is.
