@@ -89,6 +89,7 @@ struct Blob {
   int label = 0;
   bool merged = false;          // the union of fragments of one body
   bool dark = false;            // darker than the water
+  bool thin = false;            // of the thin set (darker; see the header, step 4)
 };
 
 namespace {
@@ -180,8 +181,10 @@ constexpr float kMergeGapLengths = 0.3f;     // fragments at most this x typical
 constexpr float kMergeMaxLength = 1.25f;     // union no longer than this x typical length
 constexpr float kMergeMaxWidth = 0.35f;      // and no wider than this x typical length
 constexpr float kMergeMaxAngle = 0.5f;       // rad: an elongated piece lies along the union
+constexpr float kThinClearance = 0.3f;       // a thin body this x typical length clear of other blobs
 
-// Merges fragments of one body in place (greedy, closest pairs first).
+// Merges fragments of one body in place (greedy, closest pairs first;
+// thin bodies are not fragments).
 // Fragments of either polarity merge: a sturgeon's back may be darker than
 // the water and its snout and scutes lighter (refusing such merges cost
 // the suite 0.877 -> 0.857 in round 7). The union keeps the polarity of
@@ -190,9 +193,9 @@ void MergeFragments(std::vector<Blob>& blobs, float typical) {
   const int n = static_cast<int>(blobs.size());
   std::vector<std::tuple<float, int, int>> pairs;
   for (int i = 0; i < n; ++i) {
-    if (blobs[i].length >= typical) continue;
+    if (blobs[i].length >= typical || blobs[i].thin) continue;
     for (int j = i + 1; j < n; ++j) {
-      if (blobs[j].length >= typical) continue;
+      if (blobs[j].length >= typical || blobs[j].thin) continue;
       float gap = BoxGap(blobs[i].box, blobs[j].box);
       if (gap <= kMergeGapLengths * typical) pairs.emplace_back(gap, i, j);
     }
@@ -396,8 +399,12 @@ struct Detector::Pass {
   float high = 0, low = 0;  // blob thresholds on the contrast to the water model
   float high_dark = 0;      // and on the dark bodies' top-hat
   bool any_saturated = false;
-  int n_dark = 0;        // blob i < n_dark is label i of the dark set; the light set's follow
+  bool thin_set = false;  // SegmentBodies made the thin set (the fish size is known)
+  // Blob i < n_dark is label i of the dark and thin sets (labelled as one:
+  // they never touch); the light set's follow.
+  int n_dark = 0;
   std::vector<Component> dark_components, light_components;
+  std::vector<Component> thin_components;  // per dark label: its thin pixels (a thin body has no others)
 
   float ThresholdOf(const Blob& b) const { return b.dark ? high_dark : high; }
 };
@@ -586,14 +593,33 @@ void Detector::SegmentBodies(Pass& pass) {
     cv::max(diff_, blackhat_, diff_);
   }
   const cv::Mat open3 = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  // The thin set: the bodies an opening by 2x2 keeps of the dark set that
+  // the 3x3 opening erases whole (step 4).
+  pass.thin_set = typical_length_work_ > 0;
+  if (pass.thin_set) {
+    const cv::Mat two = cv::getStructuringElement(cv::MORPH_RECT, {2, 2});
+    cv::erode(bin_dark_, thin_, two, cv::Point(0, 0));  // anchors so that the opening keeps the 2x2 squares in place
+    cv::dilate(thin_, thin_, two, cv::Point(1, 1));
+  }
   cv::morphologyEx(bin_dark_, bin_dark_, cv::MORPH_OPEN, open3);
+  if (pass.thin_set) {
+    // Off the dark set's bodies and their rim (a piece two pixels from one
+    // was part of it: MeasureBlob drops it), so the two sets never touch
+    // and are labelled as one.
+    cv::dilate(bin_dark_, near_dark_, open3);
+    thin_.setTo(0, near_dark_);
+    cv::bitwise_or(bin_dark_, thin_, dark_or_thin_);
+  }
   cv::morphologyEx(binary_, binary_, cv::MORPH_OPEN, open3);
 }
 
 // Blob number `blob` of this pass: its set's label image, measurements
-// and label (blob numbers run through the dark set first).
+// and label (blob numbers run through the dark and thin sets first).
 Detector::BlobLabel Detector::LabelOf(const Pass& pass, int blob) const {
-  if (blob < pass.n_dark) return {&labels_, &pass.dark_components[blob], blob};
+  if (blob < pass.n_dark) {
+    const bool thin = pass.thin_set && pass.dark_components[blob].area == 0;
+    return {&labels_, thin ? &pass.thin_components[blob] : &pass.dark_components[blob], blob};
+  }
   const int label = blob - pass.n_dark + 1;
   return {&labels2_, &pass.light_components[label], label};
 }
@@ -611,6 +637,8 @@ std::optional<Blob> Detector::MeasureBlob(const Pass& pass, int blob) const {
                      component.bottom - component.top + 1);
   Blob b;
   b.label = blob;
+  b.thin = blob < pass.n_dark && component_of_label != &pass.dark_components[blob];
+  if (b.thin && NearDarkSet(*label_image, label, box)) return std::nullopt;
   b.dark = blob < pass.n_dark;
   b.box = box;
   b.area = static_cast<float>(area);
@@ -666,19 +694,21 @@ std::optional<Blob> Detector::MeasureBlob(const Pass& pass, int blob) const {
   return b;
 }
 
-// 3-4. The blobs of both sets with their shape and contrast; the fragments
+// 3-4. The blobs of the sets with their shape and contrast; the fragments
 // of one body merged.
 std::vector<Blob> Detector::MeasureBlobs(Pass& pass) {
-  // 3. Blobs and their oriented shape (a label image per set; blob numbers
-  //    run through the dark set first). The two sets are labelled, and the
-  //    blobs measured, in parallel: each writes only its own result, so
-  //    the blobs are the same, in the same order, as one after the other.
+  // 3. Blobs and their oriented shape (a label image for the dark and thin
+  //    sets, one for the light set; blob numbers run through the dark and
+  //    thin sets first). The two label images are made, and the blobs
+  //    measured, in parallel: each writes only its own result, so the
+  //    blobs are the same, in the same order, as one after the other.
   int n_light = 0;
   cv::parallel_for_(cv::Range(0, 2), [&](const cv::Range& sets) {
     for (int set = sets.start; set < sets.end; ++set) {
       if (set == 0) {
-        pass.n_dark = cv::connectedComponents(bin_dark_, labels_, 8, CV_32S);
+        pass.n_dark = cv::connectedComponents(pass.thin_set ? dark_or_thin_ : bin_dark_, labels_, 8, CV_32S);
         pass.dark_components = MeasureComponents(labels_, bin_dark_, pass.n_dark);
+        if (pass.thin_set) pass.thin_components = MeasureComponents(labels_, thin_, pass.n_dark);
       } else {
         n_light = cv::connectedComponents(binary_, labels2_, 8, CV_32S);
         pass.light_components = MeasureComponents(labels2_, binary_, n_light);
@@ -736,7 +766,7 @@ void Detector::LearnTypicalFish(const std::vector<Blob>& blobs, const Pass& pass
   std::vector<Sample> samples;
   int dark_samples = 0;
   for (const Blob& b : blobs) {
-    if (FishLike(b) && b.max_contrast >= pass.ThresholdOf(b)) {
+    if (!b.thin && FishLike(b) && b.max_contrast >= pass.ThresholdOf(b)) {
       samples.push_back({b.length, b.area, b.boundary, Aspect(b)});
       dark_samples += b.dark;
     }
@@ -789,6 +819,37 @@ void Detector::LearnTypicalFish(const std::vector<Blob>& blobs, const Pass& pass
       }
     }
   }
+}
+
+// Whether a pixel of label `label` (within `box`) of `labels` lies within
+// two pixels (5x5) of the dark set.
+bool Detector::NearDarkSet(const cv::Mat& labels, int label, const cv::Rect& box) const {
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const int* lp = labels.ptr<int>(y);
+    for (int x = box.x; x < box.x + box.width; ++x) {
+      if (lp[x] != label) continue;
+      for (int ny = std::max(0, y - 2); ny <= std::min(bin_dark_.rows - 1, y + 2); ++ny) {
+        const uint8_t* dp = bin_dark_.ptr<uint8_t>(ny);
+        for (int nx = std::max(0, x - 2); nx <= std::min(bin_dark_.cols - 1, x + 2); ++nx) {
+          if (dp[nx]) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+// No blob of the dark or light set within kThinClearance typical lengths
+// of `thin`'s centre (its box's nearest point).
+bool Detector::ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blobs) const {
+  const float clearance = kThinClearance * typical_length_work_;
+  for (const Blob& o : blobs) {
+    if (o.thin) continue;
+    const float gx = std::max({0.0f, o.box.x - thin.centre.x, thin.centre.x - (o.box.x + o.box.width)});
+    const float gy = std::max({0.0f, o.box.y - thin.centre.y, thin.centre.y - (o.box.y + o.box.height)});
+    if (gx * gx + gy * gy < clearance * clearance) return false;
+  }
+  return true;
 }
 
 // 6-7. Each blob's verdict: a fish (with its lengths), a clump of several,
@@ -848,6 +909,10 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     const bool side_by_side = typical_aspect_ > 0 && Aspect(b) > 1.4f * typical_aspect_ &&
                               b.area > 1.5f * typical_area_work_ * std::max(1.0f, rel_len);
     const bool one_body = FishLike(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
+    // A thin body is one whole fish or nothing: fish-shaped, one fish long
+    // at most, and clear of every other blob (a fish's own thin end, cut
+    // off by the opening, and the thin edges of a clump are not).
+    if (b.thin && (!one_body || !ClearOfOtherBlobs(b, blobs))) continue;
     const float k_area = typical_area_work_ > 0 ? b.area / typical_area_work_ : 0;
     const float k_boundary = typical_boundary_work_ > 0 ? b.boundary / typical_boundary_work_ : 0;
     // Two fish crossing make an X: neither elongated nor solid, with less

@@ -31,7 +31,19 @@
 //    spots is not a body. A pixel in both sets stays in the pale one (a
 //    pale fish's markings).
 // 4. Blobs: connected components with oriented second moments (major and
-//    minor extent), area, outline length and fill.
+//    minor extent), area, outline length and fill. Once the fish size is
+//    known the dark set is opened by 3x3, which removes noise specks and
+//    one-pixel lines but also a slim fish 2 px wide at the working scale
+//    (a typical fish there is ~24 px long and 3 px wide): what an opening
+//    by 2x2 keeps of the dark set that the 3x3 opening erases whole is a
+//    third, thin set (labelled with the dark set: a thin piece within two
+//    pixels of a kept body was part of it and is dropped, so the two never
+//    touch). A thin blob is one fish when it passes the single-fish tests
+//    (step 5; fish-shaped, 0.5-1.6 fish long) and no other blob lies
+//    within 0.3 fish lengths of its centre (a fish's end the opening cut
+//    off, a clump's thin edge); it is never a clump or a fragment and
+//    does not teach the fish size, so every other blob is judged as
+//    without it.
 // 5. Shape: a fish is an elongated, solid, unsaturated blob, no thinner for
 //    its length than ~7% and than ~half the typical fish's width/length.
 //    The typical fish (length, area, outline, width/length) is learnt from
@@ -207,6 +219,8 @@ class Detector {
   bool FishLike(const Blob& b) const;
   bool LooselySolid(const Blob& b) const;
   bool MinorityPolarity(const Blob& b) const;  // of the polarity fewer single fish have
+  bool ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blobs) const;
+  bool NearDarkSet(const cv::Mat& labels, int label, const cv::Rect& box) const;
 
   cv::Size WaterBlock(cv::Size reduced) const;   // the water model's block on the whole reduced frame
   void Rescale(float scale);  // changes the working scale, keeping the learnt size
@@ -242,7 +256,7 @@ class Detector {
   int64_t mask_inside_count_ = 0;
   cv::Rect pool_box_;
   cv::Mat reduced_, mask_reduced_, work_, mask_seen_, mask_work_, background_, small_, diff_, grey_, saturated_, binary_, labels_,
-      source_, bg_grey_, dark_, bin_dark_, labels2_, opened_,
+      source_, bg_grey_, dark_, bin_dark_, labels2_, opened_, thin_, near_dark_, dark_or_thin_,
       lit_grey_, halved_, blackhat_, bright_limit_, glare_in_pool_;
 };
 
