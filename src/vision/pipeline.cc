@@ -5,6 +5,7 @@
 #include <cmath>
 #include <future>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -310,11 +311,14 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     const bool gps_per_frame = fixes > 0 && declared > 0 && std::abs(fixes - declared) <= std::max(2, declared / 50);
     PoolMask pool;
     // The pool as the next frame shows it, when that frame is due a look:
-    // looked at beside this frame's detection (the looks are the same, in
-    // the same order, as one after the other; they took 6 ms a 1080p frame
-    // on the detection's thread).
-    std::future<cv::Mat> next_pool;
-    cv::Mat frame, next_frame, pool_mask, grey, small, halved;
+    // peeked from the decoder's queue and looked at beside this frame's
+    // detection, and taken before the next frame is (the looks are the
+    // same frames, in the same order, as one after the other; they took
+    // 6 ms a 1080p frame on the detection's thread). The task owns the
+    // frame it reads and the mask it returns.
+    std::future<std::optional<cv::Mat>> next_look;
+    std::optional<cv::Mat> looked_ahead;
+    cv::Mat frame, pool_mask, grey, small, halved;
     cv::Mat outlined_mask;  // a copy of the pool mask of the last counted area
     std::vector<cv::Rect2f> last_boxes;
     std::vector<MotRecord> raw_detections;
@@ -328,7 +332,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       // The pool is found again every few frames (the drone drifts slowly),
       // kept consistent in time (PoolMask: a failed look is not the pool).
       if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) {
-        pool_mask = next_pool.valid() ? next_pool.get() : pool.Update(frame);
+        pool_mask = looked_ahead ? *looked_ahead : pool.Update(frame);
+        looked_ahead.reset();
         if (report.counted_areas.empty() || !SameImage(pool_mask, outlined_mask)) {
           report.counted_areas.push_back(CountedArea{f, OutlineOfMask(pool_mask, frame.size())});
           outlined_mask = pool_mask.clone();
@@ -352,8 +357,12 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       std::future<void> motion_done;
       try {
         motion_done = std::async(std::launch::async, estimate_motion);
-        if (opt.roi.empty() && f % kPoolMaskEveryFrames == 0 && source->Peek(1, &next_frame)) {
-          next_pool = std::async(std::launch::async, [&pool, &next_frame] { return cv::Mat(pool.Update(next_frame)); });
+        if (opt.roi.empty() && f % kPoolMaskEveryFrames == 0) {
+          next_look = std::async(std::launch::async, [&pool, next_source = source.get()]() -> std::optional<cv::Mat> {
+            cv::Mat next;
+            if (!next_source->Peek(1, &next)) return std::nullopt;
+            return pool.Update(next).clone();
+          });
         }
       } catch (const std::system_error&) {
         // No thread to spare (a busy server): the same work, in turn.
@@ -385,6 +394,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         here.agrees = excess <= 0;
         if (!camera_check || excess > CameraMotionExcessM(*camera_check)) camera_check = here;
       }
+      if (next_look.valid()) looked_ahead = next_look.get();
       if (opt.on_frame) opt.on_frame(f, frames_total);
     }
     STURGEON_RETURN_IF_ERROR(source->Finish());

@@ -598,7 +598,8 @@ void Detector::SegmentBodies(Pass& pass) {
   pass.thin_set = typical_length_work_ > 0;
   if (pass.thin_set) {
     const cv::Mat two = cv::getStructuringElement(cv::MORPH_RECT, {2, 2});
-    cv::erode(bin_dark_, thin_, two, cv::Point(0, 0));  // anchors so that the opening keeps the 2x2 squares in place
+    // Anchors that keep the 2x2 squares in place; nothing outside the image.
+    cv::erode(bin_dark_, thin_, two, cv::Point(0, 0), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
     cv::dilate(thin_, thin_, two, cv::Point(1, 1));
   }
   cv::morphologyEx(bin_dark_, bin_dark_, cv::MORPH_OPEN, open3);
@@ -618,10 +619,10 @@ void Detector::SegmentBodies(Pass& pass) {
 Detector::BlobLabel Detector::LabelOf(const Pass& pass, int blob) const {
   if (blob < pass.n_dark) {
     const bool thin = pass.thin_set && pass.dark_components[blob].area == 0;
-    return {&labels_, thin ? &pass.thin_components[blob] : &pass.dark_components[blob], blob};
+    return {&labels_, thin ? &pass.thin_components[blob] : &pass.dark_components[blob], blob, thin};
   }
   const int label = blob - pass.n_dark + 1;
-  return {&labels2_, &pass.light_components[label], label};
+  return {&labels2_, &pass.light_components[label], label, false};
 }
 
 // Blob number `blob` of this pass, measured: its box, area, centre,
@@ -629,7 +630,7 @@ Detector::BlobLabel Detector::LabelOf(const Pass& pass, int blob) const {
 // is too small or too faint to be anything. Reads the pass's label images
 // and the contrast and grey images only.
 std::optional<Blob> Detector::MeasureBlob(const Pass& pass, int blob) const {
-  const auto [label_image, component_of_label, label] = LabelOf(pass, blob);
+  const auto [label_image, component_of_label, label, thin] = LabelOf(pass, blob);
   const Component& component = *component_of_label;
   const int area = component.area;
   if (area < params_.min_area_work_px) return std::nullopt;
@@ -637,8 +638,8 @@ std::optional<Blob> Detector::MeasureBlob(const Pass& pass, int blob) const {
                      component.bottom - component.top + 1);
   Blob b;
   b.label = blob;
-  b.thin = blob < pass.n_dark && component_of_label != &pass.dark_components[blob];
-  if (b.thin && NearDarkSet(*label_image, label, box)) return std::nullopt;
+  b.thin = thin;
+  if (thin && NearDarkSet(*label_image, label, box)) return std::nullopt;
   b.dark = blob < pass.n_dark;
   b.box = box;
   b.area = static_cast<float>(area);
@@ -716,9 +717,13 @@ std::vector<Blob> Detector::MeasureBlobs(Pass& pass) {
     }
   });
   const int n = pass.n_dark + std::max(0, n_light - 1);
-  std::vector<std::optional<Blob>> measured(std::max(0, n - 1));
-  cv::parallel_for_(cv::Range(1, std::max(1, n)), [&](const cv::Range& range) {
-    for (int i = range.start; i < range.end; ++i) measured[i - 1] = MeasureBlob(pass, i);
+  std::vector<int> large_enough;  // the specks under the area floor are most labels on a noisy frame
+  for (int i = 1; i < n; ++i) {
+    if (LabelOf(pass, i).component->area >= params_.min_area_work_px) large_enough.push_back(i);
+  }
+  std::vector<std::optional<Blob>> measured(large_enough.size());
+  cv::parallel_for_(cv::Range(0, static_cast<int>(large_enough.size())), [&](const cv::Range& range) {
+    for (int k = range.start; k < range.end; ++k) measured[k] = MeasureBlob(pass, large_enough[k]);
   });
   std::vector<Blob> blobs;
   for (std::optional<Blob>& b : measured) {
@@ -839,12 +844,12 @@ bool Detector::NearDarkSet(const cv::Mat& labels, int label, const cv::Rect& box
   return false;
 }
 
-// No blob of the dark or light set within kThinClearance typical lengths
-// of `thin`'s centre (its box's nearest point).
+// No other blob within kThinClearance typical lengths of `thin`'s centre
+// (its box's nearest point).
 bool Detector::ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blobs) const {
   const float clearance = kThinClearance * typical_length_work_;
   for (const Blob& o : blobs) {
-    if (o.thin) continue;
+    if (&o == &thin) continue;
     const float gx = std::max({0.0f, o.box.x - thin.centre.x, thin.centre.x - (o.box.x + o.box.width)});
     const float gy = std::max({0.0f, o.box.y - thin.centre.y, thin.centre.y - (o.box.y + o.box.height)});
     if (gx * gx + gy * gy < clearance * clearance) return false;

@@ -31,19 +31,20 @@
 //    spots is not a body. A pixel in both sets stays in the pale one (a
 //    pale fish's markings).
 // 4. Blobs: connected components with oriented second moments (major and
-//    minor extent), area, outline length and fill. Once the fish size is
-//    known the dark set is opened by 3x3, which removes noise specks and
-//    one-pixel lines but also a slim fish 2 px wide at the working scale
-//    (a typical fish there is ~24 px long and 3 px wide): what an opening
-//    by 2x2 keeps of the dark set that the 3x3 opening erases whole is a
-//    third, thin set (labelled with the dark set: a thin piece within two
-//    pixels of a kept body was part of it and is dropped, so the two never
-//    touch). A thin blob is one fish when it passes the single-fish tests
-//    (step 5; fish-shaped, 0.5-1.6 fish long) and no other blob lies
+//    minor extent), area, outline length and fill. Both sets are opened
+//    by 3x3, which removes noise specks and one-pixel lines but also a
+//    slim dark fish 2 px wide at the working scale (a typical fish there
+//    is ~24 px long and 3 px wide). Once the fish size is known, what an
+//    opening by 2x2 keeps of the dark set that the 3x3 opening erases
+//    whole is a third, thin set (labelled with the dark set: a thin piece
+//    within two pixels of a kept body was part of it and is dropped, so
+//    the two never touch). A thin blob is one fish when it passes the
+//    single-fish tests (step 5: fish-shaped, at most 1.6 fish long, and
+//    not too short for a fish) and no other blob, thin or not, lies
 //    within 0.3 fish lengths of its centre (a fish's end the opening cut
-//    off, a clump's thin edge); it is never a clump or a fragment and
-//    does not teach the fish size, so every other blob is judged as
-//    without it.
+//    off, a clump's thin edge, the two halves of a slim fish the 2x2
+//    opening broke); it is never a clump or a fragment and does not
+//    teach the fish size, so every other blob is judged as without it.
 // 5. Shape: a fish is an elongated, solid, unsaturated blob, no thinner for
 //    its length than ~7% and than ~half the typical fish's width/length.
 //    The typical fish (length, area, outline, width/length) is learnt from
@@ -212,6 +213,7 @@ class Detector {
     const cv::Mat* image;        // the blob's set's label image
     const Component* component;  // the set's measurements of the label
     int label;                   // the label within its set
+    bool thin;                   // of the thin set (labelled with the dark set)
   };
   BlobLabel LabelOf(const Pass& pass, int blob) const;
   // The shape tests on a blob, against the learnt typical fish.

@@ -508,13 +508,17 @@ TEST(Detector, FindsTheSameFishOnOneThreadAsOnSeveral) {
     }
     frames.push_back(img);
   }
+  // OpenCV's thread count is process-wide: restored however the run ends.
+  struct ThreadCount {
+    int saved = cv::getNumThreads();
+    explicit ThreadCount(int n) { cv::setNumThreads(n); }
+    ~ThreadCount() { cv::setNumThreads(saved); }
+  };
   auto run = [&](int threads) {
-    const int saved = cv::getNumThreads();
-    cv::setNumThreads(threads);
+    const ThreadCount count(threads);
     Detector d;
     std::vector<std::vector<Detection>> out;
     for (const cv::Mat& f : frames) out.push_back(d.Detect(f));
-    cv::setNumThreads(saved);
     return out;
   };
   const auto one = run(1), several = run(4);
