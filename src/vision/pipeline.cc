@@ -394,6 +394,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         here.agrees = excess <= 0;
         if (!camera_check || excess > CameraMotionExcessM(*camera_check)) camera_check = here;
       }
+      // The look peeks the decoder's queue: it must be taken before the next
+      // frame is (no `continue` above may skip this).
       if (next_look.valid()) looked_ahead = next_look.get();
       if (opt.on_frame) opt.on_frame(f, frames_total);
     }

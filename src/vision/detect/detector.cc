@@ -849,7 +849,7 @@ bool Detector::NearDarkSet(const cv::Mat& labels, int label, const cv::Rect& box
 bool Detector::ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blobs) const {
   const float clearance = kThinClearance * typical_length_work_;
   for (const Blob& o : blobs) {
-    if (&o == &thin) continue;
+    if (o.label == thin.label) continue;  // blob numbers are unique (thin blobs are never merged)
     const float gx = std::max({0.0f, o.box.x - thin.centre.x, thin.centre.x - (o.box.x + o.box.width)});
     const float gy = std::max({0.0f, o.box.y - thin.centre.y, thin.centre.y - (o.box.y + o.box.height)});
     if (gx * gx + gy * gy < clearance * clearance) return false;

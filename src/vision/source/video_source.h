@@ -7,7 +7,8 @@
 // Errors: a missing file is NotFound; a file that cannot be opened as video,
 // decodes no frame, or ends well before the frame count its container
 // declares (a truncated download) is Corruption, naming the file.
-// Not thread-safe: one consumer.
+// One consumer at a time: Next and Peek may be called from different
+// threads as long as the calls do not overlap (the queue is under a mutex).
 #pragma once
 
 #include <condition_variable>
