@@ -627,8 +627,9 @@ Detector::BlobLabel Detector::LabelOf(const Pass& pass, int blob) const {
 
 // Blob number `blob` of this pass, measured: its box, area, centre,
 // contrast, outline and extent along and across its axis; nullopt when it
-// is too small or too faint to be anything. Reads the pass's label images
-// and the contrast and grey images only.
+// is too small or too faint to be anything, or a thin piece within two
+// pixels of the dark set (part of a body there). Reads the pass's label
+// images, the dark set and the contrast and grey images only.
 std::optional<Blob> Detector::MeasureBlob(const Pass& pass, int blob) const {
   const auto [label_image, component_of_label, label, thin] = LabelOf(pass, blob);
   const Component& component = *component_of_label;
@@ -914,9 +915,10 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     const bool side_by_side = typical_aspect_ > 0 && Aspect(b) > 1.4f * typical_aspect_ &&
                               b.area > 1.5f * typical_area_work_ * std::max(1.0f, rel_len);
     const bool one_body = FishLike(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
-    // A thin body is one whole fish or nothing: fish-shaped, one fish long
-    // at most, and clear of every other blob (a fish's own thin end, cut
-    // off by the opening, and the thin edges of a clump are not).
+    // A thin body is one whole fish or nothing: fish-shaped, at most 1.6
+    // fish long, and clear of every other blob (a fish's own thin end, cut
+    // off by the opening, the thin edges of a clump and the halves of a
+    // broken slim fish are not).
     if (b.thin && (!one_body || !ClearOfOtherBlobs(b, blobs))) continue;
     const float k_area = typical_area_work_ > 0 ? b.area / typical_area_work_ : 0;
     const float k_boundary = typical_boundary_work_ > 0 ? b.boundary / typical_boundary_work_ : 0;
