@@ -625,16 +625,16 @@ Detector::BlobLabel Detector::LabelOf(const Pass& pass, int blob) const {
   return {&labels2_, &pass.light_components[label], label, false};
 }
 
-// Blob number `blob` of this pass, measured: its box, area, centre,
-// contrast, outline and extent along and across its axis; nullopt when it
-// is too small or too faint to be anything, or a thin piece within two
-// pixels of the dark set (part of a body there). Reads the pass's label
+// Blob number `blob` of this pass, whose area reaches the floor
+// (`min_area_work_px`; MeasureBlobs picks those), measured: its box, area,
+// centre, contrast, outline and extent along and across its axis; nullopt
+// when it is too faint to be anything, or a thin piece within two pixels
+// of the dark set (part of a body there). Reads the pass's label
 // images, the dark set and the contrast and grey images only.
 std::optional<Blob> Detector::MeasureBlob(const Pass& pass, int blob) const {
   const auto [label_image, component_of_label, label, thin] = LabelOf(pass, blob);
   const Component& component = *component_of_label;
   const int area = component.area;
-  if (area < params_.min_area_work_px) return std::nullopt;
   const cv::Rect box(component.left, component.top, component.right - component.left + 1,
                      component.bottom - component.top + 1);
   Blob b;
