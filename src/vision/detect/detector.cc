@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -325,7 +326,11 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
   CV_Assert(mask.empty() || mask.type() == CV_8UC1);
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
-  if (bootstrapped_) return DetectOnce(frame, mask);
+  if (bootstrapped_) {
+    std::vector<Detection> out = DetectOnce(frame, mask);
+    CheckLearntSize(frame, mask);
+    return out;
+  }
   const bool adaptive = params_.target_fish_work_px > 0;
   // Learn the size at a moderate reduction first (at most 2x).
   scale_ = std::min(1.0f, std::max(static_cast<float>(params_.work_width) / frame.cols, 0.5f));
@@ -384,6 +389,36 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
   replace_size_ = false;
   bootstrapped_ = true;
   return out;
+}
+
+void Detector::CheckLearntSize(const cv::Mat& frame, const cv::Mat& mask) {
+  const int first_check = params_.size_check_frame;
+  if (first_check <= 0 || params_.expected_length_px > 0) return;
+  ++frames_since_bootstrap_;
+  const bool second_check = frames_since_bootstrap_ == 2 * first_check && second_opinion_;
+  if (frames_since_bootstrap_ != first_check && !second_check) return;
+  auto fresh = std::make_unique<Detector>(params_);
+  fresh->SetGroundSampling(gsd_m_);
+  fresh->Detect(frame, mask);
+  const float in_use = TypicalLengthPx(), seen_now = fresh->TypicalLengthPx();
+  // A frame that teaches no size, or a size not yet learnt, is no opinion.
+  if (in_use <= 0 || seen_now <= 0) {
+    second_opinion_.reset();
+    return;
+  }
+  const float factor = params_.size_check_factor;
+  if (!second_check) {
+    if (seen_now > factor * in_use || in_use > factor * seen_now) second_opinion_ = std::move(fresh);
+    return;
+  }
+  // The median of the three sizes: the one in use, the first check's, this frame's.
+  const std::unique_ptr<Detector> first_opinion = std::move(second_opinion_);
+  const float earlier = first_opinion->TypicalLengthPx();
+  const float median = std::max(std::min(in_use, earlier), std::min(std::max(in_use, earlier), seen_now));
+  if (median == in_use) return;
+  const int frames = frames_since_bootstrap_;
+  *this = std::move(median == seen_now ? *fresh : *first_opinion);
+  frames_since_bootstrap_ = frames;  // checked: no more checks
 }
 
 // One DetectOnce pass's working state: what each step leaves for the next.

@@ -10,6 +10,14 @@
 //    level above every fish), sizes are assumed in turn and the one the
 //    blobs found under it confirm is kept. If none is confirmed, the size
 //    is learnt on a later frame, at the first frame's working scale.
+//    One frame can mislead (on a simulated night clip the first frame's
+//    noise specks gave fish of 17 px, a fifth of the fish, and the size
+//    then stayed pinned at the plausible minimum): on frame
+//    `size_check_frame` a fresh detector learns the size from that frame
+//    alone, and when it disagrees with the size in use by more than
+//    `size_check_factor`, a third fresh detector does on frame
+//    2 x `size_check_frame`; the detector then carries on as the one of
+//    the three whose size is the median.
 // 1. Light, not objects: bright lines thinner than about half a fish's
 //    body (caustic networks, glitter, wave crests) are removed by a grey
 //    opening sized from the fish length.
@@ -86,6 +94,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -142,6 +151,12 @@ struct DetectorParams {
   // docs/vision-rounds.md, round 14).
   float clump_contrast_factor = 1.5f;
   float expected_length_px = 0;      // full-res pixels; 0 = learn from the footage
+  // The learnt size's check (step 0): on this frame, counted from the
+  // first (0: no check), and when a fresh detector's size on it differs
+  // from the one in use by more than this factor, again on twice that
+  // frame.
+  int size_check_frame = 15;
+  float size_check_factor = 2.0f;
   int min_area_work_px = 12;
 };
 
@@ -231,6 +246,10 @@ class Detector {
   // with a sturgeon's area and outline for that length and its width/length
   // unknown, and forgets the footage's noise level and polarity.
   void AssumeFishLength(float length_work);
+  // After a frame's detection: the learnt size's check (step 0, the
+  // size_check_* params); may replace this detector's whole state with a
+  // fresh detector's.
+  void CheckLearntSize(const cv::Mat& frame, const cv::Mat& mask);
   // Detects `frame` under assumed fish lengths and returns the working-scale
   // length best confirmed by the confident fish-like blobs found (0: none).
   // Leaves no size learnt, and the noise level as it found it.
@@ -251,6 +270,10 @@ class Detector {
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
   // size it started with (the start-size scan's evidence).
   int supporting_blobs_ = 0;
+  int frames_since_bootstrap_ = 0;
+  // The fresh detector of the size check's first frame, while its size
+  // disagrees with the size in use (until the second check frame).
+  std::unique_ptr<Detector> second_opinion_;
   // The pool at the working scale (`mask_reduced_`, a CV_8U 0/255 image of
   // the whole frame), its pixels and its bounding box; `mask_work_` is its
   // part under `work_`, the part of the frame looked at (`reduced_`: the

@@ -649,5 +649,40 @@ TEST(Detector, LearnsTheFishSizeUnderGlitterThatHidesThemAtFirst) {
   }
 }
 
+// One frame can mislead the size learning: a first frame with only short
+// dark specks (debris, or the noise of a dark night frame) teaches a fish a
+// fifth of the real one, and fish five times that long are then too long
+// to be fish or to teach the size, so it stays. The check on frames
+// `size_check_frame` and twice that learns the size afresh from each and
+// carries on with the median of the three.
+TEST(Detector, ASizeTheFirstFrameMisledIsLearntAgain) {
+  const cv::Size size(800, 520);
+  std::vector<Fish> specks;
+  for (int i = 0; i < 24; ++i) {
+    specks.push_back({cv::Point2f(80.0f + 110.0f * (i % 6), 70.0f + 110.0f * (i / 6)), 18, 30.0f * i});
+  }
+  const cv::Mat misleading = Frame(specks, size, 31);
+  auto run = [&](int check_frame, float* length_after, size_t* fish_found) {
+    DetectorParams params;
+    params.size_check_frame = check_frame;
+    Detector d(params);
+    d.Detect(misleading);
+    const float misled = d.TypicalLengthPx();
+    std::vector<Detection> dets;
+    for (unsigned f = 0; f < 12; ++f) dets = d.Detect(Frame(Grid(90), size, 40 + f));
+    *length_after = d.TypicalLengthPx();
+    *fish_found = dets.size();
+    return misled;
+  };
+  float unchecked_length = 0, checked_length = 0;
+  size_t unchecked_found = 0, checked_found = 0;
+  const float misled = run(0, &unchecked_length, &unchecked_found);
+  EXPECT_NEAR(misled, 18, 8);  // the premise: the first frame teaches the specks' size
+  EXPECT_LT(unchecked_length, 40) << "without the check the size stays misled";
+  run(4, &checked_length, &checked_found);
+  EXPECT_NEAR(checked_length, 90, 25);
+  EXPECT_EQ(checked_found, 8u);
+}
+
 }  // namespace
 }  // namespace sturgeon::vision
