@@ -42,8 +42,30 @@ constexpr int kPoolMaskEveryFrames = 5;
 // at 4K; 6 frames after): decoding them again on a second decoder added
 // 0.04-0.05 s to the start of a 1080p clip.
 constexpr int kPrimingLooks = 2;
+// Priming is not always enough: on a 300-frame draw of the same scene
+// every look on frames 1-21 crept over the wall (93-98% of the frame) and
+// the first look of the pool alone came on frame 26; the clutter of the
+// walkways and the empty neighbouring tanks in frames 1-25 counted 275 of
+// 80 fish by frame 30. While the mask in use may have leaked
+// (PoolMask::MayHaveLeaked) the frames' detections are held back from the
+// tracker, at most this many frames; when a look finds a pool of a
+// plausible size, the held detections whose centres lie in that frame's
+// view but outside the pool are dropped, and that pool is the counted area
+// from frame 1. A pool that fills the view (a sweep over a large pond)
+// never looks plausible, and its frames go to the tracker as they were,
+// only later.
+constexpr int kMaxHeldFrames = 60;
 constexpr double kMaxObscuredShare = 0.9;  // the most of the pool count_high's glare allowance takes as hidden
 const cv::Scalar kCountedAreaColour(255, 160, 0);  // BGR: the counted area's outline in annotations
+
+// Whether `image_point` (full-resolution pixels of a `frame_size` frame)
+// lies in the frame but outside `mask` (a CV_8U mask at any size covering
+// the frame). A point out of the frame is not known to be outside.
+bool InFrameOutsideMask(const cv::Mat& mask, cv::Size frame_size, cv::Point2f image_point) {
+  const int x = static_cast<int>(std::floor(image_point.x * mask.cols / frame_size.width));
+  const int y = static_cast<int>(std::floor(image_point.y * mask.rows / frame_size.height));
+  return x >= 0 && y >= 0 && x < mask.cols && y < mask.rows && mask.at<uint8_t>(y, x) == 0;
+}
 
 cv::Rect2f MoveBox(const cv::Rect2f& r, cv::Point2f centre) {
   return {centre.x - r.width / 2, centre.y - r.height / 2, r.width, r.height};
@@ -326,6 +348,38 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       pool.Update(frame);
     }
     double obscured_sum = 0;
+    // Detections held back while the pool may have leaked (kMaxHeldFrames).
+    bool pool_in_doubt = opt.roi.empty() && pool.MayHaveLeaked();
+    bool holding = opt.roi.empty();
+    std::vector<std::pair<int, std::vector<Detection>>> held;
+    // Feeds the held frames to the tracker and stops holding; with
+    // `pool_now` (the mask in use on frame `now`) the detections of earlier
+    // frames that lie in frame `now`'s view but outside its pool are
+    // dropped first (the camera may have moved: what is out of view now
+    // is kept).
+    auto release_held = [&](const cv::Mat* pool_now, int now, cv::Size frame_size) {
+      for (auto& [g, ds] : held) {
+        if (pool_now && g < now) {
+          std::erase_if(ds, [&](const Detection& d) {
+            const cv::Vec3d p = image_from_world.back() * cv::Vec3d(Centre(d.box).x, Centre(d.box).y, 1);
+            return InFrameOutsideMask(*pool_now, frame_size,
+                                      cv::Point2f(static_cast<float>(p[0]), static_cast<float>(p[1])));
+          });
+        }
+        tracker.Update(g, ds);
+      }
+      if (pool_now && held.size() > 1) {
+        // The pool found now is the counted area of the held frames too.
+        report.counted_areas.erase(report.counted_areas.begin(), report.counted_areas.end() - 1);
+        report.counted_areas.back().first_frame = 1;
+        // What the detector learnt from the water beyond the wall (its
+        // noise level, the fish size) is not this pool's: it learns
+        // afresh from the next frame.
+        detector = Detector(dp);
+      }
+      held.clear();
+      holding = false;
+    };
     int f = 0;
     while (source->Next(&frame)) {
       ++f;
@@ -334,6 +388,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       if (opt.roi.empty() && (f - 1) % kPoolMaskEveryFrames == 0) {
         pool_mask = looked_ahead ? *looked_ahead : pool.Update(frame);
         looked_ahead.reset();
+        pool_in_doubt = pool.MayHaveLeaked();  // no look is running now
         if (report.counted_areas.empty() || !SameImage(pool_mask, outlined_mask)) {
           report.counted_areas.push_back(CountedArea{f, OutlineOfMask(pool_mask, frame.size())});
           outlined_mask = pool_mask.clone();
@@ -383,8 +438,17 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       }
       drop_outside_roi(dets);
       frame_gsd.push_back(gsd_at(f));
-      tracker.Update(f, dets);
       image_from_world.push_back(motion.WorldFromImage().inv());
+      if (holding) {
+        held.emplace_back(f, std::move(dets));
+        if (!pool_in_doubt) {
+          release_held(&pool_mask, f, frame.size());
+        } else if (f >= kMaxHeldFrames) {
+          release_held(nullptr, f, frame.size());
+        }
+      } else {
+        tracker.Update(f, dets);
+      }
       if (gps_per_frame && f <= static_cast<int>(telemetry->position.size()) && gsd_at(1) > 0) {
         const cv::Point2f centre(0.5f * frame.cols, 0.5f * frame.rows);
         const cv::Point2f moved = motion.ToWorld(centre) - centre;  // first-frame pixels
@@ -399,6 +463,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       if (next_look.valid()) looked_ahead = next_look.get();
       if (opt.on_frame) opt.on_frame(f, frames_total);
     }
+    if (holding) release_held(nullptr, f, frame.size());
     STURGEON_RETURN_IF_ERROR(source->Finish());
     if (!opt.detections_out_path.empty()) {
       STURGEON_RETURN_IF_ERROR(WriteMotFile(opt.detections_out_path, raw_detections));

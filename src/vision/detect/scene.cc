@@ -427,6 +427,8 @@ cv::Mat FindPoolMask(const cv::Mat& bgr) {
   return cv::Mat(cvRound(bgr.rows * f), cvRound(bgr.cols * f), CV_8U, cv::Scalar(255));
 }
 
+bool PoolMask::MayHaveLeaked() const { return mask_.empty() || area_ > kLeakShare; }
+
 const cv::Mat& PoolMask::Update(const cv::Mat& bgr) {
   ++looks_since_;
   PoolLook look = FindPoolRegion(bgr);

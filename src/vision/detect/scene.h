@@ -74,6 +74,10 @@ class PoolMask {
   // FindPoolMask; empty = the whole frame).
   const cv::Mat& Update(const cv::Mat& bgr);
   const cv::Mat& mask() const { return mask_; }
+  // No pool found yet (the whole frame is searched), or the mask in use
+  // covers over 60% of the frame: a flood that may have crept over a wall
+  // (or a pool that fills the view; the look cannot tell).
+  bool MayHaveLeaked() const;
 
  private:
   double max_growth_;

@@ -42,9 +42,10 @@ struct ClipSpec {
   // Dark fish-shaped things lying on the concrete outside the pool (hoses,
   // a dropped net's floats): not fish of this pool.
   int things_outside = 0;
-  // On the first frame the concrete has the water's colour (a flash of
-  // light on the rim), so a look at the pool there floods the whole frame.
-  bool rim_like_water_first = false;
+  // On this many first frames the concrete has the water's colour (a
+  // flash of light on the rim), so a look at the pool there floods the
+  // whole frame.
+  int rim_like_water_frames = 0;
 };
 
 fs::path TempDir(const std::string& name) {
@@ -93,7 +94,7 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
                 cv::FILLED, cv::LINE_AA);
   }
   cv::Mat world_rim_like_water;
-  if (s.rim_like_water_first) {
+  if (s.rim_like_water_frames > 0) {
     world_rim_like_water = world.clone();
     const cv::Vec3b water = world.at<cv::Vec3b>(pool_c.y + pool_r - 3, pool_c.x);
     cv::Mat concrete;
@@ -106,7 +107,7 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
   std::normal_distribution<float> noise(0, 3);
   cv::Mat noise_img(s.height, s.width, CV_8UC3);
   for (int f = 0; f < s.frames; ++f) {
-    cv::Mat canvas = (f == 0 && s.rim_like_water_first ? world_rim_like_water : world).clone();
+    cv::Mat canvas = (f < s.rim_like_water_frames ? world_rim_like_water : world).clone();
     for (Fish& fi : fish) {
       fi.h += 0.02f;
       float nx = fi.x + fi.v * std::cos(fi.h), ny = fi.y + fi.v * std::sin(fi.h);
@@ -181,7 +182,7 @@ TEST(Pipeline, CountsFishInADriftingGeneratedClipIncludingRestingOnes) {
 TEST(Pipeline, ThingsOutsideThePoolAreNotCountedWhenTheFirstLookFails) {
   ClipSpec spec;
   spec.things_outside = 4;
-  spec.rim_like_water_first = true;
+  spec.rim_like_water_frames = 1;
   ExpectGeneratedClipCounted("first_look", spec, 1);
   // And no counted fish lies on one of the things (the tolerance above is
   // the calm clip's crossing, not them).
@@ -200,6 +201,41 @@ TEST(Pipeline, ThingsOutsideThePoolAreNotCountedWhenTheFirstLookFails) {
       EXPECT_GT(cv::norm(c - ThingOutside(spec, i)), near) << "fish " << t.id << " in frame " << t.frame << " on thing " << i;
     }
   }
+  fs::remove_all(dir);
+}
+
+// When every look of the first 15 frames floods the whole frame (the
+// looks on frames 6 and 11 that overrule a failed first look fail too),
+// the detections of those frames are held back from the tracker until a
+// look finds the pool (frame 16), and those outside it are dropped: the
+// things outside made 14 of 8 before (seen in frames 1-15). The pool
+// found is the counted area from frame 1.
+TEST(Pipeline, ThingsOutsideThePoolAreNotCountedWhenTheFirstLooksAllFail) {
+  ClipSpec spec;
+  spec.things_outside = 4;
+  spec.rim_like_water_frames = 15;
+  fs::path dir = TempDir("first_looks");
+  CountOptions o;
+  o.video_path = WriteClip(spec, dir);
+  o.tracks_path = (dir / "tracks.txt").string();
+  auto r = RunCount(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GE(r->result.count, spec.fish);
+  EXPECT_LE(r->result.count, spec.fish + 1);  // the calm clip's crossing, as above
+  auto tracks = ReadMotFile(o.tracks_path);
+  ASSERT_TRUE(tracks.ok());
+  const float near = spec.width / 14.0f;
+  for (const MotRecord& t : *tracks) {
+    const cv::Point2f c(t.box.x + t.box.width / 2, t.box.y + t.box.height / 2);
+    for (int i = 0; i < spec.things_outside; ++i) {
+      EXPECT_GT(cv::norm(c - ThingOutside(spec, i)), near) << "fish " << t.id << " in frame " << t.frame << " on thing " << i;
+    }
+  }
+  ASSERT_FALSE(r->counted_areas.empty());
+  EXPECT_EQ(r->counted_areas.front().first_frame, 1);
+  const double area = cv::contourArea(r->counted_areas.front().outline);
+  EXPECT_LT(area, 0.6 * spec.width * spec.height);
+  EXPECT_GT(area, 0.3 * spec.width * spec.height);
   fs::remove_all(dir);
 }
 

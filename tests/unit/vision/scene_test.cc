@@ -56,6 +56,21 @@ TEST(PoolMask, KeepsThePoolWhenALookFindsNoWater) {
   EXPECT_NEAR(Share(masks.Update(dry)), pool_share, 1e-9);
 }
 
+// Whether the mask in use may have crept over a wall: before any pool is
+// found (the whole frame), and while the mask covers over 60% of the
+// frame; not once a pool of a plausible size is in use.
+TEST(PoolMask, SaysWhenTheMaskInUseMayHaveLeaked) {
+  PoolMask masks;
+  EXPECT_TRUE(masks.MayHaveLeaked());  // nothing looked at yet
+  const cv::Mat flooded(kSize, CV_8UC3, kWater);
+  masks.Update(flooded);
+  EXPECT_TRUE(masks.MayHaveLeaked());
+  masks.Update(Raceway(160));
+  EXPECT_FALSE(masks.MayHaveLeaked());
+  masks.Update(flooded);  // refused: the pool stays in use
+  EXPECT_FALSE(masks.MayHaveLeaked());
+}
+
 TEST(PoolMask, FollowsSlowGrowthAndShrinking) {
   PoolMask masks;
   double share = Share(masks.Update(Raceway(160)));
