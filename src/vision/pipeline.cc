@@ -54,7 +54,7 @@ constexpr int kPrimingLooks = 2;
 // from frame 1. A pool that fills the view (a sweep over a large pond)
 // never looks plausible, and its frames go to the tracker as they were,
 // only later.
-constexpr int kMaxHeldFrames = 60;
+constexpr int kMaxHeldFrames = 61;  // 2 s at 30 frames/s, and the look on frame 61
 constexpr double kMaxObscuredShare = 0.9;  // the most of the pool count_high's glare allowance takes as hidden
 const cv::Scalar kCountedAreaColour(255, 160, 0);  // BGR: the counted area's outline in annotations
 
@@ -348,8 +348,10 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       pool.Update(frame);
     }
     double obscured_sum = 0;
-    // Detections held back while the pool may have leaked (kMaxHeldFrames).
-    bool pool_in_doubt = opt.roi.empty() && pool.MayHaveLeaked();
+    // Detections held back from frame 1 while the pool may have leaked
+    // (kMaxHeldFrames); once released, never held again. `pool_in_doubt`
+    // is set by every look, the first on frame 1.
+    bool pool_in_doubt = true;
     bool holding = opt.roi.empty();
     std::vector<std::pair<int, std::vector<Detection>>> held;
     // Feeds the held frames to the tracker and stops holding; with
@@ -358,17 +360,19 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     // dropped first (the camera may have moved: what is out of view now
     // is kept).
     auto release_held = [&](const cv::Mat* pool_now, int now, cv::Size frame_size) {
+      const cv::Matx33d& image_now_from_world = image_from_world.back();
+      auto outside_pool = [&](cv::Point2f world) {
+        return InFrameOutsideMask(*pool_now, frame_size, Apply(image_now_from_world, world));
+      };
       for (auto& [g, ds] : held) {
-        if (pool_now && g < now) {
-          std::erase_if(ds, [&](const Detection& d) {
-            const cv::Vec3d p = image_from_world.back() * cv::Vec3d(Centre(d.box).x, Centre(d.box).y, 1);
-            return InFrameOutsideMask(*pool_now, frame_size,
-                                      cv::Point2f(static_cast<float>(p[0]), static_cast<float>(p[1])));
-          });
-        }
+        if (pool_now && g < now) std::erase_if(ds, [&](const Detection& d) { return outside_pool(Centre(d.box)); });
         tracker.Update(g, ds);
       }
       if (pool_now && held.size() > 1) {
+        // What --write-detections writes replays to this count.
+        std::erase_if(raw_detections, [&](const MotRecord& r) {
+          return r.frame < now && outside_pool(Apply(image_from_world[r.frame - 1].inv(), Centre(r.box)));
+        });
         // The pool found now is the counted area of the held frames too.
         report.counted_areas.erase(report.counted_areas.begin(), report.counted_areas.end() - 1);
         report.counted_areas.back().first_frame = 1;

@@ -50,7 +50,9 @@ struct CountOptions {
   std::string tracklets_path;
   // The detector's raw detections (image pixels, id -1, every frame) out,
   // in the format `detections_path` reads: a run can be re-tracked without
-  // the video, and a person can see what the detector found.
+  // the video, and a person can see what the detector found. Held
+  // detections the pool found later dropped (pipeline.cc, kMaxHeldFrames)
+  // are not written.
   std::string detections_out_path;
   std::string annotate_path;  // annotated video out
   std::string snapshot_path;  // annotated PNG out
@@ -90,7 +92,11 @@ double CameraMotionExcessM(const CameraMotionCheck& check);
 // the view (FindPoolMask's hull, looked for every few frames, kept
 // consistent by PoolMask): the outline of its mask brought to the frame's
 // size as the detector reads it, simplified within a pixel, in image
-// pixels of that frame.
+// pixels of that frame. When the first looks all may have leaked over a
+// wall and the detections were held until a look found the pool (see
+// pipeline.cc, kMaxHeldFrames), that pool, in its own frame's pixels, is
+// the first area, from frame 1; a held detection out of that frame's view
+// was kept, though it lies outside the outline as drawn.
 // With --roi it is the polygon, in the pixels the ROI is given in: the
 // first frame's (world coordinates, which follow the camera's motion) on
 // a video run, the file's on a --detections run. An outline of fewer than

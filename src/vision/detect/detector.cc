@@ -392,33 +392,36 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
 }
 
 void Detector::CheckLearntSize(const cv::Mat& frame, const cv::Mat& mask) {
-  const int first_check = params_.size_check_frame;
-  if (first_check <= 0 || params_.expected_length_px > 0) return;
-  ++frames_since_bootstrap_;
-  const bool second_check = frames_since_bootstrap_ == 2 * first_check && second_opinion_;
-  if (frames_since_bootstrap_ != first_check && !second_check) return;
+  const int first_check = params_.size_check_after_frames;
+  if (first_check <= 0 || params_.expected_length_px > 0 || typical_length_work_ <= 0) return;
+  ++frames_with_size_;  // frames detected with a size in use, this one included
+  const bool second_check = frames_with_size_ == 2 * first_check && first_check_;
+  if (frames_with_size_ != first_check && !second_check) return;
   auto fresh = std::make_unique<Detector>(params_);
   fresh->SetGroundSampling(gsd_m_);
   fresh->Detect(frame, mask);
   const float in_use = TypicalLengthPx(), seen_now = fresh->TypicalLengthPx();
-  // A frame that teaches no size, or a size not yet learnt, is no opinion.
-  if (in_use <= 0 || seen_now <= 0) {
-    second_opinion_.reset();
-    return;
-  }
   const float factor = params_.size_check_factor;
-  if (!second_check) {
-    if (seen_now > factor * in_use || in_use > factor * seen_now) second_opinion_ = std::move(fresh);
+  auto disagree = [factor](float a, float b) { return a > factor * b || b > factor * a; };
+  // A frame that teaches no size is no opinion.
+  if (seen_now <= 0) {
+    first_check_.reset();
     return;
   }
-  // The median of the three sizes: the one in use, the first check's, this frame's.
-  const std::unique_ptr<Detector> first_opinion = std::move(second_opinion_);
-  const float earlier = first_opinion->TypicalLengthPx();
+  if (!second_check) {
+    if (disagree(seen_now, in_use)) first_check_ = std::move(fresh);
+    return;
+  }
+  // The median of the three sizes: the one in use, the first check's, this
+  // frame's; the detector whose size it is carries on, unless its size
+  // agrees with the one in use.
+  const std::unique_ptr<Detector> first = std::move(first_check_);
+  const float earlier = first->TypicalLengthPx();
   const float median = std::max(std::min(in_use, earlier), std::min(std::max(in_use, earlier), seen_now));
-  if (median == in_use) return;
-  const int frames = frames_since_bootstrap_;
-  *this = std::move(median == seen_now ? *fresh : *first_opinion);
-  frames_since_bootstrap_ = frames;  // checked: no more checks
+  if (!disagree(median, in_use)) return;
+  const int frames = frames_with_size_;
+  *this = std::move(median == seen_now ? *fresh : *first);
+  frames_with_size_ = frames;  // past both checks: no more
 }
 
 // One DetectOnce pass's working state: what each step leaves for the next.

@@ -12,12 +12,14 @@
 //    is learnt on a later frame, at the first frame's working scale.
 //    One frame can mislead (on a simulated night clip the first frame's
 //    noise specks gave fish of 17 px, a fifth of the fish, and the size
-//    then stayed pinned at the plausible minimum): on frame
-//    `size_check_frame` a fresh detector learns the size from that frame
-//    alone, and when it disagrees with the size in use by more than
-//    `size_check_factor`, a third fresh detector does on frame
-//    2 x `size_check_frame`; the detector then carries on as the one of
-//    the three whose size is the median.
+//    then stayed pinned at the plausible minimum): on the
+//    `size_check_after_frames`-th frame detected with a size in use a
+//    fresh detector learns the size from that frame alone, and when it
+//    disagrees with the size in use by more than `size_check_factor`, a
+//    third fresh detector does as many frames later; the detector then
+//    carries on as the one of the three whose size is the median, when
+//    that too disagrees with the size in use. A check costs one more
+//    first-frame detection, on the frame it is made.
 // 1. Light, not objects: bright lines thinner than about half a fish's
 //    body (caustic networks, glitter, wave crests) are removed by a grey
 //    opening sized from the fish length.
@@ -151,11 +153,12 @@ struct DetectorParams {
   // docs/vision-rounds.md, round 14).
   float clump_contrast_factor = 1.5f;
   float expected_length_px = 0;      // full-res pixels; 0 = learn from the footage
-  // The learnt size's check (step 0): on this frame, counted from the
-  // first (0: no check), and when a fresh detector's size on it differs
-  // from the one in use by more than this factor, again on twice that
-  // frame.
-  int size_check_frame = 15;
+  // The learnt size's check (step 0): on the frame that is this many
+  // detected with a size in use (0: no check; with the first frame's size
+  // learnt, frame 16 of the footage), and when a fresh detector's size
+  // there differs from the one in use by more than this factor, again as
+  // many frames later.
+  int size_check_after_frames = 15;
   float size_check_factor = 2.0f;
   int min_area_work_px = 12;
 };
@@ -270,10 +273,10 @@ class Detector {
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
   // size it started with (the start-size scan's evidence).
   int supporting_blobs_ = 0;
-  int frames_since_bootstrap_ = 0;
+  int frames_with_size_ = 0;  // frames detected with a size in use after the first (the size check)
   // The fresh detector of the size check's first frame, while its size
-  // disagrees with the size in use (until the second check frame).
-  std::unique_ptr<Detector> second_opinion_;
+  // disagrees with the size in use (until the second check).
+  std::unique_ptr<Detector> first_check_;
   // The pool at the working scale (`mask_reduced_`, a CV_8U 0/255 image of
   // the whole frame), its pixels and its bounding box; `mask_work_` is its
   // part under `work_`, the part of the frame looked at (`reduced_`: the

@@ -652,9 +652,9 @@ TEST(Detector, LearnsTheFishSizeUnderGlitterThatHidesThemAtFirst) {
 // One frame can mislead the size learning: a first frame with only short
 // dark specks (debris, or the noise of a dark night frame) teaches a fish a
 // fifth of the real one, and fish five times that long are then too long
-// to be fish or to teach the size, so it stays. The check on frames
-// `size_check_frame` and twice that learns the size afresh from each and
-// carries on with the median of the three.
+// to be fish or to teach the size, so it stays. The checks
+// `size_check_after_frames` and twice that many frames on learn the size
+// afresh from those frames and carry on with the median of the three.
 TEST(Detector, ASizeTheFirstFrameMisledIsLearntAgain) {
   const cv::Size size(800, 520);
   std::vector<Fish> specks;
@@ -664,7 +664,7 @@ TEST(Detector, ASizeTheFirstFrameMisledIsLearntAgain) {
   const cv::Mat misleading = Frame(specks, size, 31);
   auto run = [&](int check_frame, float* length_after, size_t* fish_found) {
     DetectorParams params;
-    params.size_check_frame = check_frame;
+    params.size_check_after_frames = check_frame;
     Detector d(params);
     d.Detect(misleading);
     const float misled = d.TypicalLengthPx();
