@@ -360,9 +360,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     // dropped first (the camera may have moved: what is out of view now
     // is kept).
     auto release_held = [&](const cv::Mat* pool_now, int now, cv::Size frame_size) {
-      const cv::Matx33d& image_now_from_world = image_from_world.back();
-      auto outside_pool = [&](cv::Point2f world) {
-        return InFrameOutsideMask(*pool_now, frame_size, Apply(image_now_from_world, world));
+      auto outside_pool = [&](cv::Point2f world) {  // with pool_now only (frame `now` is the last transform)
+        return InFrameOutsideMask(*pool_now, frame_size, Apply(image_from_world.back(), world));
       };
       for (auto& [g, ds] : held) {
         if (pool_now && g < now) std::erase_if(ds, [&](const Detection& d) { return outside_pool(Centre(d.box)); });
@@ -467,7 +466,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       if (next_look.valid()) looked_ahead = next_look.get();
       if (opt.on_frame) opt.on_frame(f, frames_total);
     }
-    if (holding) release_held(nullptr, f, frame.size());
+    if (!held.empty()) release_held(nullptr, f, frame.size());
     STURGEON_RETURN_IF_ERROR(source->Finish());
     if (!opt.detections_out_path.empty()) {
       STURGEON_RETURN_IF_ERROR(WriteMotFile(opt.detections_out_path, raw_detections));
