@@ -11,6 +11,7 @@ namespace {
 
 constexpr float kUnmatchable = 1e9f;
 constexpr float kSizeSmoothing = 0.3f;  // weight of a new box size
+constexpr float kLengthMemory = 0.2f;   // least weight of a new length in the track's running mean
 
 }  // namespace
 
@@ -59,6 +60,7 @@ void Tracker::Correct(State& s, const Detection& d, int frame) {
   s.misses = 0;
   s.last_frame = frame;
   s.score_sum += d.score;
+  RecordLength(s, d);
   s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px, d.full_length_px});
   if (s.state == TrackState::kNew && s.hits >= params_.min_hits) {
     s.state = TrackState::kTracked;
@@ -66,6 +68,19 @@ void Tracker::Correct(State& s, const Detection& d, int frame) {
   } else if (s.state == TrackState::kLost) {
     s.state = TrackState::kTracked;
   }
+}
+
+void Tracker::RecordLength(State& s, const Detection& d) {
+  if (d.length_px <= 0) return;
+  const float l = std::log(d.length_px);
+  s.lengths++;
+  s.log_length += std::max(kLengthMemory, 1.0f / s.lengths) * (l - s.log_length);
+}
+
+float Tracker::LengthCost(const State& s, const Detection& d) const {
+  if (params_.length_cost <= 0 || d.length_px <= 0 || s.lengths < std::max(1, params_.length_min_samples)) return 0;
+  const float log_ratio = std::abs(std::log(d.length_px) - s.log_length);
+  return params_.length_cost * std::max(0.0f, log_ratio - params_.length_tolerance);
 }
 
 float Tracker::BaseGate(const State& s) const {
@@ -92,8 +107,9 @@ float Tracker::Cost(const State& s, const Detection& d) const {
   // gate: a lost track must not look closer than a tracked one because
   // its gate grew (it then took the detections of a fish another track
   // was following, and the two alternated on one fish). Tracks seen
-  // recently are preferred over long-lost ones at equal distance.
-  return dist / BaseGate(s) + 0.02f * std::min(s.misses, 10);
+  // recently are preferred over long-lost ones at equal distance, and
+  // a detection of the track's length over one much longer or shorter.
+  return dist / BaseGate(s) + 0.02f * std::min(s.misses, 10) + LengthCost(s, d);
 }
 
 void Tracker::RecordPredictionError(const State& s, const Detection& d) {
@@ -119,6 +135,7 @@ Tracker::State Tracker::Start(const Detection& d, int frame) {
   s.hits = 1;
   s.last_frame = frame;
   s.score_sum = d.score;
+  RecordLength(s, d);
   s.tracklet.id = s.id;
   s.tracklet.observations.push_back(TrackObservation{frame, d.box, d.score, d.length_px, d.full_length_px});
   if (params_.min_hits <= 1) {

@@ -15,6 +15,18 @@
 // detector, or centre points that carry no size, widen it; a clean one
 // keeps it tight). It widens while a track is lost.
 //
+// Where the detector measures body lengths (`Detection::length_px`), the
+// cost also holds how far a detection's length is from the track's: a
+// running mean of the logarithms of the lengths it was matched to. Fish in
+// a crowd are as close as the gate, and a fish half as long as the one a
+// track follows is seldom that fish; a length differing by more than
+// `length_tolerance` (as a log ratio: 0.1 is about 10%, the measurement's
+// own wobble) costs `length_cost` per unit of log ratio beyond it. It is a
+// cost, not a gate: a fish whose measured length jumps (bending, a
+// neighbour's body joining its blob) is still matched when nothing closer
+// is there. Detections without a length (clump pieces, centre points,
+// boxes from elsewhere) are matched on position alone.
+//
 // Life cycle (TrackState): a track is born kNew from a confident unmatched
 // detection, becomes kTracked after `min_hits` hits (so single-frame false
 // positives never become tracks), turns kLost when unmatched, is
@@ -57,6 +69,12 @@ struct TrackerParams {
   float noise_gate_factor = 3.0f;
   int noise_samples = 400;
   int noise_min_samples = 30;
+  // The length cue (see the file comment): cost per unit of |log(detected
+  // / track length)| beyond the tolerance, once the track has
+  // `length_min_samples` measured lengths (0 switches the cue off).
+  float length_cost = 1.0f;
+  float length_tolerance = 0.1f;
+  int length_min_samples = 2;
 };
 
 class Tracker {
@@ -87,6 +105,11 @@ class Tracker {
     int last_frame = 0;
     int misses = 0;  // consecutive frames without a match
     float score_sum = 0;
+    // Mean log(length_px) of the detections matched with a length; after
+    // the first few a running mean, each new one weighing 20%, so a fish
+    // whose blob was a piece for a while comes back to its length.
+    float log_length = 0;
+    int lengths = 0;
     Tracklet tracklet;
   };
 
@@ -96,6 +119,8 @@ class Tracker {
   float Gate(const State& s) const;       // BaseGate, widened while the track is lost
   float PredictionError(const State& s, const Detection& d) const;  // detection centre to prediction (px)
   void RecordPredictionError(const State& s, const Detection& d);
+  static void RecordLength(State& s, const Detection& d);
+  float LengthCost(const State& s, const Detection& d) const;
   float Cost(const State& s, const Detection& d) const;
   State Start(const Detection& d, int frame);
 
