@@ -24,8 +24,9 @@
 // own wobble) costs `length_cost` per unit of log ratio beyond it. It is a
 // cost, not a gate: a fish whose measured length jumps (bending, a
 // neighbour's body joining its blob) is still matched when nothing closer
-// is there. Detections without a length (clump pieces, centre points,
-// boxes from elsewhere) are matched on position alone.
+// is there. Detections without a length (clump pieces, centre points, a
+// detections file without the length column) are matched on position
+// alone.
 //
 // Life cycle (TrackState): a track is born kNew from a confident unmatched
 // detection, becomes kTracked after `min_hits` hits (so single-frame false
