@@ -72,7 +72,8 @@ struct TrackerParams {
   int noise_min_samples = 30;
   // The length cue (see the file comment): cost per unit of |log(detected
   // / track length)| beyond the tolerance, once the track has
-  // `length_min_samples` measured lengths (0 switches the cue off).
+  // `length_min_samples` measured lengths. `length_cost` 0 switches the
+  // cue off.
   float length_cost = 1.0f;
   float length_tolerance = 0.1f;
   int length_min_samples = 2;
@@ -107,7 +108,7 @@ class Tracker {
     int misses = 0;  // consecutive frames without a match
     float score_sum = 0;
     // Mean log(length_px) of the detections matched with a length; after
-    // the first few a running mean, each new one weighing 20%, so a fish
+    // the first five a running mean, each new one weighing 20%, so a fish
     // whose blob was a piece for a while comes back to its length.
     float log_length = 0;
     int lengths = 0;

@@ -111,9 +111,9 @@ TEST(Tracker, ALostTrackDoesNotTakeAFollowedFishsDetections) {
 }
 
 // Two fish swim side by side, centred on the same x, a long one (40 px)
-// above a short one (20 px, 12 px lower). In frame 10 both boxes jitter 7 px towards each other, so
-// each lies closer to the other fish's predicted position: on distance
-// alone the two tracks swap fish. The measured lengths keep each on its
+// above a short one (20 px, 12 px lower). In frame 10 both boxes jitter
+// 7 px towards each other, so each lies closer to the other fish's
+// predicted position: on distance alone the two tracks swap fish. The measured lengths keep each on its
 // own fish.
 TEST(Tracker, BodyLengthsKeepNeighboursApart) {
   auto fish = [](int f, float y, float length) {
