@@ -18,6 +18,7 @@ constexpr float kLengthMemory = 0.2f;   // least weight of a new length in the t
 Tracker::Tracker(TrackerParams params) : params_(params) {
   params_.noise_samples = std::max(1, params_.noise_samples);
   params_.noise_min_samples = std::max(1, params_.noise_min_samples);
+  params_.length_min_samples = std::max(1, params_.length_min_samples);
 }
 
 void Tracker::Predict(State& s) const {
@@ -78,7 +79,7 @@ void Tracker::RecordLength(State& s, const Detection& d) {
 }
 
 float Tracker::LengthCost(const State& s, const Detection& d) const {
-  if (params_.length_cost <= 0 || d.length_px <= 0 || s.lengths < std::max(1, params_.length_min_samples)) return 0;
+  if (params_.length_cost <= 0 || d.length_px <= 0 || s.lengths < params_.length_min_samples) return 0;
   const float log_ratio = std::abs(std::log(d.length_px) - s.log_length);
   return params_.length_cost * std::max(0.0f, log_ratio - params_.length_tolerance);
 }

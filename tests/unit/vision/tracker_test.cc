@@ -113,8 +113,8 @@ TEST(Tracker, ALostTrackDoesNotTakeAFollowedFishsDetections) {
 // Two fish swim side by side, centred on the same x, a long one (40 px)
 // above a short one (20 px, 12 px lower). In frame 10 both boxes jitter
 // 7 px towards each other, so each lies closer to the other fish's
-// predicted position: on distance alone the two tracks swap fish. The measured lengths keep each on its
-// own fish.
+// predicted position: on distance alone the two tracks swap fish. The
+// measured lengths keep each on its own fish.
 TEST(Tracker, BodyLengthsKeepNeighboursApart) {
   auto fish = [](int f, float y, float length) {
     return Detection{cv::Rect2f(120.0f + 2 * f - length / 2, y - length / 8, length, length / 4), 0.9f, length, length};
