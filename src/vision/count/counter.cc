@@ -10,7 +10,8 @@ namespace sturgeon::vision {
 namespace {
 
 // Whether tracklet i keeps a near-constant offset, under a fish length, from
-// a longer tracklet over most of its frames: a piece of the same fish.
+// a longer tracklet over most of its frames, along that tracklet's body: a
+// piece of the same fish.
 bool RigidCompanion(const std::vector<const Tracklet*>& ts, int i, float fish_length, const CounterParams& params) {
   const auto& obs = ts[i]->observations;
   for (int j = 0; j < static_cast<int>(ts.size()); ++j) {
@@ -18,16 +19,29 @@ bool RigidCompanion(const std::vector<const Tracklet*>& ts, int i, float fish_le
     if (j == i || other.size() <= obs.size()) continue;
     if (other.front().frame > obs.back().frame || other.back().frame < obs.front().frame) continue;
     std::vector<cv::Point2f> offsets;
+    cv::Point2f other_first, other_last;  // the longer tracklet's centre in the first and last common frame
     size_t k = 0;
     for (const auto& o : obs) {
       while (k < other.size() && other[k].frame < o.frame) ++k;
-      if (k < other.size() && other[k].frame == o.frame) offsets.push_back(Centre(o.box) - Centre(other[k].box));
+      if (k == other.size() || other[k].frame != o.frame) continue;
+      if (offsets.empty()) other_first = Centre(other[k].box);
+      other_last = Centre(other[k].box);
+      offsets.push_back(Centre(o.box) - Centre(other[k].box));
     }
     if (offsets.size() < params.duplicate_share * obs.size() || offsets.empty()) continue;
     cv::Point2f mean(0, 0);
     for (const auto& d : offsets) mean += d;
     mean *= 1.0f / offsets.size();
     if (std::hypot(mean.x, mean.y) > params.rigid_distance_lengths * fish_length) continue;
+    // A fish swims head first: where the longer tracklet travelled far
+    // enough to show its heading, an offset mostly across it is a
+    // neighbour swimming alongside, not a piece of its body.
+    const cv::Point2f travel = other_last - other_first;
+    const float travelled = std::hypot(travel.x, travel.y);
+    if (travelled >= params.rigid_heading_min_travel_lengths * fish_length &&
+        std::abs(mean.x * travel.y - mean.y * travel.x) / travelled > params.rigid_across_lengths * fish_length) {
+      continue;
+    }
     double wobble = 0;
     for (const auto& d : offsets) wobble += (d - mean).dot(d - mean);
     wobble = std::sqrt(wobble / offsets.size());

@@ -76,9 +76,16 @@ struct CounterParams {
   // Rigid companions: a tracklet that, over most of its frames, keeps a
   // nearly constant offset of under `rigid_distance_lengths` fish lengths
   // from a longer tracklet (offset wobbling by under `rigid_wobble_lengths`)
-  // is a piece of that fish. Two fish side by side drift apart over time.
+  // is a piece of that fish. Two fish side by side drift apart over time,
+  // but not always within a short clip: a piece of a fish lies along its
+  // body, so where the longer tracklet moved at least
+  // `rigid_heading_min_travel_lengths` fish lengths over their common
+  // frames (its heading), a mean offset more than `rigid_across_lengths`
+  // fish lengths across that heading is a neighbour swimming alongside.
   float rigid_distance_lengths = 0.75f;
   float rigid_wobble_lengths = 0.12f;
+  float rigid_across_lengths = 0.4f;
+  float rigid_heading_min_travel_lengths = 0.25f;
   float z = 1.96f;
   float model_rel_sd = 0.006f;        // undetected or merged fish, relative to the count
   int min_margin = 1;                 // the interval is at least count +- this

@@ -52,6 +52,30 @@ TEST(CountFish, APieceMovingRigidlyWithALongerTrackletIsTheSameFish) {
   EXPECT_EQ(r.duplicates, 1);
 }
 
+// Fish swimming side by side keep a near-constant offset for a while, as a
+// piece of one fish does, but across their heading: a piece lies along the
+// body (head, tail), a neighbour beside it. In a one-second clip of a cage
+// whose fish swim in parallel, neighbours were dropped as pieces of each
+// other (round 24).
+TEST(CountFish, ANeighbourSwimmingAlongsideIsNotAPieceOfIt) {
+  const Tracklet fish = Line(1, 1, 60, 0, 100, 2);  // 40 px long, along x
+  // Half a length beside it, always, seen in fewer frames: a second fish,
+  // and a close companion in the interval (it may still be a piece).
+  auto beside = CountFish({fish, Line(2, 5, 50, 8, 120, 2)});
+  EXPECT_EQ(beside.count, 2);
+  EXPECT_EQ(beside.duplicates, 0);
+  EXPECT_EQ(beside.close_companions, 1);
+  EXPECT_LT(beside.count_low, 2);
+  // The same offset behind it, along its heading: its tail.
+  auto behind = CountFish({fish, Line(2, 5, 50, -12, 100, 2)});
+  EXPECT_EQ(behind.count, 1);
+  EXPECT_EQ(behind.duplicates, 1);
+  // Resting fish show no heading, and the offset cannot tell a neighbour
+  // from a piece: the rule stands.
+  auto resting = CountFish({Line(1, 1, 60, 0, 100, 0), Line(2, 5, 50, 0, 120, 0)});
+  EXPECT_EQ(resting.count, 1);
+}
+
 // Fish in a shoal swim flank to flank, their centres a third of a body
 // apart for the whole clip. From a detector that measures no lengths, with
 // one of them missed now and then (its tracklet is the shorter), they are
