@@ -39,7 +39,7 @@ bool RigidCompanion(const std::vector<const Tracklet*>& ts, int i, float fish_le
     const cv::Point2f travel = other_last - other_first;
     const float travelled = std::hypot(travel.x, travel.y);
     if (travelled >= params.rigid_heading_min_travel_lengths * fish_length &&
-        std::abs(mean.x * travel.y - mean.y * travel.x) / travelled > params.rigid_across_lengths * fish_length) {
+        std::abs(mean.cross(travel)) / travelled > params.rigid_across_lengths * fish_length) {
       continue;
     }
     double wobble = 0;
