@@ -19,6 +19,7 @@
 #include "vision/detect/image_ops.h"
 #include "vision/detect/scene.h"
 #include "vision/io/mot_io.h"
+#include "vision/track/camera_shift.h"
 #include "vision/source/video_source.h"
 
 namespace sturgeon::vision {
@@ -291,14 +292,23 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     auto frames = GroupDetectionsByFrame(records);
     int last = frames.empty() ? 0 : frames.rbegin()->first;
     if (opt.max_frames > 0) last = std::min(last, opt.max_frames);
+    // The file's boxes are in each frame's image pixels. Tracking runs in
+    // the first frame's, as in a video run, through the camera's motion
+    // read from the detections themselves (a sweep's fish otherwise race
+    // across the image and re-enter it far from their tracks).
+    CameraFromDetections camera;
     for (int f = 1; f <= last; ++f) {
       auto it = frames.find(f);
       std::vector<Detection> dets;
       if (it != frames.end()) dets = it->second;
+      const cv::Point2f offset = camera.Update(dets);
+      for (Detection& d : dets) d.box = MoveBox(d.box, Centre(d.box) - offset);
+      image_from_world.push_back(cv::Matx33d(1, 0, offset.x, 0, 1, offset.y, 0, 0, 1));
       drop_outside_roi(dets);
       tracker.Update(f, dets);
     }
     report.frames = last;
+    report.camera_motion_compensated = camera.moved();
   }
 
   double mean_length_px_to_m = 0;
@@ -551,8 +561,8 @@ nlohmann::json ReportToJson(const CountReport& r) {
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;
-    j["camera_motion_compensated"] = r.camera_motion_compensated;
   }
+  j["camera_motion_compensated"] = r.camera_motion_compensated;
   if (r.camera_check) {
     const CameraMotionCheck& c = *r.camera_check;
     j["camera_check"] = {{"frame", c.frame},
