@@ -254,12 +254,7 @@ TEST(CameraFromDetections, FollowsACameraPanningOverSwimmingFish) {
 // boxes never read as the camera moving.
 TEST(CameraFromDetections, AStillCameraStaysStill) {
   for (unsigned seed = 1; seed <= 3; ++seed) {
-    SceneSpec s;
-    s.fish = 40;
-    s.jitter_px = 3;
-    s.miss_rate = 0.2f;
-    s.false_positives_per_frame = 2;
-    s.seed = seed;
+    const SceneSpec s{.fish = 40, .miss_rate = 0.2f, .false_positives_per_frame = 2, .jitter_px = 3, .seed = seed};
     CameraFromDetections camera;
     for (const auto& [frame, dets] : MakeScene(s)) EXPECT_EQ(camera.Update(dets), cv::Point2f(0, 0)) << "frame " << frame;
     EXPECT_FALSE(camera.moved()) << "seed " << seed;
