@@ -19,8 +19,8 @@
 #include "vision/detect/image_ops.h"
 #include "vision/detect/scene.h"
 #include "vision/io/mot_io.h"
-#include "vision/track/camera_shift.h"
 #include "vision/source/video_source.h"
+#include "vision/track/camera_shift.h"
 
 namespace sturgeon::vision {
 namespace {

@@ -3,8 +3,8 @@
 // jitter, occlusions, dives).
 #pragma once
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <vector>
@@ -73,9 +73,10 @@ inline std::map<int, std::vector<Detection>> MakeScene(const SceneSpec& s) {
 // and the 1920-px view moves right by `travel` and back over `frames`
 // frames (a cosine, so it starts and turns slowly; at the default 2400 px
 // up to 38 px a frame, more than the tracker's gate for these boxes).
-// Fish leave the view on one side and come back into it. Detections are in image pixels (boxes of
-// 60 px, 1.5 px jitter, 10% missed, half a false box a frame);
-// `camera_offset[f]` is frame f's true offset (image = pond + offset).
+// Fish leave the view on one side and come back into it. Detections are
+// in image pixels (boxes of 60 px, 1.5 px jitter, 10% missed, half a
+// false box a frame); `camera_offset[f]` is frame f's true offset (image
+// = pond + offset).
 struct PanScene {
   std::map<int, std::vector<Detection>> detections;
   std::map<int, cv::Point2f> camera_offset;
@@ -83,21 +84,21 @@ struct PanScene {
 
 inline PanScene MakePanScene(float travel = 2400, int fish = 40, int frames = 200, unsigned seed = 1) {
   constexpr float kViewWidth = 1920, kHeight = 1080, kBox = 60;
-  const float kPondWidth = kViewWidth + travel, kTravel = travel;
+  const float pond_width = kViewWidth + travel;
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(0, 1);
   std::normal_distribution<float> n(0, 1);
   struct Fish { float x, y, h; };
   std::vector<Fish> school(fish);
-  for (Fish& f : school) f = Fish{100 + u(rng) * (kPondWidth - 200), 100 + u(rng) * (kHeight - 200), u(rng) * 6.283f};
+  for (Fish& f : school) f = Fish{100 + u(rng) * (pond_width - 200), 100 + u(rng) * (kHeight - 200), u(rng) * 6.283f};
   PanScene scene;
   for (int frame = 1; frame <= frames; ++frame) {
-    const float camera_x = kTravel * 0.5f * (1 - std::cos(6.2832f * (frame - 1) / frames));
+    const float camera_x = travel * 0.5f * (1 - std::cos(6.2832f * (frame - 1) / frames));
     scene.camera_offset[frame] = cv::Point2f(-camera_x, 0);
     auto& dets = scene.detections[frame];
     for (Fish& f : school) {
       f.h += 0.05f * n(rng);
-      f.x = std::clamp(f.x + std::cos(f.h), 50.0f, kPondWidth - 50);
+      f.x = std::clamp(f.x + std::cos(f.h), 50.0f, pond_width - 50);
       f.y = std::clamp(f.y + std::sin(f.h), 50.0f, kHeight - 50);
       const float x = f.x - camera_x + 1.5f * n(rng), y = f.y + 1.5f * n(rng);
       if (x < kBox / 2 || x > kViewWidth - kBox / 2 || u(rng) < 0.1f) continue;
