@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 #include <vector>
+
+#include "core/order_statistics.h"
 
 namespace sturgeon::vision {
 namespace {
@@ -30,9 +33,7 @@ float MedianBoxSize(std::span<const Detection> dets) {
   std::vector<float> sizes;
   sizes.reserve(dets.size());
   for (const Detection& d : dets) sizes.push_back(std::max(d.box.width, d.box.height));
-  auto mid = sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2);
-  std::nth_element(sizes.begin(), mid, sizes.end());
-  return *mid;
+  return UpperMedian(std::move(sizes));
 }
 
 }  // namespace
