@@ -64,17 +64,15 @@ std::optional<cv::Point2f> CommonShift(std::span<const Detection> previous, std:
       ++votes[static_cast<size_t>(gy) * side + gx];
     }
   }
-  auto support = [&](int gx, int gy) {
-    int n = 0;
-    for (int y = std::max(0, gy - 1); y <= std::min(side - 1, gy + 1); ++y) {
-      for (int x = std::max(0, gx - 1); x <= std::min(side - 1, gx + 1); ++x) n += votes[static_cast<size_t>(y) * side + x];
-    }
-    return n;
-  };
+  // Each bin's support: the votes in its 3x3 neighbourhood.
+  std::vector<int> support(votes.size(), 0);
   int best = 0, best_x = half, best_y = half;
   for (int gy = 0; gy < side; ++gy) {
     for (int gx = 0; gx < side; ++gx) {
-      const int n = support(gx, gy);
+      int& n = support[static_cast<size_t>(gy) * side + gx];
+      for (int y = std::max(0, gy - 1); y <= std::min(side - 1, gy + 1); ++y) {
+        for (int x = std::max(0, gx - 1); x <= std::min(side - 1, gx + 1); ++x) n += votes[static_cast<size_t>(y) * side + x];
+      }
       if (n > best) best = n, best_x = gx, best_y = gy;
     }
   }
@@ -85,7 +83,8 @@ std::optional<cv::Point2f> CommonShift(std::span<const Detection> previous, std:
   // fish paired with its neighbour): then the detections cannot tell.
   for (int gy = 0; gy < side; ++gy) {
     for (int gx = 0; gx < side; ++gx) {
-      if (std::max(std::abs(gx - best_x), std::abs(gy - best_y)) >= kRivalBins && support(gx, gy) >= kRivalShare * best) {
+      if (std::max(std::abs(gx - best_x), std::abs(gy - best_y)) >= kRivalBins &&
+          support[static_cast<size_t>(gy) * side + gx] >= kRivalShare * best) {
         return std::nullopt;
       }
     }
