@@ -272,8 +272,18 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     telemetry = std::move(t);
   }
 
+  // A detections file without Sturgeon's length column is a farm's own
+  // detector of whole fish; one with it, Sturgeon's blob detector's
+  // (tracker.h: two kinds of detector, two settings).
+  std::vector<MotRecord> replayed;
+  if (!opt.detections_path.empty()) {
+    STURGEON_ASSIGN_OR_RETURN(replayed, ReadMotFile(opt.detections_path));
+  }
   CountReport report;
-  Tracker tracker(opt.tracker);
+  report.whole_fish_detections =
+      !opt.detections_path.empty() &&
+      std::none_of(replayed.begin(), replayed.end(), [](const MotRecord& r) { return r.length_px > 0; });
+  Tracker tracker(report.whole_fish_detections ? ForWholeFishDetections(opt.tracker) : opt.tracker);
   std::vector<cv::Matx33d> image_from_world;
   const auto start = std::chrono::steady_clock::now();
 
@@ -288,8 +298,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     std::erase_if(dets, [&](const Detection& d) { return cv::pointPolygonTest(opt.roi, Centre(d.box), false) < 0; });
   };
   if (!opt.detections_path.empty()) {
-    STURGEON_ASSIGN_OR_RETURN(auto records, ReadMotFile(opt.detections_path));
-    auto frames = GroupDetectionsByFrame(records);
+    auto frames = GroupDetectionsByFrame(replayed);
     int last = frames.empty() ? 0 : frames.rbegin()->first;
     if (opt.max_frames > 0) last = std::min(last, opt.max_frames);
     // The file's boxes are in each frame's image pixels. Tracking runs in
@@ -563,6 +572,7 @@ nlohmann::json ReportToJson(const CountReport& r) {
     j["height"] = r.height;
   }
   j["camera_motion_compensated"] = r.camera_motion_compensated;
+  j["whole_fish_detections"] = r.whole_fish_detections;
   if (r.camera_check) {
     const CameraMotionCheck& c = *r.camera_check;
     j["camera_check"] = {{"frame", c.frame},

@@ -127,6 +127,9 @@ struct CountReport {
   double seconds = 0;
   double processing_fps = 0;
   bool camera_motion_compensated = false;
+  // A replay of a detections file without Sturgeon's length column: a
+  // detector of whole fish, tracked with ForWholeFishDetections.
+  bool whole_fish_detections = false;
   // Video with an SRT that has GPS fixes and an altitude: the check above.
   std::optional<CameraMotionCheck> camera_check;
   std::optional<SizeReport> sizes;

@@ -15,6 +15,12 @@ constexpr float kLengthMemory = 0.2f;   // least weight of a new length in the t
 
 }  // namespace
 
+TrackerParams ForWholeFishDetections(TrackerParams base) {
+  base.gate_size_factor = 0.3f;
+  base.reacquire_confirm_misses = 2;
+  return base;
+}
+
 Tracker::Tracker(TrackerParams params) : params_(params) {
   params_.noise_samples = std::max(1, params_.noise_samples);
   params_.noise_min_samples = std::max(1, params_.noise_min_samples);
@@ -180,6 +186,13 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
       // them out kept the gate at its floor through the first frames and
       // broke tracks of jittery centre points there).
       if (s.misses == 0 && steps == 1) RecordPredictionError(s, detections[det_idx[k]]);
+      const bool followed_a_reacquisition = s.before_reacquire.has_value();
+      s.before_reacquire.reset();
+      if (!followed_a_reacquisition && params_.reacquire_confirm_misses > 0 && s.state == TrackState::kLost &&
+          s.misses >= params_.reacquire_confirm_misses) {
+        s.before_reacquire = static_cast<const Estimate&>(s);
+        s.reacquired_frame = frame;
+      }
       Correct(s, detections[det_idx[k]], frame);
       track_matched[track_idx[t]] = 1;
       det_used[det_idx[k]] = 1;
@@ -209,6 +222,7 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
   kept.reserve(active_.size());
   for (size_t t = 0; t < active_.size(); ++t) {
     State& s = active_[t];
+    if (!track_matched[t] && s.before_reacquire) UndoReacquire(s, frame);
     if (!track_matched[t]) {
       s.misses += steps;
       if (s.state == TrackState::kTracked) s.state = TrackState::kLost;
@@ -254,9 +268,21 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
   return out;
 }
 
+void Tracker::UndoReacquire(State& s, int frame) const {
+  static_cast<Estimate&>(s) = *s.before_reacquire;
+  s.before_reacquire.reset();
+  s.tracklet.observations.pop_back();
+  s.misses += 1;  // the re-acquiring frame; the caller counts this one
+  for (int f = s.reacquired_frame; f < frame; ++f) Predict(s);
+}
+
 std::vector<Tracklet> Tracker::Tracklets() const {
   std::vector<Tracklet> all = finished_;
-  for (const State& s : active_) all.push_back(s.tracklet);
+  for (const State& s : active_) {
+    all.push_back(s.tracklet);
+    // A re-acquisition in the last frame was never followed.
+    if (s.before_reacquire) all.back().observations.pop_back();
+  }
   std::sort(all.begin(), all.end(), [](const Tracklet& a, const Tracklet& b) { return a.id < b.id; });
   return all;
 }

@@ -36,9 +36,31 @@
 // dropped. Longer gaps (dives, leaving the view) are bridged offline by the
 // counter's stitching, which sees every tracklet.
 //
+// Re-acquisition on probation (`reacquire_confirm_misses`, off by
+// default): a lost track's gate is wide, and where a detector's clutter is
+// scattered over the frame a lone false detection falls in it every few
+// frames. Matched to one, the track moved there with its misses reset, and
+// hopping from one to the next it wandered onto another fish's path and
+// took turns with that fish's track (two counted fish). So a track lost for
+// at least that many frames that is matched again keeps the estimate it
+// had; if it is not matched in the next frame as well, the match is undone
+// (the detection dropped, the old estimate carried forward) and the track
+// stays lost. A fish that reappears is detected again in the next frame.
+//
+// Two kinds of detector, two settings. Sturgeon's own detector finds blobs:
+// a fish seen in part has its centre jump by up to half a body, and its
+// misses come in runs (hidden under glare or a neighbour); it needs the
+// gate scaled by the fish's size, and a lone re-acquiring detection is as
+// often its fish coming back as clutter (on the video suites probation cost
+// more fish than the spurious tracks it removed). A detector of whole fish
+// (a box or a point per fish, scattered misses and clutter: a farm's own)
+// has steady centres; its gate is set by the measured noise, and its
+// re-acquisitions go on probation: `ForWholeFishDetections`.
+//
 // Not thread-safe; one tracker per video.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -77,7 +99,16 @@ struct TrackerParams {
   float length_cost = 1.0f;
   float length_tolerance = 0.1f;
   int length_min_samples = 2;
+  // Re-acquisition on probation (see the file comment): a track lost for
+  // at least this many frames and matched again is confirmed only by a
+  // match in the next frame too. 0: off.
+  int reacquire_confirm_misses = 0;
 };
+
+// `base` set for a detector of whole fish (see the file comment): the gate
+// from the measured noise with a smaller share of the box size, and
+// re-acquisitions on probation after two missed frames.
+TrackerParams ForWholeFishDetections(TrackerParams base);
 
 class Tracker {
  public:
@@ -98,8 +129,8 @@ class Tracker {
     float p = 0, v = 0;
     float pp = 0, pv = 0, vv = 0;  // covariance
   };
-  struct State {
-    int id = 0;
+  // What a track knows of its fish.
+  struct Estimate {
     TrackState state = TrackState::kNew;
     Axis x, y;
     float w = 0, h = 0;
@@ -112,7 +143,13 @@ class Tracker {
     // whose blob was a piece for a while comes back to its length.
     float log_length = 0;
     int lengths = 0;
+  };
+  struct State : Estimate {
+    int id = 0;
     Tracklet tracklet;
+    // A re-acquisition on probation: the estimate before it, and its frame.
+    std::optional<Estimate> before_reacquire;
+    int reacquired_frame = 0;
   };
 
   void Predict(State& s) const;
@@ -125,6 +162,9 @@ class Tracker {
   float LengthCost(const State& s, const Detection& d) const;
   float Cost(const State& s, const Detection& d) const;
   State Start(const Detection& d, int frame);
+  // Undoes a re-acquisition on probation that the frame `frame` did not
+  // follow: the estimate from before it, carried forward to `frame`.
+  void UndoReacquire(State& s, int frame) const;
 
   TrackerParams params_;
   std::vector<State> active_;

@@ -13,14 +13,65 @@ using testing::MakePanScene;
 using testing::MakeScene;
 using testing::SceneSpec;
 
-CountResult TrackAndCount(const std::map<int, std::vector<Detection>>& scene, int frames) {
-  Tracker tracker;
+CountResult TrackAndCount(const std::map<int, std::vector<Detection>>& scene, int frames,
+                          const TrackerParams& params = {}) {
+  Tracker tracker(params);
   for (int f = 1; f <= frames; ++f) {
     auto it = scene.find(f);
     std::vector<Detection> none;
     tracker.Update(f, it == scene.end() ? none : it->second);
   }
   return CountFish(tracker.Tracklets());
+}
+
+// A fish swimming right at 2 px a frame along y = 300, detected in frames
+// 1-10 and from `back` on; with `clutter`, a lone box in frame 13 lies in
+// its lost track's wide gate, 12 px off its path, and nothing follows it in
+// frame 14.
+std::vector<Tracklet> TrackPastLoneClutter(const TrackerParams& params, int last_frame, int back = 15,
+                                           bool clutter = true) {
+  Tracker tracker(params);
+  for (int f = 1; f <= last_frame; ++f) {
+    std::vector<Detection> d;
+    const float x = 100.0f + 2 * f;
+    if (f <= 10 || f >= back) d.push_back(Detection{cv::Rect2f(x - 18, 282, 36, 36), 0.9f, 0});
+    if (clutter && f == 13) d.push_back(Detection{cv::Rect2f(x - 18, 282 + 12, 36, 36), 0.9f, 0});
+    tracker.Update(f, d);
+  }
+  return tracker.Tracklets();
+}
+
+bool HasFrame(const Tracklet& t, int frame) {
+  return std::any_of(t.observations.begin(), t.observations.end(),
+                     [&](const TrackObservation& o) { return o.frame == frame; });
+}
+
+TEST(Tracker, ALoneDetectionDoesNotReacquireALostTrackOnProbation) {
+  const std::vector<Tracklet> plain = TrackPastLoneClutter(TrackerParams{}, 20);
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_TRUE(HasFrame(plain[0], 13)) << "without probation the clutter box joins the track";
+
+  const std::vector<Tracklet> probation = TrackPastLoneClutter(ForWholeFishDetections({}), 20);
+  ASSERT_EQ(probation.size(), 1u);
+  EXPECT_FALSE(HasFrame(probation[0], 13));
+  EXPECT_EQ(probation[0].observations.size(), 16u);  // frames 1-10 and 15-20
+  EXPECT_NEAR(Centre(probation[0].observations.back().box).y, 300.0f, 0.01f);
+}
+
+// A re-acquisition the clip ends on was never followed: not an observation.
+TEST(Tracker, AReacquisitionInTheLastFrameIsNotKept) {
+  const std::vector<Tracklet> ended = TrackPastLoneClutter(ForWholeFishDetections({}), 13);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].observations.size(), 10u);
+}
+
+// A fish that comes back is detected in two frames running: the
+// re-acquisition is confirmed and the track goes on from it.
+TEST(Tracker, AFishThatComesBackIsReacquiredOnProbation) {
+  const std::vector<Tracklet> back = TrackPastLoneClutter(ForWholeFishDetections({}), 20, 14, false);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_TRUE(HasFrame(back[0], 14));
+  EXPECT_EQ(back[0].observations.size(), 17u);  // frames 1-10 and 14-20
 }
 
 TEST(Tracker, SingleFrameFalsePositiveNeverBecomesATrack) {
