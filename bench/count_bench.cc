@@ -66,7 +66,8 @@
 // the box's longer side, one false box per ten boxes kept, anywhere in the
 // extent the fish cover over the clip; as boxes, and as 4-px centre points (a detector that
 // gives only points). Only the tracker and counter run; the truth is the
-// fish in gt.txt.
+// fish in gt.txt. It prints each count, whether its interval holds the
+// truth, the pooled accuracy and the worst scenario.
 //
 // Usage: count_bench [--frames N] [--frames-4k N] [--size WxH] [--seed N]
 //                    [--scenarios a,b,c] [--keep DIR [--reuse] | --clips DIR]
@@ -333,7 +334,11 @@ int main(int argc, char** argv) {
                             : fs::path(keep);
   const fs::path footage = clips.empty() ? root : fs::path(clips);
   std::vector<Row> rows;
-  struct NoisyRow { std::string scenario; int truth = 0, boxes = 0, points = 0; };
+  struct NoisyCount {
+    int count = 0, low = 0, high = 0;
+    bool Holds(int truth) const { return low <= truth && truth <= high; }
+  };
+  struct NoisyRow { std::string scenario; int truth = 0; NoisyCount boxes, points; };
   std::vector<NoisyRow> noisy_rows;
   std::cout << fmt::format(
       "{:<20} {:>5} {:>6} {:>5} {:>5} {:>7} {:>4} {:>8} {:>9} {:>6} {:>7} {:>6} {:>7} {:>8} {:>4} {:>7} {:>5} {:>4} "
@@ -521,7 +526,8 @@ int main(int argc, char** argv) {
           std::cerr << name << ": " << drep.status().ToString() << "\n";
           return 1;
         }
-        (point_px > 0 ? nr.points : nr.boxes) = drep->result.count;
+        (point_px > 0 ? nr.points : nr.boxes) =
+            NoisyCount{drep->result.count, drep->result.count_low, drep->result.count_high};
       }
       noisy_rows.push_back(nr);
     }
@@ -628,19 +634,32 @@ int main(int argc, char** argv) {
   }
   if (!noisy_rows.empty()) {
     std::cout << fmt::format("\nnoisy detections from gt.txt (20% missed, 5% jitter, 10% false): tracker + counter\n"
-                             "{:<20} {:>5} {:>6} {:>7} {:>6} {:>7}\n",
-                             "scenario", "true", "boxes", "acc", "points", "acc");
+                             "{:<20} {:>5} {:>6} {:>7} {:>3} {:>6} {:>7} {:>3}\n",
+                             "scenario", "true", "boxes", "acc", "in", "points", "acc", "in");
     double truth_n = 0, err_boxes = 0, err_points = 0;
+    int held_boxes = 0, held_points = 0;
+    std::pair<double, std::string> worst_boxes{2, ""}, worst_points{2, ""};
     for (const NoisyRow& r : noisy_rows) {
       const double t = std::max(1, r.truth);
-      std::cout << fmt::format("{:<20} {:>5} {:>6} {:>7.4f} {:>6} {:>7.4f}\n", r.scenario, r.truth, r.boxes,
-                               1 - std::abs(r.boxes - r.truth) / t, r.points, 1 - std::abs(r.points - r.truth) / t);
+      const double acc_boxes = 1 - std::abs(r.boxes.count - r.truth) / t;
+      const double acc_points = 1 - std::abs(r.points.count - r.truth) / t;
+      std::cout << fmt::format("{:<20} {:>5} {:>6} {:>7.4f} {:>3} {:>6} {:>7.4f} {:>3}\n", r.scenario, r.truth,
+                               r.boxes.count, acc_boxes, r.boxes.Holds(r.truth) ? "yes" : "no", r.points.count,
+                               acc_points, r.points.Holds(r.truth) ? "yes" : "no");
       truth_n += r.truth;
-      err_boxes += std::abs(r.boxes - r.truth);
-      err_points += std::abs(r.points - r.truth);
+      err_boxes += std::abs(r.boxes.count - r.truth);
+      err_points += std::abs(r.points.count - r.truth);
+      held_boxes += r.boxes.Holds(r.truth);
+      held_points += r.points.Holds(r.truth);
+      worst_boxes = std::min(worst_boxes, {acc_boxes, r.scenario});
+      worst_points = std::min(worst_points, {acc_points, r.scenario});
     }
     std::cout << fmt::format("pooled accuracy from noisy boxes {:.4f}, from noisy centre points {:.4f}\n",
                              truth_n > 0 ? 1 - err_boxes / truth_n : 0, truth_n > 0 ? 1 - err_points / truth_n : 0);
+    std::cout << fmt::format("worst scenario from boxes {} {:.4f}, from points {} {:.4f}\n", worst_boxes.second,
+                             worst_boxes.first, worst_points.second, worst_points.first);
+    std::cout << fmt::format("interval holds the truth from boxes in {}/{}, from points in {}/{}\n", held_boxes,
+                             noisy_rows.size(), held_points, noisy_rows.size());
   }
   for (const Row& r : rows) {
     if (r.width == 1920 && r.height == 1080) {

@@ -183,7 +183,7 @@ void AddVisionCommands(CLI::App& app) {
   count->add_option("--srt", o.srt_path, "DJI .SRT telemetry (altitude, focal length)");
   count->add_option("--altitude", o.altitude_m, "altitude above the water in metres (with --hfov)");
   count->add_option("--hfov", o.hfov_deg, "horizontal field of view in degrees (with --altitude, or to override the SRT)");
-  count->add_option("--detections", o.detections_path, "MOTChallenge detections made elsewhere; skips detection");
+  count->add_option("--detections", o.detections_path, "MOTChallenge detections made elsewhere; skips detection (a file without the 11th length field is tracked as a detector of whole fish)");
   count->add_option("--roi", count_args->roi, "pool polygon x1,y1,x2,y2,... in first-frame pixels");
   count->add_flag("--json", count_args->json, "print one JSON object");
   count->add_option("--tracks", o.tracks_path, "write MOTChallenge tracks");

@@ -299,6 +299,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   };
   if (!opt.detections_path.empty()) {
     auto frames = GroupDetectionsByFrame(replayed);
+    replayed = {};
     int last = frames.empty() ? 0 : frames.rbegin()->first;
     if (opt.max_frames > 0) last = std::min(last, opt.max_frames);
     // The file's boxes are in each frame's image pixels. Tracking runs in

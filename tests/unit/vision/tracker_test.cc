@@ -227,14 +227,18 @@ TEST(Counter, CountsEachFishOnceAcrossNuisances) {
   cases.push_back({"dense overlaps", dense});
   SceneSpec all = base; all.fish = 40; all.miss_rate = 0.1f; all.jitter_px = 2; all.false_positives_per_frame = 0.5f;
   all.dive_share = 0.3f; cases.push_back({"everything", all});
-  for (const Case& c : cases) {
-    for (unsigned seed = 1; seed <= 3; ++seed) {
-      SceneSpec s = c.spec;
-      s.seed = seed;
-      auto r = TrackAndCount(MakeScene(s), s.frames);
-      EXPECT_EQ(r.count, s.fish) << c.name << " seed " << seed;
-      EXPECT_LE(r.count_low, s.fish) << c.name;
-      EXPECT_GE(r.count_high, s.fish) << c.name;
+  // Both settings: Sturgeon's blob detections' and a whole-fish detector's.
+  for (const auto& [settings, params] : {std::pair{"blob", TrackerParams{}},
+                                         std::pair{"whole fish", ForWholeFishDetections({})}}) {
+    for (const Case& c : cases) {
+      for (unsigned seed = 1; seed <= 3; ++seed) {
+        SceneSpec s = c.spec;
+        s.seed = seed;
+        auto r = TrackAndCount(MakeScene(s), s.frames, params);
+        EXPECT_EQ(r.count, s.fish) << settings << ": " << c.name << " seed " << seed;
+        EXPECT_LE(r.count_low, s.fish) << settings << ": " << c.name;
+        EXPECT_GE(r.count_high, s.fish) << settings << ": " << c.name;
+      }
     }
   }
 }
@@ -257,18 +261,19 @@ TEST(Counter, FishOccludedWhileCrossingStaysOneEach) {
 }
 
 TEST(Counter, FishThatDivesAndResurfacesElsewhereIsOneFish) {
-  Tracker tracker;
-  std::vector<Detection> none;
-  for (int f = 1; f <= 200; ++f) {
-    bool under = f > 50 && f <= 150;  // 100 frames under water, drifting 150 px
-    std::vector<Detection> d;
-    if (!under) d.push_back({cv::Rect2f(300.0f + 1.5f * f, 300, 60, 20), 0.9f, 0});
-    d.push_back({cv::Rect2f(1200, 700, 60, 20), 0.9f, 0});  // a resting fish
-    tracker.Update(f, d);
+  for (const TrackerParams& params : {TrackerParams{}, ForWholeFishDetections({})}) {
+    Tracker tracker(params);
+    for (int f = 1; f <= 200; ++f) {
+      bool under = f > 50 && f <= 150;  // 100 frames under water, drifting 150 px
+      std::vector<Detection> d;
+      if (!under) d.push_back({cv::Rect2f(300.0f + 1.5f * f, 300, 60, 20), 0.9f, 0});
+      d.push_back({cv::Rect2f(1200, 700, 60, 20), 0.9f, 0});  // a resting fish
+      tracker.Update(f, d);
+    }
+    auto r = CountFish(tracker.Tracklets());
+    EXPECT_EQ(r.count, 2) << "gate share of the box " << params.gate_size_factor;
+    EXPECT_EQ(r.links, 1) << "gate share of the box " << params.gate_size_factor;
   }
-  auto r = CountFish(tracker.Tracklets());
-  EXPECT_EQ(r.count, 2);
-  EXPECT_EQ(r.links, 1);
 }
 
 TEST(Counter, IntervalWidensWithUncertainty) {
