@@ -631,23 +631,14 @@ TEST(Pipeline, ReplayOfASweepsDetectionsFollowsTheCamera) {
 
 // A farm's own detector of whole fish (a plain MOTChallenge file, no
 // length column): 200 fish, a fifth of their boxes missed, 1.8 px of
-// jitter, 20 clutter boxes a frame. Sized-scaled gates and lone clutter
+// jitter, 20 clutter boxes a frame. Size-scaled gates and lone clutter
 // re-acquiring lost tracks made tracks wander onto other fish's paths and
 // take turns with their tracks: 202, 201, 201, 205 and 202 counted.
 TEST(Pipeline, ReplayOfAWholeFishDetectorCountsEveryFishOnce) {
   fs::path dir = TempDir("whole_fish_replay");
   for (unsigned seed : {1u, 2u, 3u, 4u, 5u}) {
-    testing::SceneSpec s;
-    s.fish = 200;
-    s.frames = 90;
-    s.box = 36;
-    s.speed = 1.5f;
-    s.miss_rate = 0.2f;
-    s.jitter_px = 1.8f;
-    s.false_positives_per_frame = 20;
-    s.seed = seed;
     std::vector<MotRecord> rows;
-    for (const auto& [frame, dets] : testing::MakeScene(s)) {
+    for (const auto& [frame, dets] : testing::MakeScene(testing::WholeFishDetectorScene(200, 90, seed))) {
       for (const Detection& d : dets) rows.push_back(MotRecord{frame, -1, d.box, d.score});
     }
     CountOptions o;

@@ -244,22 +244,14 @@ TEST(Counter, CountsEachFishOnceAcrossNuisances) {
 }
 
 // Ten seconds of a whole-fish detector's boxes (a fifth missed, 1.8 px of
-// jitter, a false box per ten) over 100 fish, 30 of which dive for 40
+// jitter, a false box per ten) over 100 fish, about 30 of which dive for 40
 // frames: lost tracks re-acquired by lone clutter wandered, and the
 // blob settings count 109 / 106 / 104.
 TEST(Counter, LongWholeFishFootageWithDivesCountsEveryFishOnce) {
   for (unsigned seed : {1u, 2u, 3u}) {
-    SceneSpec s;
-    s.fish = 100;
-    s.frames = 300;
-    s.box = 36;
-    s.speed = 1.5f;
-    s.miss_rate = 0.2f;
-    s.jitter_px = 1.8f;
-    s.false_positives_per_frame = 10;
+    SceneSpec s = testing::WholeFishDetectorScene(100, 300, seed);
     s.dive_share = 0.3f;
     s.dive_frames = 40;
-    s.seed = seed;
     auto r = TrackAndCount(MakeScene(s), s.frames, ForWholeFishDetections({}));
     EXPECT_NEAR(r.count, s.fish, 1) << "seed " << seed;
   }
