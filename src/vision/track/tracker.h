@@ -54,8 +54,9 @@
 // often its fish coming back as clutter (on the video suites probation cost
 // more fish than the spurious tracks it removed). A detector of whole fish
 // (a box or a point per fish, scattered misses and clutter: a farm's own)
-// has steady centres; its gate is set by the measured noise, and its
-// re-acquisitions go on probation: `ForWholeFishDetections`.
+// has steady centres; its gate takes half the share of the box size (the
+// measured noise sets the rest), and its re-acquisitions go on probation:
+// `ForWholeFishDetections`.
 //
 // Not thread-safe; one tracker per video.
 #pragma once
