@@ -55,6 +55,16 @@ fs::path TempDir(const std::string& name) {
   return p;
 }
 
+// A scene's detections as the rows of a plain MOTChallenge file (no length
+// column: a farm's own detector).
+std::vector<MotRecord> DetectionRows(const std::map<int, std::vector<Detection>>& by_frame) {
+  std::vector<MotRecord> rows;
+  for (const auto& [frame, dets] : by_frame) {
+    for (const Detection& d : dets) rows.push_back(MotRecord{frame, -1, d.box, d.score});
+  }
+  return rows;
+}
+
 // Where thing `i` outside the pool lies in the first frame (before any
 // drift): on the concrete near a corner of the view, the fifth and later
 // ones half a fish length below the first four.
@@ -604,14 +614,10 @@ TEST(Pipeline, WrittenDetectionsReplayToTheSameCount) {
 TEST(Pipeline, ReplayOfASweepsDetectionsFollowsTheCamera) {
   fs::path dir = TempDir("sweep_replay");
   const testing::PanScene scene = testing::MakePanScene();
-  std::vector<MotRecord> rows;
-  for (const auto& [frame, dets] : scene.detections) {
-    for (const Detection& d : dets) rows.push_back(MotRecord{frame, -1, d.box, d.score});
-  }
   CountOptions o;
   o.detections_path = (dir / "det.txt").string();
   o.tracks_path = (dir / "tracks.txt").string();
-  ASSERT_TRUE(WriteMotFile(o.detections_path, rows).ok());
+  ASSERT_TRUE(WriteMotFile(o.detections_path, DetectionRows(scene.detections)).ok());
   auto report = RunCount(o);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->camera_motion_compensated);
@@ -637,13 +643,11 @@ TEST(Pipeline, ReplayOfASweepsDetectionsFollowsTheCamera) {
 TEST(Pipeline, ReplayOfAWholeFishDetectorCountsEveryFishOnce) {
   fs::path dir = TempDir("whole_fish_replay");
   for (unsigned seed : {1u, 2u, 3u, 4u, 5u}) {
-    std::vector<MotRecord> rows;
-    for (const auto& [frame, dets] : testing::MakeScene(testing::WholeFishDetectorScene(200, 90, seed))) {
-      for (const Detection& d : dets) rows.push_back(MotRecord{frame, -1, d.box, d.score});
-    }
     CountOptions o;
     o.detections_path = (dir / "det.txt").string();
-    ASSERT_TRUE(WriteMotFile(o.detections_path, rows).ok());
+    ASSERT_TRUE(WriteMotFile(o.detections_path,
+                             DetectionRows(testing::MakeScene(testing::WholeFishDetectorScene(200, 90, seed))))
+                    .ok());
     auto report = RunCount(o);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_TRUE(report->whole_fish_detections);
