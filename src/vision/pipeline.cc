@@ -508,8 +508,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.processing_fps = report.seconds > 0 ? report.frames / report.seconds : 0;
 
-  // Sizes: each fish's length from its measured lengths in cm
-  // (WholeBodyLength: the frames where it is seen whole and flat).
+  // Sizes: each fish's length from the lengths of its ends' profiles in cm
+  // (WholeBodyLength); a fish with none is unmeasured (SummariseSizes).
   bool have_scale = !frame_gsd.empty() && frame_gsd.front() > 0;
   if (have_scale) {
     std::vector<double> lengths_cm;
@@ -517,8 +517,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     for (const CountedFish& fish : report.result.fish) {
       std::vector<double> cm;
       for (const TrackObservation& o : fish.observations) {
-        const float length_px = o.full_length_px > 0 ? o.full_length_px : o.length_px;
-        if (length_px > 0) cm.push_back(length_px * frame_gsd[o.frame - 1] * 100.0);
+        if (o.full_length_px > 0) cm.push_back(o.full_length_px * frame_gsd[o.frame - 1] * 100.0);
       }
       lengths_cm.push_back(WholeBodyLength(std::move(cm)));
     }

@@ -23,9 +23,11 @@ struct Detection {
   // split off a clump). The counter reads it as shape evidence: the body's
   // ends are followed only while they stand well out of the noise.
   float length_px = 0.0f;
-  // The body length for size estimates: the ends followed as far as they
-  // stand out at all (a faint tail included), never shorter than
-  // `length_px`. 0: as `length_px`.
+  // The body length for size estimates: each end's contrast profile
+  // extrapolated to zero (a faint, tapering tail measured to its tip;
+  // detect/body_length.h). 0: not measured (a fish split off a clump, ends
+  // that could not be read, a file without the 12th field); sizes leave
+  // such a sighting out.
   float full_length_px = 0.0f;
 };
 

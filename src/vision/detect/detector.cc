@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/order_statistics.h"
+#include "vision/detect/body_length.h"
 #include "vision/detect/image_ops.h"
 
 namespace sturgeon::vision {
@@ -431,6 +432,7 @@ struct Detector::Pass {
   // (of size `reduced`) that holds the pool, its top-left corner at `origin`.
   cv::Size reduced;
   cv::Point origin;
+  cv::Mat frame;         // the frame at full resolution (body lengths for sizes are read on it)
   cv::Mat source;        // the working image the water is modelled on: lines opened, outside the pool painted
   bool masked = false;   // `source` is painted outside the pool
   float sigma = 0;       // the noise level this pass uses
@@ -451,6 +453,7 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   if (frame.empty()) return {};
   const float assumed_length = typical_length_work_;  // before this frame's update
   Pass pass;
+  pass.frame = frame;
   PrepareSource(frame, mask, pass);
   // A pool too small to survive the reduction: nothing to look at or learn from.
   if (!mask.empty() && mask_inside_count_ == 0) return {};
@@ -898,6 +901,18 @@ bool Detector::ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blob
 
 // 6-7. Each blob's verdict: a fish (with its lengths), a clump of several,
 // or nothing.
+float Detector::LengthForSizes(const Blob& b, const Pass& pass) const {
+  const WaterModelView water{&background_, pass.sx, pass.sy, pass.origin};
+  BodyAxis axis;
+  axis.centre = cv::Point2f((b.centre.x + pass.origin.x) / pass.sx, (b.centre.y + pass.origin.y) / pass.sy);
+  axis.direction = cv::Point2f(std::cos(b.theta), std::sin(b.theta));
+  axis.lo = b.u_lo / pass.sx;
+  axis.hi = b.u_hi / pass.sx;
+  axis.darker = b.dark;
+  return LengthFromEndProfiles(pass.frame, water, axis, params_.end_profile_min_contrast * pass.ThresholdOf(b),
+                               params_.end_profile);
+}
+
 std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass) {
   std::vector<Detection> out;
   auto in_mask = [&](cv::Point2f p) {
@@ -1003,10 +1018,9 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
       if (MinorityPolarity(b) && b.max_contrast < params_.minority_contrast_factor * pass.ThresholdOf(b)) continue;
       if (!in_mask(b.centre)) continue;
       const float length = shape_length_of();
-      const float full_length = std::max(length, followed_length(b, params_.full_end_sigmas));
       out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
                                       static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
-                              score, length / sx, full_length / sx});
+                              score, length / sx, LengthForSizes(b, pass)});
       continue;
     }
     std::vector<cv::Point2f> pts;

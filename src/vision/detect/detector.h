@@ -83,15 +83,18 @@
 //    lines). A clump's fish are therefore never low-score detections.
 // 7. Length: from each end of the blob the body is followed along its axis
 //    while the contrast stays above a fraction of the body's mean contrast
-//    and out of the noise (the faint snout and tail fall below the blob
-//    threshold, a slim fish's thin ends do not survive the opening): to
-//    where they stand well out of the noise for `length_px` (the
-//    counter's shape evidence; a piece shorter than half a fish is judged
-//    by it too), and as far as they stand out for `full_length_px` (sizes).
+//    and well out of the noise (the faint snout and tail fall below the
+//    blob threshold, a slim fish's thin ends do not survive the opening):
+//    `length_px`, the counter's shape evidence (a piece shorter than half
+//    a fish is judged by it too). For sizes, `full_length_px`: each end's
+//    contrast profile read on the full-resolution frame and extrapolated
+//    to zero (body_length.h; a tapering tail is measured to its tip, a
+//    crisp end where it is).
 //
 // Boxes are returned in full-resolution image pixels with the body length
 // along the major axis in `length_px` and `full_length_px` (step 7; 0 for
-// fish split off a clump). Not thread-safe (keeps the running fish size
+// fish split off a clump, and `full_length_px` 0 where the ends could not
+// be read). Not thread-safe (keeps the running fish size
 // between frames).
 #pragma once
 
@@ -102,6 +105,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "vision/detect/body_length.h"
 #include "vision/types.h"
 
 namespace sturgeon::vision {
@@ -125,15 +129,17 @@ struct DetectorParams {
   // blobs thinner than this fraction of the learnt width/length ratio
   // (caustic lines, ropes, wave crests) are not fish.
   float min_aspect_fraction = 0.45f;
-  // Body ends: the length is measured along the axis out to where the
+  // Body ends: the length the counter reads as shape evidence (and a short
+  // piece is judged by) is measured along the axis out to where the
   // contrast falls below this fraction of the body's mean contrast, or
-  // below a number of noise levels: `end_sigmas` for the length the
-  // counter reads as shape evidence and a short piece is judged by (the
-  // ends well out of the noise), `full_end_sigmas` for the full length
-  // sizes are estimated from (a faint tail included).
+  // below `end_sigmas` noise levels (the ends well out of the noise).
   float end_contrast_fraction = 0.3f;
   float end_sigmas = 2.0f;
-  float full_end_sigmas = 1.5f;
+  // The length for sizes: each end's contrast profile at full resolution,
+  // extrapolated to zero (body_length.h), on bodies whose contrast reaches
+  // this share of their polarity's blob threshold.
+  EndProfileParams end_profile;
+  float end_profile_min_contrast = 0.5f;
   int background_factor = 8;         // the water model is computed at 1/8 of work size
   int background_median = 5;         // median window, in background pixels
   float threshold_sigma = 4.0f;      // contrast threshold in noise units
@@ -241,6 +247,9 @@ class Detector {
   bool MinorityPolarity(const Blob& b) const;  // of the polarity fewer single fish have
   bool ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blobs) const;
   bool NearDarkSet(const cv::Mat& labels, int label, const cv::Rect& box) const;
+  // A single fish's length for sizes, full-resolution pixels (0: its ends
+  // could not be read; body_length.h).
+  float LengthForSizes(const Blob& b, const Pass& pass) const;
 
   cv::Size WaterBlock(cv::Size reduced) const;   // the water model's block on the whole reduced frame
   void Rescale(float scale);  // changes the working scale, keeping the learnt size

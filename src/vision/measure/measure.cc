@@ -88,7 +88,7 @@ double LengthWeight::WeightG(double length_cm) const { return a * std::pow(lengt
 
 double WholeBodyLength(std::vector<double> v) {
   if (v.empty()) return 0;
-  const size_t k = (9 * (v.size() - 1) + 5) / 10;
+  const size_t k = (v.size() - 1) / 2;
   return ElementAtRank(std::move(v), k);
 }
 

@@ -71,15 +71,17 @@ TEST(Measure, SrtWithoutAltitudeIsAnError) {
   EXPECT_EQ(dot.status().code(), StatusCode::kInvalidArgument);
 }
 
-// Twenty frames of one 97 cm fish: fifteen bent or with faint ends
-// (70-84 cm), three whole and flat (95-97), two merged with a neighbour
-// (150). Its length is that of the whole frames, not of the bent ones
-// (the upper quartile, used until round 7, gave 95) nor of the merged.
-TEST(Measure, AFishIsAsLongAsItsWholeFramesNotItsMergedOnes) {
-  std::vector<double> cm = {150, 95, 150, 96, 97};
-  for (int i = 0; i < 15; ++i) cm.push_back(70 + i);
+// Twenty sightings of one 97 cm fish measured from its ends' profiles:
+// fourteen whole and flat (95-99 cm), three bent or deep (70-80), three
+// merged with a neighbour or its shadow (150). Its length is the median,
+// not the 90th percentile (150: used until round 27, when the ends were
+// walked out to a noise floor and stopped short of a faint tail).
+TEST(Measure, AFishIsAsLongAsItsMedianSightingNotItsMergedOnes) {
+  std::vector<double> cm = {150, 150, 150, 70, 75, 80};
+  for (int i = 0; i < 14; ++i) cm.push_back(95 + i % 5);
   EXPECT_DOUBLE_EQ(WholeBodyLength(cm), 97);
   EXPECT_DOUBLE_EQ(WholeBodyLength({88}), 88);
+  EXPECT_DOUBLE_EQ(WholeBodyLength({80, 90}), 80);
   EXPECT_DOUBLE_EQ(WholeBodyLength({}), 0);
 }
 
