@@ -37,94 +37,53 @@ std::optional<float> ContrastAt(const cv::Mat& frame, const WaterModelView& wate
   return best;
 }
 
-// One end's contrast profile along the axis, read as far as it is asked
-// for: from `body_from` lengths inside the blob's end (read at once, up to
-// the end) outwards to `reach` beyond it, or to the images' edge.
-class EndProfile {
- public:
-  EndProfile(const cv::Mat& frame, const WaterModelView& water, const BodyAxis& axis, float end, float length,
-             const EndProfileParams& params)
-      : frame_(frame), water_(water), axis_(axis), end_(end), outwards_(end > 0 ? 1.0f : -1.0f),
-        next_offset_(-params.body_from * length), last_offset_(params.reach * length) {
-    while (next_offset_ <= 0) {
-      if (!ReadNext()) {
-        body_unreadable_ = true;  // the body itself runs off the images
-        return;
-      }
+// How far beyond the blob's end at `end` (signed distance from the centre
+// along the axis; `outwards` +1 along the direction, -1 against it) the
+// straight taper through the profile's `upper` and `lower` points reaches
+// zero; nullopt when the end cannot be read.
+std::optional<float> TipBeyondEnd(const cv::Mat& frame, const WaterModelView& water, const BodyAxis& axis,
+                                  float end, float outwards, float length, float min_contrast,
+                                  const EndProfileParams& params) {
+  std::vector<float> offset, contrast;
+  for (float t = -params.body_from * length; t <= params.reach * length; t += kStepPx) {
+    const std::optional<float> c = ContrastAt(frame, water, axis, axis.centre + (end + outwards * t) * axis.direction);
+    if (!c) {
+      if (t <= 0) return std::nullopt;  // the body itself runs off the images
+      break;                            // the profile stops at the edge
     }
+    offset.push_back(t);
+    contrast.push_back(*c);
   }
-  bool BodyUnreadable() const { return body_unreadable_; }
-  // Whether sample `i` exists (reading it if need be).
-  bool Has(int i) {
-    while (static_cast<int>(contrast_.size()) <= i) {
-      if (!ReadNext()) return false;
-    }
-    return true;
-  }
-  float Offset(int i) const { return offset_[i]; }
-  // The running mean over the samples within kSmoothingHalf of `i` (which exists).
-  float Smooth(int i) {
+  const int n = static_cast<int>(contrast.size());
+  std::vector<float> smooth(n);
+  for (int i = 0; i < n; ++i) {
     float sum = 0;
     int count = 0;
-    for (int j = std::max(0, i - kSmoothingHalf); j <= i + kSmoothingHalf && Has(j); ++j, ++count) sum += contrast_[j];
-    return sum / count;
-  }
-
- private:
-  bool ReadNext() {
-    if (ended_ || next_offset_ > last_offset_) return false;
-    const std::optional<float> c =
-        ContrastAt(frame_, water_, axis_, axis_.centre + (end_ + outwards_ * next_offset_) * axis_.direction);
-    if (!c) {
-      ended_ = true;  // the profile stops at the edge
-      return false;
+    for (int j = std::max(0, i - kSmoothingHalf); j <= std::min(n - 1, i + kSmoothingHalf); ++j, ++count) {
+      sum += contrast[j];
     }
-    offset_.push_back(next_offset_);
-    contrast_.push_back(*c);
-    next_offset_ += kStepPx;
-    return true;
+    smooth[i] = sum / count;
   }
-
-  const cv::Mat& frame_;
-  const WaterModelView& water_;
-  const BodyAxis& axis_;
-  const float end_, outwards_;
-  float next_offset_;
-  const float last_offset_;
-  bool ended_ = false, body_unreadable_ = false;
-  std::vector<float> offset_, contrast_;
-};
-
-// How far beyond the blob's end at `end` (signed distance from the centre
-// along the axis) the straight taper through the profile's `upper` and
-// `lower` points reaches zero; nullopt when the end cannot be read.
-std::optional<float> TipBeyondEnd(const cv::Mat& frame, const WaterModelView& water, const BodyAxis& axis,
-                                  float end, float length, float min_contrast, const EndProfileParams& params) {
-  EndProfile profile(frame, water, axis, end, length, params);
-  if (profile.BodyUnreadable()) return std::nullopt;
   std::vector<float> body;
-  for (int i = 0; profile.Has(i) && profile.Offset(i) <= -params.body_to * length; ++i) {
-    body.push_back(profile.Smooth(i));
-  }
+  for (int i = 0; i < n && offset[i] <= -params.body_to * length; ++i) body.push_back(smooth[i]);
   if (body.empty()) return std::nullopt;
   std::nth_element(body.begin(), body.begin() + body.size() / 2, body.end());
   const float body_contrast = body[body.size() / 2];
   if (body_contrast < min_contrast) return std::nullopt;
-  // Where the profile first falls below `level` at sample `i` (between
-  // samples, linearly).
-  auto crossing = [&](int i, float here, float level) {
-    const float before = i > 0 ? profile.Smooth(i - 1) : here;
-    if (before <= here) return profile.Offset(i);
-    return profile.Offset(i - 1) + (profile.Offset(i) - profile.Offset(i - 1)) * (before - level) / (before - here);
+  // Where the profile falls below `level` between samples i - 1 and i
+  // (linearly; at sample i when the one before is no higher).
+  auto crossing = [&](int i, float level) {
+    if (i == 0 || smooth[i - 1] <= smooth[i]) return offset[i];
+    const float share = std::clamp((smooth[i - 1] - level) / (smooth[i - 1] - smooth[i]), 0.0f, 1.0f);
+    return offset[i - 1] + (offset[i] - offset[i - 1]) * share;
   };
   std::optional<float> upper;
-  for (int i = 0; profile.Has(i); ++i) {
-    if (profile.Offset(i) < -params.body_to * length) continue;
-    const float here = profile.Smooth(i);
-    if (!upper && here < params.upper * body_contrast) upper = crossing(i, here, params.upper * body_contrast);
-    if (upper && here < params.lower * body_contrast) {
+  for (int i = 0; i < n; ++i) {
+    if (offset[i] < -params.body_to * length) continue;
+    if (!upper && smooth[i] < params.upper * body_contrast) upper = crossing(i, params.upper * body_contrast);
+    if (upper && smooth[i] < params.lower * body_contrast) {
       // The taper falls (upper - lower) of the contrast over this span.
-      const float lower = crossing(i, here, params.lower * body_contrast);
+      const float lower = crossing(i, params.lower * body_contrast);
       return lower + (lower - *upper) * params.lower / (params.upper - params.lower);
     }
   }
@@ -136,11 +95,13 @@ std::optional<float> TipBeyondEnd(const cv::Mat& frame, const WaterModelView& wa
 float LengthFromEndProfiles(const cv::Mat& frame, const WaterModelView& water, const BodyAxis& axis,
                             float min_contrast, const EndProfileParams& params) {
   CV_Assert(frame.type() == CV_8UC3 && water.image && water.image->type() == CV_8UC3);
+  CV_Assert(0 < params.lower && params.lower < params.upper && params.upper < 1 && params.body_to < params.body_from &&
+            params.reach > 0 && axis.lo <= 0 && axis.hi >= 0);
   const float length = axis.hi - axis.lo;
   if (length < kMinLengthPx) return 0;
-  const std::optional<float> head = TipBeyondEnd(frame, water, axis, axis.hi, length, min_contrast, params);
+  const std::optional<float> head = TipBeyondEnd(frame, water, axis, axis.hi, 1, length, min_contrast, params);
   if (!head) return 0;
-  const std::optional<float> tail = TipBeyondEnd(frame, water, axis, axis.lo, length, min_contrast, params);
+  const std::optional<float> tail = TipBeyondEnd(frame, water, axis, axis.lo, -1, length, min_contrast, params);
   if (!tail) return 0;
   return std::max(0.0f, length + *head + *tail);
 }

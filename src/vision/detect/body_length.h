@@ -52,12 +52,15 @@ struct EndProfileParams {
 
 // The body's length (full-resolution pixels) from its two ends' contrast
 // profiles in `frame` (CV_8UC3, full resolution), or 0 when they cannot be
-// read: a blob shorter than 8 px, a body whose contrast (strongest channel,
-// of its polarity, the most over the axis and one pixel either side,
-// smoothed over 2.5 px) is under `min_contrast` grey levels at either end,
-// or an end whose profile does not fall to `lower` within `reach` (merged
-// with a neighbour or its shadow, or cut by the frame's edge). Reads the
-// frame and the water model only.
+// read: a blob shorter than 8 px, a body whose contrast (of its polarity,
+// the strongest channel, the most over the axis and one pixel either side
+// at the nearest pixels, every 0.5 px along the axis, a running mean over
+// 1.5 px) is under `min_contrast` grey levels at either end, a body that
+// runs off the frame or the water model, or an end whose profile does not
+// fall to `lower` within `reach` or before the images' edge (merged with a
+// neighbour or its shadow, cut by the edge). Preconditions (asserted):
+// 0 < lower < upper < 1, body_to < body_from, reach > 0, lo <= 0 <= hi.
+// Reads the frame and the water model only.
 float LengthFromEndProfiles(const cv::Mat& frame, const WaterModelView& water, const BodyAxis& axis,
                             float min_contrast, const EndProfileParams& params = {});
 

@@ -931,22 +931,19 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     float typical = typical_length_work_;
     // Body ends: the faint snout and tail fall below the blob threshold, and
     // a slim fish's tapering head and tail (1-2 px wide at the working
-    // scale) do not survive the 3x3 opening; follow the axis out while the
-    // contrast stays above a fraction of the body's and at least
-    // `noise_sigmas` noise levels.
-    auto followed_length = [&](const Blob& blob, float noise_sigmas) {
-      if (typical <= 0) return blob.length;
-      const cv::Point2f dir(std::cos(blob.theta), std::sin(blob.theta));
-      const float level = std::max(params_.end_contrast_fraction * blob.mean_contrast, noise_sigmas * pass.sigma);
-      const float max_ext = 0.3f * std::max(typical, blob.length);
-      return blob.length + Extension(diff_, blob.centre + blob.u_hi * dir, dir, max_ext, level) +
-             Extension(diff_, blob.centre + blob.u_lo * dir, -dir, max_ext, level);
-    };
-    // The shape length (ends followed to `end_sigmas`), measured once: a
-    // short blob is judged by it and a single fish reports it.
+    // scale) do not survive the 3x3 opening; the shape length follows the
+    // axis out while the contrast stays above a fraction of the body's and
+    // at least `end_sigmas` noise levels. Measured once: a short blob is
+    // judged by it and a single fish reports it.
     float shape_length = -1;
     auto shape_length_of = [&] {
-      if (shape_length < 0) shape_length = followed_length(b, params_.end_sigmas);
+      if (shape_length >= 0) return shape_length;
+      if (typical <= 0) return shape_length = b.length;
+      const cv::Point2f dir(std::cos(b.theta), std::sin(b.theta));
+      const float level = std::max(params_.end_contrast_fraction * b.mean_contrast, params_.end_sigmas * pass.sigma);
+      const float max_ext = 0.3f * std::max(typical, b.length);
+      shape_length = b.length + Extension(diff_, b.centre + b.u_hi * dir, dir, max_ext, level) +
+                     Extension(diff_, b.centre + b.u_lo * dir, -dir, max_ext, level);
       return shape_length;
     };
     if (typical > 0) {

@@ -12,8 +12,9 @@
 // differ); `count --write-detections` writes them when measured, so a
 // replay without the video runs the counter's body length rules as the
 // original run did and keeps both lengths. Readers of plain MOTChallenge
-// ignore them; files without them read as "not measured" (a record with
-// only the 11th has full length 0, which size estimates read as the 11th).
+// ignore them; files without them read as "not measured" (0). A record
+// with the 11th field only has full length 0: Sturgeon writes it so where
+// a body's ends could not be read.
 //
 // Errors: a missing file is NotFound; a malformed line is InvalidArgument
 // whose message names `path:line` and the offending field (an 11th or 12th

@@ -73,13 +73,27 @@ BodyAxis AxisWithBlobEnds(float half_extent) {
 }
 
 // A crisp end blurred by the optics (sigma 1.2 px): the bar is 81 px from
-// end pixel to end pixel; read as a short taper, each tip lands about one
-// and a half blur sigmas beyond its edge (84 px).
+// end pixel to end pixel; read as a short taper, each tip lands about 1.3
+// blur sigmas beyond its edge (84 px; its half-contrast points are 81 px
+// apart).
 TEST(BodyLength, ACrispEndStaysWithinItsBlur) {
   const Water water(1, {0, 0});
   const cv::Mat frame = BodyFrame(Tapering(40), 1.2f, 0);
   const float length = LengthFromEndProfiles(frame, water.view, AxisWithBlobEnds(38), 10);
-  EXPECT_NEAR(length, 81, 4);
+  EXPECT_NEAR(length, 84, 1.5);
+}
+
+// The same body lying diagonally, its axis read on the diagonal.
+TEST(BodyLength, ABodyAlongAnyAxis) {
+  const Water water(1, {0, 0});
+  cv::Mat frame;
+  const cv::Mat straight = BodyFrame(Tapering(20), 1.2f, 0);
+  cv::warpAffine(straight, frame, cv::getRotationMatrix2D({200, 100}, 35, 1), straight.size(), cv::INTER_LINEAR,
+                 cv::BORDER_REPLICATE);
+  BodyAxis axis = AxisWithBlobEnds(30);
+  const float a = static_cast<float>(-35 * CV_PI / 180);  // image y points down
+  axis.direction = {std::cos(a), std::sin(a)};
+  EXPECT_NEAR(LengthFromEndProfiles(frame, water.view, axis, 10), 80, 3);
 }
 
 // Half of each end fades: a threshold at half the contrast sees 60 px of
@@ -96,14 +110,28 @@ TEST(BodyLength, ATaperingEndIsMeasuredToItsTip) {
 }
 
 // The detector's water model is at its working scale and covers the part
-// of the reduced frame it looked at: the same water read through the
-// mapping gives the same length.
+// of the reduced frame it looked at. Here it is the frame's own water
+// except where it is as dark as the body: wherever a wrong mapping would
+// read (the body's row at other x, or other rows), the body would stand
+// out by nothing.
 TEST(BodyLength, TheWaterModelIsReadAtItsOwnScaleAndOrigin) {
   const cv::Mat frame = BodyFrame(Tapering(20), 1.2f, 0);
   const Water full(1, {0, 0});
-  const Water reduced(0.5f, {20, 10});
-  EXPECT_NEAR(LengthFromEndProfiles(frame, reduced.view, AxisWithBlobEnds(30), 10),
-              LengthFromEndProfiles(frame, full.view, AxisWithBlobEnds(30), 10), 0.01);
+  const float expected = LengthFromEndProfiles(frame, full.view, AxisWithBlobEnds(30), 10);
+  EXPECT_NEAR(expected, 80, 3);
+  Water reduced(0.5f, {20, 10});
+  // The profiles read x 146-254, y 99-101 at full resolution: x 73-127,
+  // y 50 in the reduced whole frame, x 53-107, y 40 in the model less its
+  // origin. Beyond a margin round that, the model is as dark as the body.
+  const cv::Rect read(45, 38, 71, 5);
+  const cv::Mat body_water = reduced.image(read).clone();
+  reduced.image.setTo(cv::Scalar(kWater[0] - kBodyContrast, kWater[1] - kBodyContrast, kWater[2] - kBodyContrast));
+  body_water.copyTo(reduced.image(read));
+  EXPECT_NEAR(LengthFromEndProfiles(frame, reduced.view, AxisWithBlobEnds(30), 10), expected, 0.01);
+  // The origin ignored: the water read is the dark one.
+  Water shifted = reduced;
+  shifted.view = WaterModelView{&shifted.image, 0.5f, 0.5f, {0, 0}};
+  EXPECT_EQ(LengthFromEndProfiles(frame, shifted.view, AxisWithBlobEnds(30), 10), 0);
 }
 
 TEST(BodyLength, EndsThatCannotBeReadGiveNoLength) {
@@ -119,9 +147,18 @@ TEST(BodyLength, EndsThatCannotBeReadGiveNoLength) {
   BodyAxis lighter = AxisWithBlobEnds(38);
   lighter.darker = false;
   EXPECT_EQ(LengthFromEndProfiles(body, water.view, lighter, 10), 0);
-  // A body running off the frame (its right end is cut by the edge).
+  // A body running off the frame (its right end is cut by the edge), and
+  // one whose end reaches the edge before its profile falls.
   const cv::Mat cut = body(cv::Rect(0, 0, 230, 200));
   EXPECT_EQ(LengthFromEndProfiles(cut, water.view, AxisWithBlobEnds(38), 10), 0);
+  const cv::Mat at_edge = body(cv::Rect(0, 0, 241, 200));
+  EXPECT_EQ(LengthFromEndProfiles(at_edge, water.view, AxisWithBlobEnds(38), 10), 0);
+  // One end faint: the head stands out by 60 grey levels, the tail by 8.
+  cv::Mat half = BodyFrame(Tapering(40), 1.2f, 0);
+  const cv::Mat tail = BodyFrame([](float d) { return d < 40 ? 8.0f : 0.0f; }, 1.2f, 0);
+  tail(cv::Rect(0, 0, 200, 200)).copyTo(half(cv::Rect(0, 0, 200, 200)));
+  EXPECT_EQ(LengthFromEndProfiles(half, water.view, AxisWithBlobEnds(38), 10), 0);
+  EXPECT_GT(LengthFromEndProfiles(half, water.view, AxisWithBlobEnds(38), 5), 0);
   // Too short to read.
   EXPECT_EQ(LengthFromEndProfiles(body, water.view, AxisWithBlobEnds(3), 10), 0);
 }

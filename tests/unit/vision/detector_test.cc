@@ -97,7 +97,9 @@ TEST(Detector, TheLengthForSizesIsReadOnTheFullResolutionFrame) {
   DetectorParams strict;
   strict.end_profile_min_contrast = 100;
   Detector f(strict);
-  for (const Detection& det : f.Detect(frame)) EXPECT_EQ(det.full_length_px, 0);
+  const std::vector<Detection> unmeasured = f.Detect(frame);
+  ASSERT_EQ(unmeasured.size(), 8u);
+  for (const Detection& det : unmeasured) EXPECT_EQ(det.full_length_px, 0);
 }
 
 TEST(Detector, TwoCrossingFishAreTwo) {
@@ -445,6 +447,7 @@ TEST(Detector, LooksAtThePoolsPartAsAtTheWholeFrame) {
       EXPECT_NEAR(found[i].box.y, expected[i].box.y, 0.05);
       EXPECT_NEAR(found[i].box.width, expected[i].box.width, 0.05);
       EXPECT_NEAR(found[i].length_px, expected[i].length_px, 0.05);
+      EXPECT_GT(found[i].full_length_px, 0) << "the length for sizes is read through the crop's origin";
       EXPECT_NEAR(found[i].full_length_px, expected[i].full_length_px, 0.05);
     }
   }
