@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/order_statistics.h"
+
 namespace sturgeon::vision {
 namespace {
 
@@ -67,8 +69,7 @@ std::optional<float> TipBeyondEnd(const cv::Mat& frame, const WaterModelView& wa
   std::vector<float> body;
   for (int i = 0; i < n && offset[i] <= -params.body_to * length; ++i) body.push_back(smooth[i]);
   if (body.empty()) return std::nullopt;
-  std::nth_element(body.begin(), body.begin() + body.size() / 2, body.end());
-  const float body_contrast = body[body.size() / 2];
+  const float body_contrast = UpperMedian(std::move(body));
   if (body_contrast < min_contrast) return std::nullopt;
   // Where the profile falls below `level` between samples i - 1 and i
   // (linearly; at sample i when the one before is no higher).

@@ -899,8 +899,6 @@ bool Detector::ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blob
   return true;
 }
 
-// 6-7. Each blob's verdict: a fish (with its lengths), a clump of several,
-// or nothing.
 float Detector::LengthForSizes(const Blob& b, const Pass& pass) const {
   const WaterModelView water{&background_, pass.sx, pass.sy, pass.origin};
   BodyAxis axis;
@@ -913,6 +911,8 @@ float Detector::LengthForSizes(const Blob& b, const Pass& pass) const {
                                params_.end_profile);
 }
 
+// 6-7. Each blob's verdict: a fish (with its lengths), a clump of several,
+// or nothing.
 std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass) {
   std::vector<Detection> out;
   auto in_mask = [&](cv::Point2f p) {

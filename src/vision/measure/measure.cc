@@ -87,9 +87,7 @@ double GroundSamplingDistance(double altitude_m, double hfov_deg, int width) {
 double LengthWeight::WeightG(double length_cm) const { return a * std::pow(length_cm, b); }
 
 double WholeBodyLength(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const size_t k = (v.size() - 1) / 2;
-  return ElementAtRank(std::move(v), k);
+  return QuantileAtRank(std::move(v), 0.5);  // the lower median; 0 for none
 }
 
 SizeReport SummariseSizes(const std::vector<double>& lengths_cm, int counted_fish, const LengthWeight& lw,
