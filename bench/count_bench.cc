@@ -59,6 +59,9 @@
 //                     TraceMissedFish): another fish's track, a track on
 //                     no fish, a tracklet the counter dropped (by rule),
 //                     one the tracker never confirmed.
+//   counter links (totals line)
+//                     the counter's links judged against gt.txt (vision/eval
+//                     JudgeLinks): joining one fish, two fish, or undecided.
 //
 // With --noisy-detections, each scenario is also counted from detections
 // made from its own ground truth (gt.txt) with the nuisances of a farm's
@@ -136,6 +139,7 @@ struct Row {
   double detection_recall = -1, detection_precision = -1;  // -1: not measured
   std::optional<sturgeon::vision::CountBreakdown> breakdown;  // empty: gt.txt unreadable
   std::optional<sturgeon::vision::MissedFishTrail> missed_trail;  // empty: gt.txt or the audit unreadable
+  sturgeon::vision::LinkJudgement links;                            // the counter's links against gt.txt
   std::optional<bool> camera_agrees;  // empty: no GPS check
   double learnt_size = -1;            // learnt typical length / true median length (-1: not measured)
   int fish_frames = 0, fish_frames_outside = 0;  // gt.txt boxes over the frames counted, and those outside the area
@@ -421,6 +425,7 @@ int main(int argc, char** argv) {
         r.breakdown = sturgeon::vision::BreakDownCount(*gt_rows, *track_rows, rep->frames);
         auto trail = [&]() -> sturgeon::Result<sturgeon::vision::MissedFishTrail> {
           STURGEON_ASSIGN_OR_RETURN(auto audit, sturgeon::vision::ReadTrackletAudit(co.tracklets_path));
+          r.links = sturgeon::vision::JudgeLinks(*gt_rows, audit, rep->frames);
           return sturgeon::vision::TraceMissedFish(*gt_rows, *track_rows, audit, rep->frames);
         }();
         if (trail.ok()) {
@@ -613,6 +618,9 @@ int main(int argc, char** argv) {
       if (r.missed_trail) trail += *r.missed_trail;
     }
     if (trail.observations > 0) std::cout << sturgeon::vision::DescribeMissedFishTrail(trail) << "\n";
+    sturgeon::vision::LinkJudgement links;
+    for (const Row& r : rows) links += r.links;
+    std::cout << sturgeon::vision::DescribeLinkJudgement(links) << "\n";
   }
   if (!threshold_scales.empty()) {
     std::cout << "\ncounts with the detector's threshold scaled\n" << fmt::format("{:<20} {:>5} {:>6}", "scenario", "true", "x1");

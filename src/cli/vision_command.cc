@@ -100,7 +100,7 @@ void RunEvalCommand(const EvalArgs& args) {
     }
   }
   nlohmann::json j;
-  std::string trail_line;  // with --tracklets
+  std::string trail_line, links_line;  // with --tracklets
   j["true_count"] = *truth;
   j["predicted_count"] = *pred;
   j["counting_accuracy"] = vision::CountingAccuracy(*pred, *truth);
@@ -147,6 +147,9 @@ void RunEvalCommand(const EvalArgs& args) {
     if (!trail.ok()) Fail(trail.status());
     const vision::MissedFishTrail& m = *trail;
     trail_line = vision::DescribeMissedFishTrail(m);
+    const vision::LinkJudgement links = vision::JudgeLinks(gt_rows, *audit, trail_frames);
+    links_line = vision::DescribeLinkJudgement(links);
+    j["links"] = {{"one_fish", links.one_fish}, {"two_fish", links.two_fish}, {"undecided", links.undecided}};
     j["missed_fish_trail"] = {{"missed_fish", m.missed_fish},
                               {"observed_missed_fish", m.observed_missed_fish},
                               {"observations", m.observations},
@@ -171,6 +174,7 @@ void RunEvalCommand(const EvalArgs& args) {
         b["missed"].get<int>());
   }
   if (!trail_line.empty()) std::cout << trail_line << "\n";
+  if (!links_line.empty()) std::cout << links_line << "\n";
 }
 
 }  // namespace
@@ -212,7 +216,8 @@ void AddVisionCommands(CLI::App& app) {
                    "break the count down over frames 1..N (default: up to the tracks' last frame)")
       ->check(CLI::NonNegativeNumber);
   eval->add_option("--tracklets", eval_args->tracklets,
-                   "the count's audit trail (count --tracklets, same run as --pred): where the missed fish went");
+                   "the count's audit trail (count --tracklets, same run as --pred): where the missed fish went, and "
+                   "whether the counter's links join one fish or two");
   eval->add_flag("--json", eval_args->json, "print one JSON object");
   eval->callback([eval_args] { RunEvalCommand(*eval_args); });
 }

@@ -170,6 +170,63 @@ Result<MissedFishTrail> TraceMissedFish(const std::vector<MotRecord>& gt, const 
   return out;
 }
 
+namespace {
+
+// The fish at least 60% of `fish_under` lie on, or -1.
+int MostlyOn(const std::vector<int>& fish_under) {
+  std::map<int, int> votes;
+  for (int fish : fish_under) ++votes[fish];
+  for (const auto& [fish, n] : votes) {
+    if (fish >= 0 && n >= 0.6 * static_cast<double>(fish_under.size())) return fish;
+  }
+  return -1;
+}
+
+}  // namespace
+
+LinkJudgement JudgeLinks(const std::vector<MotRecord>& gt, const std::vector<TrackletAuditRow>& audit, int frames) {
+  const auto gt_at = ByFrame(gt);
+  // Each counted fish's tracklets, each with the fish under its rows in frame order.
+  std::map<int, std::map<int, std::vector<std::pair<int, int>>>> tracklets_of_fish;  // fish -> tracklet -> (frame, gt fish)
+  for (const TrackletAuditRow& r : audit) {
+    if (r.fate != TrackletFate::kCounted || (frames > 0 && r.frame > frames)) continue;
+    tracklets_of_fish[r.fish][r.tracklet].emplace_back(r.frame, FishUnder(gt_at, r.frame, r.box));
+  }
+  LinkJudgement out;
+  for (auto& [fish, tracklets] : tracklets_of_fish) {
+    std::vector<std::vector<std::pair<int, int>>*> chain;
+    for (auto& [id, rows] : tracklets) {
+      std::sort(rows.begin(), rows.end());
+      chain.push_back(&rows);
+    }
+    std::sort(chain.begin(), chain.end(), [](const auto* a, const auto* b) { return a->front() < b->front(); });
+    for (size_t k = 0; k + 1 < chain.size(); ++k) {
+      const auto& from = *chain[k];
+      const auto& to = *chain[k + 1];
+      std::vector<int> end, start;
+      for (size_t i = from.size() - std::min<size_t>(from.size(), kLinkEndRows); i < from.size(); ++i) {
+        end.push_back(from[i].second);
+      }
+      for (size_t i = 0; i < std::min<size_t>(to.size(), kLinkEndRows); ++i) start.push_back(to[i].second);
+      const int a = MostlyOn(end), b = MostlyOn(start);
+      ++(a < 0 || b < 0 ? out.undecided : a == b ? out.one_fish : out.two_fish);
+    }
+  }
+  return out;
+}
+
+LinkJudgement& LinkJudgement::operator+=(const LinkJudgement& other) {
+  one_fish += other.one_fish;
+  two_fish += other.two_fish;
+  undecided += other.undecided;
+  return *this;
+}
+
+std::string DescribeLinkJudgement(const LinkJudgement& links) {
+  return fmt::format("counter links: {} join one fish, {} join two fish, {} undecided", links.one_fish,
+                     links.two_fish, links.undecided);
+}
+
 int MissedFishTrail::Dropped() const {
   int n = 0;
   for (const auto& [fate, k] : dropped_by_fate) n += k;

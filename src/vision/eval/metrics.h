@@ -97,6 +97,29 @@ std::string DescribeMissedFishTrail(const MissedFishTrail& trail);
 Result<MissedFishTrail> TraceMissedFish(const std::vector<MotRecord>& gt, const std::vector<MotRecord>& tracks,
                                         const std::vector<TrackletAuditRow>& audit, int frames = 0);
 
+// How the counter's links stand against the ground truth, from a count's
+// audit trail (`count --tracklets`). A counted fish made of several
+// tracklets holds a link from each of them, in order of first frame, to
+// the next. A link is judged by the ends it joins: the fish that at least
+// 60% of the first tracklet's last `kLinkEndRows` rows lie on
+// (DistanceOnFish, the nearest), against the fish that as many of the
+// next one's first rows lie on. It joins one fish when the two are the
+// same, two fish when they differ, and is undecided when either end lies
+// on no one fish. Rows of frames after `frames` (> 0) are left out.
+inline constexpr int kLinkEndRows = 5;
+struct LinkJudgement {
+  int one_fish = 0;
+  int two_fish = 0;
+  int undecided = 0;
+
+  LinkJudgement& operator+=(const LinkJudgement& other);
+};
+LinkJudgement JudgeLinks(const std::vector<MotRecord>& gt, const std::vector<TrackletAuditRow>& audit,
+                         int frames = 0);
+// One line: "counter links: 4 join one fish, 15 join two fish, 6
+// undecided" (no newline).
+std::string DescribeLinkJudgement(const LinkJudgement& links);
+
 // Number of distinct ids among records.
 int DistinctIds(const std::vector<MotRecord>& records);
 

@@ -209,5 +209,39 @@ TEST(Metrics, TraceMissedFishRefusesAnAuditOfAnotherCount) {
       << shorter.status().message();
 }
 
+
+// A counted fish of three tracklets: the first link joins the ends of one
+// fish, the second the end of fish 1 to the start of fish 2. A link whose
+// end lies on no fish is undecided; frames past the limit are left out.
+TEST(Metrics, JudgeLinksTellsLinksOfOneFishFromLinksOfTwo) {
+  std::vector<MotRecord> gt;
+  std::vector<TrackletAuditRow> audit;
+  auto row = [](int frame, int tracklet, int fish, float x) {
+    return TrackletAuditRow{frame, tracklet, TrackletFate::kCounted, fish, cv::Rect2f(x, 0, 10, 10), 0.9f, 10};
+  };
+  for (int f = 1; f <= 30; ++f) {
+    gt.push_back(Box(f, 1, 0));
+    gt.push_back(Box(f, 2, 100));
+  }
+  for (int f = 1; f <= 8; ++f) audit.push_back(row(f, 21, 1, 0));    // fish 1
+  for (int f = 11; f <= 18; ++f) audit.push_back(row(f, 22, 1, 1));  // fish 1 again: one fish
+  for (int f = 21; f <= 28; ++f) audit.push_back(row(f, 23, 1, 100));  // fish 2: two fish
+  for (int f = 1; f <= 6; ++f) audit.push_back(row(f, 31, 2, 500));  // on no fish
+  for (int f = 9; f <= 14; ++f) audit.push_back(row(f, 32, 2, 100));
+  audit.push_back(TrackletAuditRow{3, 40, TrackletFate::kDuplicate, 0, cv::Rect2f(0, 0, 10, 10), 0.9f, 10});
+
+  const LinkJudgement all = JudgeLinks(gt, audit);
+  EXPECT_EQ(all.one_fish, 1);
+  EXPECT_EQ(all.two_fish, 1);
+  EXPECT_EQ(all.undecided, 1);
+  const LinkJudgement first20 = JudgeLinks(gt, audit, 20);
+  EXPECT_EQ(first20.one_fish, 1);
+  EXPECT_EQ(first20.two_fish, 0);
+  EXPECT_EQ(first20.undecided, 1);
+  LinkJudgement sum = all;
+  sum += first20;
+  EXPECT_EQ(DescribeLinkJudgement(sum), "counter links: 2 join one fish, 1 join two fish, 2 undecided");
+}
+
 }  // namespace
 }  // namespace sturgeon::vision
