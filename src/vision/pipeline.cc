@@ -304,21 +304,23 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     if (opt.max_frames > 0) last = std::min(last, opt.max_frames);
     // The file's boxes are in each frame's image pixels. Tracking runs in
     // the first frame's, as in a video run, through the camera's motion
-    // read from the detections themselves (a sweep's fish otherwise race
-    // across the image and re-enter it far from their tracks).
-    CameraFromDetections camera;
+    // read from the detections themselves over the whole replay (a
+    // sweep's fish otherwise race across the image and re-enter it far
+    // from their tracks; CameraPathFromDetections).
+    const std::vector<cv::Point2f> camera = CameraPathFromDetections(frames, last);
     for (int f = 1; f <= last; ++f) {
       auto it = frames.find(f);
       std::vector<Detection> dets;
       if (it != frames.end()) dets = it->second;
-      const cv::Point2f offset = camera.Update(dets);
+      const cv::Point2f offset = camera[f];
       for (Detection& d : dets) d.box = MoveBox(d.box, Centre(d.box) - offset);
       image_from_world.push_back(cv::Matx33d(1, 0, offset.x, 0, 1, offset.y, 0, 0, 1));
       drop_outside_roi(dets);
       tracker.Update(f, dets);
     }
     report.frames = last;
-    report.camera_motion_compensated = camera.moved();
+    report.camera_motion_compensated =
+        std::any_of(camera.begin(), camera.end(), [](const cv::Point2f& o) { return o != cv::Point2f(0, 0); });
   }
 
   double mean_length_px_to_m = 0;

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <opencv2/core.hpp>
+
 #include "core/order_statistics.h"
 
 namespace sturgeon::vision {
@@ -161,6 +163,50 @@ cv::Point2f CameraFromDetections::Update(std::span<const Detection> detections) 
   history_.push_back(Seen{std::vector<Detection>(detections.begin(), detections.end()), offset_});
   if (history_.size() > kSlowBaselineFrames) history_.pop_front();
   return offset_;
+}
+
+namespace {
+
+// The value at t = 0 of the quadratic fitted by least squares to
+// (t, values[centre + t]) for t in [first - centre, end - 1 - centre].
+cv::Point2f QuadraticFitAt(const std::vector<cv::Point2f>& values, int first, int end, int centre) {
+  double moments[5] = {0, 0, 0, 0, 0};  // sums of t^0..t^4
+  cv::Vec3d sum_x(0, 0, 0), sum_y(0, 0, 0);  // sums of t^k x, t^k y
+  for (int i = first; i < end; ++i) {
+    const double t = i - centre;
+    double power = 1;
+    for (double& m : moments) {
+      m += power;
+      power *= t;
+    }
+    const cv::Vec3d powers(1, t, t * t);
+    sum_x += powers * values[i].x;
+    sum_y += powers * values[i].y;
+  }
+  const cv::Matx33d normal(moments[0], moments[1], moments[2], moments[1], moments[2], moments[3], moments[2],
+                           moments[3], moments[4]);
+  // SVD: at a replay of one or two frames the quadratic is underdetermined
+  // and the least-norm solution is the plain mean.
+  const cv::Vec3d cx = normal.solve(sum_x, cv::DECOMP_SVD);
+  const cv::Vec3d cy = normal.solve(sum_y, cv::DECOMP_SVD);
+  return cv::Point2f(static_cast<float>(cx[0]), static_cast<float>(cy[0]));
+}
+
+}  // namespace
+
+std::vector<cv::Point2f> CameraPathFromDetections(const std::map<int, std::vector<Detection>>& detections, int last) {
+  std::vector<cv::Point2f> raw(static_cast<size_t>(std::max(0, last)) + 1, cv::Point2f(0, 0));
+  CameraFromDetections camera;
+  for (int f = 1; f <= last; ++f) {
+    const auto it = detections.find(f);
+    raw[f] = it == detections.end() ? camera.Update({}) : camera.Update(it->second);
+  }
+  if (!camera.moved()) return raw;
+  std::vector<cv::Point2f> path(raw.size(), cv::Point2f(0, 0));
+  for (int f = 1; f <= last; ++f) {
+    path[f] = QuadraticFitAt(raw, std::max(1, f - kPathSmoothingFrames), std::min(last, f + kPathSmoothingFrames) + 1, f);
+  }
+  return path;
 }
 
 }  // namespace sturgeon::vision

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <span>
 #include <vector>
@@ -75,5 +76,22 @@ class CameraFromDetections {
   int undecided_ = 0;  // frames in a row the detections could not tell
   bool moved_ = false;
 };
+
+// The camera over a whole detections-only replay, offline: the offset of
+// each of frames 1..`last` (index 0 unused; `detections` by frame, frames
+// without an entry have none). CameraFromDetections frame by frame, then
+// smoothed. A drone's drift and a sweep's pan change over seconds, but
+// the frame-by-frame estimate stalls while the camera moves slower than
+// the fish's own moves spread the pairs (each step reads as none) and
+// catches up in one jump when the slow baseline shows the shift: a
+// staircase whose steps, 5-13 px off, broke tracks (the simulator's
+// strong_drift from noisy boxes: 18-38 frames a clip with the step off by
+// more than 5 px, a count of 101-104 for 100). Each frame's offset is
+// replaced by the value at that frame of a quadratic fitted by least
+// squares to the offsets within `kPathSmoothingFrames` frames either side
+// (fewer at the ends of the replay): the ramp the staircase stands for. A
+// sweep's turns take tens of frames and are kept.
+inline constexpr int kPathSmoothingFrames = 7;
+std::vector<cv::Point2f> CameraPathFromDetections(const std::map<int, std::vector<Detection>>& detections, int last);
 
 }  // namespace sturgeon::vision
