@@ -447,6 +447,9 @@ struct Detector::Pass {
   std::vector<Component> thin_components;  // per dark label: its thin pixels (a thin body has no others)
 
   float ThresholdOf(const Blob& b) const { return b.dark ? high_dark : high; }
+  // Working-image pixels in the full-resolution frame's.
+  cv::Point2f ToFull(cv::Point2f p) const { return {(p.x + origin.x) / sx, (p.y + origin.y) / sy}; }
+  cv::Rect2f ToFull(const cv::Rect2f& r) const { return {ToFull(r.tl()), cv::Size2f(r.width / sx, r.height / sy)}; }
 };
 
 std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask) {
@@ -902,7 +905,7 @@ bool Detector::ClearOfOtherBlobs(const Blob& thin, const std::vector<Blob>& blob
 float Detector::LengthForSizes(const Blob& b, const Pass& pass) const {
   const WaterModelView water{&background_, pass.sx, pass.sy, pass.origin};
   BodyAxis axis;
-  axis.centre = cv::Point2f((b.centre.x + pass.origin.x) / pass.sx, (b.centre.y + pass.origin.y) / pass.sy);
+  axis.centre = pass.ToFull(b.centre);
   axis.direction = cv::Point2f(std::cos(b.theta), std::sin(b.theta));
   axis.lo = b.u_lo / pass.sx;
   axis.hi = b.u_hi / pass.sx;
@@ -920,10 +923,6 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     int mx = std::clamp(static_cast<int>((p.x + pass.origin.x) * mask.cols / pass.reduced.width), 0, mask.cols - 1);
     int my = std::clamp(static_cast<int>((p.y + pass.origin.y) * mask.rows / pass.reduced.height), 0, mask.rows - 1);
     return mask.at<uint8_t>(my, mx) != 0;
-  };
-  const float sx = pass.sx, sy = pass.sy;
-  auto to_full = [&](float x, float y, float w, float h) {
-    return cv::Rect2f((x + pass.origin.x) / sx, (y + pass.origin.y) / sy, w / sx, h / sy);
   };
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
@@ -1015,9 +1014,7 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
       if (MinorityPolarity(b) && b.max_contrast < params_.minority_contrast_factor * pass.ThresholdOf(b)) continue;
       if (!in_mask(b.centre)) continue;
       const float length = shape_length_of();
-      out.push_back(Detection{to_full(static_cast<float>(b.box.x), static_cast<float>(b.box.y),
-                                      static_cast<float>(b.box.width), static_cast<float>(b.box.height)),
-                              score, length / sx, LengthForSizes(b, pass)});
+      out.push_back(Detection{pass.ToFull(cv::Rect2f(b.box)), score, length / pass.sx, LengthForSizes(b, pass)});
       continue;
     }
     std::vector<cv::Point2f> pts;
@@ -1035,7 +1032,7 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     for (int j = 0; j < k; ++j) {
       cv::Point2f p(centres.at<float>(j, 0), centres.at<float>(j, 1));
       if (!in_mask(p)) continue;
-      out.push_back(Detection{to_full(p.x - half, p.y - half, 2 * half, 2 * half), score, 0.0f});
+      out.push_back(Detection{pass.ToFull(cv::Rect2f(p.x - half, p.y - half, 2 * half, 2 * half)), score, 0.0f});
     }
   }
   return out;
