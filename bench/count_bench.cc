@@ -59,6 +59,14 @@
 //                     TraceMissedFish): another fish's track, a track on
 //                     no fish, a tracklet the counter dropped (by rule),
 //                     one the tracker never confirmed.
+//   detection centres on fish (totals line)
+//                     of the detections matched to a fish (det rec's
+//                     matching), the share that are pieces split off a
+//                     clump (no length), and how far a fish's detection
+//                     moved against the fish between consecutive frames,
+//                     whole bodies and with a piece: the jitter the
+//                     tracker must hold apart from the fish's spacing (the
+//                     replays of noisy ground truth jitter by 0.05)
 //   counter links (totals line)
 //                     the counter's links judged against gt.txt (vision/eval
 //                     JudgeLinks): joining one fish, two fish, or undecided.
@@ -200,19 +208,41 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
   return out;
 }
 
-// The detector's per-frame recall and precision over the first `frames`
-// frames (see the file comment for the matching).
-std::pair<double, double> ScoreDetections(const std::vector<sturgeon::vision::MotRecord>& truth,
-                                          const std::vector<sturgeon::vision::MotRecord>& detections, int frames) {
-  const auto truth_at = sturgeon::vision::GroupDetectionsByFrame(truth);
+// The detector against gt.txt over the first `frames` frames (see the file
+// comment for the matching).
+struct DetectionScore {
+  double recall = 0, precision = 0;
+  // A fish matched in two consecutive frames: how far its detection's
+  // centre moved relative to the fish's, in fish lengths (the true box's
+  // longer side), when both detections were whole bodies and when either
+  // was a piece split off a clump (no length). The tracker keeps fish
+  // apart only while this stays well under their spacing.
+  std::vector<double> whole_jumps, piece_jumps;
+  size_t matched = 0, matched_pieces = 0;
+};
+DetectionScore ScoreDetections(const std::vector<sturgeon::vision::MotRecord>& truth,
+                               const std::vector<sturgeon::vision::MotRecord>& detections, int frames) {
+  DetectionScore score;
+  std::map<int, std::vector<sturgeon::vision::MotRecord>> truth_at;  // gt.txt's rows by frame, with the fish ids
+  for (const auto& row : truth) truth_at[row.frame].push_back(row);
   const auto detections_at = sturgeon::vision::GroupDetectionsByFrame(detections);
   size_t truths = 0, found = 0, detected = 0;
   for (const auto& [frame, dets] : detections_at) {
     if (frame <= frames) detected += dets.size();
   }
+  struct Sighting {
+    cv::Point2f offset;  // detection centre - fish centre, in fish lengths
+    bool piece = false;
+  };
+  std::map<int, Sighting> last_sightings, sightings;  // by fish id, in the previous frame and this one
+  int last_frame = 0;
   for (const auto& [frame, fish] : truth_at) {
     if (frame > frames) break;  // frames in order
     truths += fish.size();
+    std::swap(last_sightings, sightings);
+    sightings.clear();
+    if (frame != last_frame + 1) last_sightings.clear();
+    last_frame = frame;
     const auto it = detections_at.find(frame);
     if (it == detections_at.end()) continue;
     const auto& dets = it->second;
@@ -229,10 +259,21 @@ std::pair<double, double> ScoreDetections(const std::vector<sturgeon::vision::Mo
       if (fish_taken[g] || det_taken[d]) continue;
       fish_taken[g] = det_taken[d] = true;
       ++found;
+      const float length = std::max(1.0f, std::max(fish[g].box.width, fish[g].box.height));
+      const Sighting now{(sturgeon::vision::Centre(dets[d].box) - sturgeon::vision::Centre(fish[g].box)) / length,
+                         dets[d].length_px <= 0};
+      score.matched_pieces += now.piece;
+      sightings[fish[g].id] = now;
+      if (auto before = last_sightings.find(fish[g].id); before != last_sightings.end()) {
+        const cv::Point2f moved = now.offset - before->second.offset;
+        (now.piece || before->second.piece ? score.piece_jumps : score.whole_jumps).push_back(std::hypot(moved.x, moved.y));
+      }
     }
   }
-  return {truths > 0 ? static_cast<double>(found) / truths : 0.0,
-          detected > 0 ? static_cast<double>(found) / detected : 0.0};
+  score.matched = found;
+  score.recall = truths > 0 ? static_cast<double>(found) / truths : 0.0;
+  score.precision = detected > 0 ? static_cast<double>(found) / detected : 0.0;
+  return score;
 }
 
 std::vector<std::string> Split(const std::string& text) {
@@ -338,6 +379,9 @@ int main(int argc, char** argv) {
                             : fs::path(keep);
   const fs::path footage = clips.empty() ? root : fs::path(clips);
   std::vector<Row> rows;
+  // The detections' centres on fish, over every scenario (ScoreDetections).
+  size_t detections_matched = 0, detections_matched_pieces = 0;
+  std::vector<double> whole_jumps, piece_jumps;
   struct NoisyCount {
     int count = 0, low = 0, high = 0;
     bool Holds(int truth) const { return low <= truth && truth <= high; }
@@ -418,7 +462,13 @@ int main(int argc, char** argv) {
     {
       auto detection_rows = sturgeon::vision::ReadMotFile(co.detections_out_path);
       if (gt_rows.ok() && detection_rows.ok() && !detection_rows->empty()) {
-        std::tie(r.detection_recall, r.detection_precision) = ScoreDetections(*gt_rows, *detection_rows, rep->frames);
+        DetectionScore score = ScoreDetections(*gt_rows, *detection_rows, rep->frames);
+        r.detection_recall = score.recall;
+        r.detection_precision = score.precision;
+        detections_matched += score.matched;
+        detections_matched_pieces += score.matched_pieces;
+        whole_jumps.insert(whole_jumps.end(), score.whole_jumps.begin(), score.whole_jumps.end());
+        piece_jumps.insert(piece_jumps.end(), score.piece_jumps.begin(), score.piece_jumps.end());
       }
       auto track_rows = sturgeon::vision::ReadMotFile(co.tracks_path);
       if (gt_rows.ok() && track_rows.ok()) {
@@ -621,6 +671,14 @@ int main(int argc, char** argv) {
     sturgeon::vision::LinkJudgement links;
     for (const Row& r : rows) links += r.links;
     std::cout << sturgeon::vision::DescribeLinkJudgement(links) << "\n";
+    if (!whole_jumps.empty() && !piece_jumps.empty()) {
+      std::cout << fmt::format(
+          "detection centres on fish: {:.1f}% clump pieces; moved between frames against the fish, in fish lengths: "
+          "whole bodies median {:.3f}, 90th percentile {:.3f}; with a piece median {:.3f}, 90th percentile {:.3f}\n",
+          100.0 * detections_matched_pieces / std::max<size_t>(1, detections_matched),
+          sturgeon::UpperMedian(whole_jumps), sturgeon::QuantileAtRank(whole_jumps, 0.9),
+          sturgeon::UpperMedian(piece_jumps), sturgeon::QuantileAtRank(piece_jumps, 0.9));
+    }
   }
   if (!threshold_scales.empty()) {
     std::cout << "\ncounts with the detector's threshold scaled\n" << fmt::format("{:<20} {:>5} {:>6}", "scenario", "true", "x1");
