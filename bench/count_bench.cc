@@ -145,6 +145,9 @@ constexpr int kDefaultFrames = 150;
 constexpr int kDefaultFrames4k = 60;
 constexpr int kWidth4k = 3840;
 constexpr float kMinThresholdScale = 0.1f, kMaxThresholdScale = 10.0f;
+// The replays' detector jitters a box's centre by this share of its longer
+// side (NoisyDetections, GroundTruthAtSightings).
+constexpr float kReplayJitterOfSize = 0.05f;
 
 struct Row {
   std::string scenario;
@@ -178,7 +181,7 @@ double DecodeOnlyFps(const std::string& video) {
 // every box by a centred square of that side.
 std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturgeon::vision::MotRecord>& gt,
                                                         int frames, float point_px, unsigned seed) {
-  constexpr double kMissRate = 0.2, kJitterOfSize = 0.05, kFalsePerTrue = 0.1;
+  constexpr double kMissRate = 0.2, kFalsePerTrue = 0.1;
   std::vector<sturgeon::vision::MotRecord> out;
   if (gt.empty()) return out;
   std::mt19937 rng(seed);
@@ -198,7 +201,7 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
   for (const auto& r : gt) {
     if (r.frame > frames) continue;
     if (u(rng) < kMissRate) continue;
-    const float jitter = static_cast<float>(kJitterOfSize) * std::max(r.box.width, r.box.height);
+    const float jitter = kReplayJitterOfSize * std::max(r.box.width, r.box.height);
     const float cx = r.box.x + r.box.width / 2 + jitter * n(rng), cy = r.box.y + r.box.height / 2 + jitter * n(rng);
     const float w = point_px > 0 ? point_px : r.box.width, h = point_px > 0 ? point_px : r.box.height;
     out.push_back({r.frame, -1, cv::Rect2f(cx - w / 2, cy - h / 2, w, h), 0.5f + 0.5f * u(rng)});
@@ -293,12 +296,11 @@ DetectionScore ScoreDetections(const std::vector<sturgeon::vision::MotRecord>& t
 // count is the boxes (pieces, centres off the fish, false detections).
 std::vector<sturgeon::vision::MotRecord> GroundTruthAtSightings(
     const std::vector<sturgeon::vision::MotRecord>& sighted, unsigned seed) {
-  constexpr double kJitterOfSize = 0.05;
   std::mt19937 rng(seed);
   std::normal_distribution<float> n(0, 1);
   std::vector<sturgeon::vision::MotRecord> out;
   for (const auto& r : sighted) {
-    const float jitter = static_cast<float>(kJitterOfSize) * std::max(r.box.width, r.box.height);
+    const float jitter = kReplayJitterOfSize * std::max(r.box.width, r.box.height);
     out.push_back({r.frame, -1, cv::Rect2f(r.box.x + jitter * n(rng), r.box.y + jitter * n(rng), r.box.width,
                                            r.box.height), 1.0f});
   }
@@ -603,42 +605,41 @@ int main(int argc, char** argv) {
         return 1;
       }
       nr.truth = static_cast<int>(in_view.size());
-      for (float point_px : {0.0f, 4.0f}) {
-        const fs::path det = root / name / (point_px > 0 ? "noisy_points.txt" : "noisy_boxes.txt");
-        auto written = sturgeon::vision::WriteMotFile(
-            det.string(), NoisyDetections(*gt_rows, rep->frames, point_px, static_cast<unsigned>(seed)));
-        if (!written.ok()) {
+      // Writes `detections` to `file` under the clip's folder and counts
+      // them (tracks to `tracks_file` when given); nullopt after printing
+      // the error.
+      auto replay = [&](const std::string& file, const std::vector<sturgeon::vision::MotRecord>& detections,
+                        const std::string& tracks_file = "") -> std::optional<sturgeon::vision::CountReport> {
+        const fs::path det = root / name / file;
+        if (auto written = sturgeon::vision::WriteMotFile(det.string(), detections); !written.ok()) {
           std::cerr << name << ": " << written.ToString() << "\n";
-          return 1;
+          return std::nullopt;
         }
         sturgeon::vision::CountOptions dco;
         dco.detections_path = det.string();
+        if (!tracks_file.empty()) dco.tracks_path = (root / name / tracks_file).string();
         auto drep = sturgeon::vision::RunCount(dco);
         if (!drep.ok()) {
           std::cerr << name << ": " << drep.status().ToString() << "\n";
-          return 1;
+          return std::nullopt;
         }
-        (point_px > 0 ? nr.points : nr.boxes) =
-            NoisyCount{drep->result.count, drep->result.count_low, drep->result.count_high};
+        return std::move(*drep);
+      };
+      auto counted = [](const sturgeon::vision::CountReport& report) {
+        return NoisyCount{report.result.count, report.result.count_low, report.result.count_high};
+      };
+      for (float point_px : {0.0f, 4.0f}) {
+        auto drep = replay(point_px > 0 ? "noisy_points.txt" : "noisy_boxes.txt",
+                           NoisyDetections(*gt_rows, rep->frames, point_px, static_cast<unsigned>(seed)));
+        if (!drep) return 1;
+        (point_px > 0 ? nr.points : nr.boxes) = counted(*drep);
       }
       if (!sighted_truth.empty()) {
-        const fs::path det = root / name / "sighted_boxes.txt";
-        auto written = sturgeon::vision::WriteMotFile(
-            det.string(), GroundTruthAtSightings(sighted_truth, static_cast<unsigned>(seed)));
-        if (!written.ok()) {
-          std::cerr << name << ": " << written.ToString() << "\n";
-          return 1;
-        }
-        sturgeon::vision::CountOptions sco;
-        sco.detections_path = det.string();
-        sco.tracks_path = (root / name / "sighted_tracks.txt").string();
-        auto srep = sturgeon::vision::RunCount(sco);
-        if (!srep.ok()) {
-          std::cerr << name << ": " << srep.status().ToString() << "\n";
-          return 1;
-        }
-        nr.sighted = NoisyCount{srep->result.count, srep->result.count_low, srep->result.count_high};
-        if (auto tracks = sturgeon::vision::ReadMotFile(sco.tracks_path); tracks.ok()) {
+        auto srep = replay("sighted_boxes.txt", GroundTruthAtSightings(sighted_truth, static_cast<unsigned>(seed)),
+                           "sighted_tracks.txt");
+        if (!srep) return 1;
+        nr.sighted = counted(*srep);
+        if (auto tracks = sturgeon::vision::ReadMotFile((root / name / "sighted_tracks.txt").string()); tracks.ok()) {
           nr.sighted_found = sturgeon::vision::BreakDownCount(*gt_rows, *tracks, rep->frames).found;
         }
         if (r.breakdown) nr.video_found = r.breakdown->found;
@@ -786,12 +787,11 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("interval holds the truth from boxes in {}/{}, from points in {}/{}\n", held_boxes,
                              noisy_rows.size(), held_points, noisy_rows.size());
     // The true boxes where our detector found the fish (GroundTruthAtSightings).
-    double sighted_truth_n = 0, err_sighted = 0;
+    double err_sighted = 0;
     int sighted_found = 0, video_found = 0, fish_n = 0;
     std::string per_scenario;
     for (const NoisyRow& r : noisy_rows) {
       if (!r.sighted || r.sighted_found < 0 || r.video_found < 0) continue;
-      sighted_truth_n += r.truth;
       err_sighted += std::abs(r.sighted->count - r.truth);
       sighted_found += r.sighted_found;
       video_found += r.video_found;
@@ -802,7 +802,7 @@ int main(int argc, char** argv) {
       std::cout << fmt::format(
           "true boxes (5% jitter) where our detector found the fish: pooled accuracy {:.4f}; {} of {} fish found "
           "(from the video {}): {}\n",
-          1 - err_sighted / sighted_truth_n, sighted_found, fish_n, video_found, per_scenario);
+          1 - err_sighted / fish_n, sighted_found, fish_n, video_found, per_scenario);
     }
   }
   for (const Row& r : rows) {
