@@ -176,6 +176,16 @@ double DecodeOnlyFps(const std::string& video) {
   return s > 0 ? n / s : 0;
 }
 
+// The replays' detector's error on a box's centre: kReplayJitterOfSize x
+// its longer side, normal, x drawn before y.
+cv::Point2f CentreJitter(const cv::Rect2f& box, std::mt19937& rng) {
+  std::normal_distribution<float> n(0, 1);
+  const float jitter = kReplayJitterOfSize * std::max(box.width, box.height);
+  const float dx = jitter * n(rng);
+  const float dy = jitter * n(rng);
+  return {dx, dy};
+}
+
 // Detections a farm's own detector might give for the fish in gt.txt's
 // first `frames` frames (see the file comment); `point_px` > 0 replaces
 // every box by a centred square of that side.
@@ -186,7 +196,6 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
   if (gt.empty()) return out;
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(0, 1);
-  std::normal_distribution<float> n(0, 1);
   float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
   std::vector<float> sides;
   for (const auto& r : gt) {
@@ -201,8 +210,8 @@ std::vector<sturgeon::vision::MotRecord> NoisyDetections(const std::vector<sturg
   for (const auto& r : gt) {
     if (r.frame > frames) continue;
     if (u(rng) < kMissRate) continue;
-    const float jitter = kReplayJitterOfSize * std::max(r.box.width, r.box.height);
-    const float cx = r.box.x + r.box.width / 2 + jitter * n(rng), cy = r.box.y + r.box.height / 2 + jitter * n(rng);
+    const cv::Point2f centre = sturgeon::vision::Centre(r.box) + CentreJitter(r.box, rng);
+    const float cx = centre.x, cy = centre.y;
     const float w = point_px > 0 ? point_px : r.box.width, h = point_px > 0 ? point_px : r.box.height;
     out.push_back({r.frame, -1, cv::Rect2f(cx - w / 2, cy - h / 2, w, h), 0.5f + 0.5f * u(rng)});
     false_due += kFalsePerTrue;
@@ -297,12 +306,10 @@ DetectionScore ScoreDetections(const std::vector<sturgeon::vision::MotRecord>& t
 std::vector<sturgeon::vision::MotRecord> GroundTruthAtSightings(
     const std::vector<sturgeon::vision::MotRecord>& sighted, unsigned seed) {
   std::mt19937 rng(seed);
-  std::normal_distribution<float> n(0, 1);
   std::vector<sturgeon::vision::MotRecord> out;
   for (const auto& r : sighted) {
-    const float jitter = kReplayJitterOfSize * std::max(r.box.width, r.box.height);
-    out.push_back({r.frame, -1, cv::Rect2f(r.box.x + jitter * n(rng), r.box.y + jitter * n(rng), r.box.width,
-                                           r.box.height), 1.0f});
+    const cv::Point2f shift = CentreJitter(r.box, rng);
+    out.push_back({r.frame, -1, r.box + shift, 1.0f});
   }
   return out;
 }
