@@ -209,7 +209,6 @@ TEST(Metrics, TraceMissedFishRefusesAnAuditOfAnotherCount) {
       << shorter.status().message();
 }
 
-
 // A counted fish of three tracklets: the first link joins the ends of one
 // fish, the second the end of fish 1 to the start of fish 2. A link whose
 // end lies on no fish is undecided; frames past the limit are left out.
