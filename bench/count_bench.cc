@@ -129,6 +129,7 @@
 #include <opencv2/core.hpp>
 #include <unistd.h>
 
+#include "core/allocator.h"
 #include "core/order_statistics.h"
 #include "sim/simulator.h"
 #include "vision/eval/metrics.h"
@@ -327,6 +328,9 @@ std::vector<std::string> Split(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As the sturgeon binary does: the pipeline and decoding alone both run
+  // with the allocator set for video work.
+  sturgeon::KeepImageBuffersInHeap();
   int frames = kDefaultFrames, frames_4k = kDefaultFrames4k;
   uint64_t seed = 1;
   std::optional<std::pair<int, int>> size;

@@ -2,8 +2,10 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "core/allocator.h"
 
 int main(int argc, char** argv) {
+  sturgeon::KeepImageBuffersInHeap();  // video work: core/allocator.h
   CLI::App app{"sturgeon: farm registry, drone stocktake and caviar traceability"};
   app.require_subcommand(1);
   sturgeon::cli::AddRegistryCommands(app);
