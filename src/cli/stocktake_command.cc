@@ -43,6 +43,7 @@ void RunStocktake(StocktakeArgs& a) {
                              *counted.stocktake.mean_weight_g);
   }
   if (const std::string glare = vision::GlareNote(counted.report); !glare.empty()) std::cout << glare << "\n";
+  if (const std::string note = vision::UnexplainedNote(counted.report); !note.empty()) std::cout << note << "\n";
 }
 
 }  // namespace

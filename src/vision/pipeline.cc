@@ -507,6 +507,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.obscured_fish = static_cast<int>(std::lround(report.result.count * share / (1 - share)));
     report.result.count_high += report.obscured_fish;
   }
+  report.unexplained = MeasureUnexplainedDetections(report.result, tracker.DetectionsByFrame());
+  report.result.count_high += report.unexplained.fish;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.processing_fps = report.seconds > 0 ? report.frames / report.seconds : 0;
 
@@ -555,6 +557,12 @@ std::string GlareNote(const CountReport& report) {
                      100 * report.obscured_share, report.obscured_fish);
 }
 
+std::string UnexplainedNote(const CountReport& report) {
+  if (report.unexplained.fish <= 0) return "";
+  return fmt::format("unexplained: {:.1f} detections a frame in no counted fish; the interval allows for {} fish they may be",
+                     report.unexplained.per_frame, report.unexplained.fish);
+}
+
 nlohmann::json ReportToJson(const CountReport& r) {
   nlohmann::json j;
   j["count"] = r.result.count;
@@ -569,6 +577,9 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["close_companions"] = r.result.close_companions;
   j["obscured_share"] = std::round(r.obscured_share * 1000) / 1000;
   j["obscured_fish"] = r.obscured_fish;
+  j["unexplained_detections_per_frame"] = std::round(r.unexplained.per_frame * 10) / 10;
+  j["counted_recall"] = std::round(r.unexplained.counted_recall * 1000) / 1000;
+  j["unexplained_fish"] = r.unexplained.fish;
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;

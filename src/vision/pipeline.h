@@ -146,6 +146,10 @@ struct CountReport {
   // counter's count_high. `count` is what was seen.
   double obscured_share = 0;
   int obscured_fish = 0;
+  // The detections no counted fish took (MeasureUnexplainedDetections):
+  // `unexplained.fish` is added to count_high too, as fish the counter may
+  // have no track of.
+  UnexplainedDetections unexplained;
   // The detector's typical fish length after the last frame, in image
   // pixels (0 for a detections-only run): every size-relative rule of the
   // detector is set from it (a diagnostic; sizes come from `sizes`).
@@ -161,6 +165,11 @@ nlohmann::json ReportToJson(const CountReport& report);
 // the pool and the interval allows for fish there ("glare: hid 19% of the
 // pool; the interval allows for 14 fish there"); empty otherwise.
 std::string GlareNote(const CountReport& report);
+
+// One line when detections no counted fish took widened the interval
+// ("unexplained: 5.4 detections a frame in no counted fish; the interval
+// allows for 7 fish they may be"); empty otherwise.
+std::string UnexplainedNote(const CountReport& report);
 
 // Parses "x1,y1,x2,y2,..." (at least three points).
 Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text);

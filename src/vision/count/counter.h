@@ -31,6 +31,7 @@
 // downwards, `close_companions`).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -141,5 +142,22 @@ struct CountResult {
 // tracklets are not counted. Every tracklet given gets a verdict in
 // CountResult::verdicts. Positions must all be in one coordinate frame.
 CountResult CountFish(const std::vector<Tracklet>& tracklets, const CounterParams& params = {});
+
+// The detections no counted fish took: false detections, pieces, or fish
+// the counter has no track of (never confirmed, dropped, or whose
+// sightings went into tracks that were dropped). The count cannot tell
+// which, so its upper bound allows for them as fish: detected at the rate
+// the counted fish are, `per_frame` unexplained detections a frame are
+// `per_frame / counted_recall` fish in view at a time. A fish whose
+// sightings went into another fish's track is not among them.
+struct UnexplainedDetections {
+  double per_frame = 0;       // mean over the frames fed of detections in no counted fish (at least 0 a frame)
+  double counted_recall = 0;  // share of the counted fish's frames, first sighting to last, with a sighting
+  int fish = 0;               // ceil(per_frame / counted_recall); 0 without a counted fish
+};
+// `detections_by_frame`: the detections each frame held (Tracker::
+// DetectionsByFrame), the frames with none included.
+UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
+                                                   const std::map<int, int>& detections_by_frame);
 
 }  // namespace sturgeon::vision

@@ -61,6 +61,7 @@
 // Not thread-safe; one tracker per video.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <vector>
@@ -123,6 +124,10 @@ class Tracker {
   // unconfirmed ones (confirmed = false). Call after the last Update.
   std::vector<Tracklet> Tracklets() const;
 
+  // How many detections each frame fed to Update held (frames with none
+  // included), by frame.
+  const std::map<int, int>& DetectionsByFrame() const { return detections_by_frame_; }
+
   const TrackerParams& params() const { return params_; }
 
  private:
@@ -172,6 +177,7 @@ class Tracker {
   std::vector<Tracklet> finished_;
   int next_id_ = 1;
   int last_frame_ = 0;
+  std::map<int, int> detections_by_frame_;
   std::vector<float> prediction_errors_;  // ring buffer of recent prediction errors (px)
   size_t next_error_ = 0;
   float noise_gate_px_ = 0;  // from prediction_errors_, refreshed every frame

@@ -340,4 +340,37 @@ TEST(CountFish, VerdictsFollowTrackletsWhoseIdsRepeat) {
   for (const TrackletVerdict& v : r.verdicts) EXPECT_EQ(v.fate, TrackletFate::kCounted);
   EXPECT_NE(r.verdicts[0].fish_id, r.verdicts[1].fish_id);
 }
+
+// Detections no counted fish took are as many fish as the counted fish's
+// own rate of sighting makes them: here 2 a frame at a recall of 0.95.
+TEST(UnexplainedDetections, AreTheFishTheyMayBeAtTheCountedFishsRecall) {
+  CountResult r;
+  CountedFish a, b;
+  for (int f = 1; f <= 10; ++f) {
+    if (f != 5) a.observations.push_back({f, cv::Rect2f(0, 0, 40, 14), 0.9f, 40});
+    b.observations.push_back({f, cv::Rect2f(100, 0, 40, 14), 0.9f, 40});
+  }
+  b.observations.push_back({10, cv::Rect2f(104, 0, 40, 14), 0.9f, 40});  // a take-over's second: one sighting
+  r.fish = {a, b};
+  std::map<int, int> fed;
+  for (int f = 1; f <= 10; ++f) fed[f] = f == 5 ? 3 : 4;  // the counted fish's and 2 more
+  fed[11] = 2;                                             // after both fish: 2 more
+  const UnexplainedDetections u = MeasureUnexplainedDetections(r, fed);
+  EXPECT_DOUBLE_EQ(u.per_frame, 2.0);
+  EXPECT_DOUBLE_EQ(u.counted_recall, 19.0 / 20.0);
+  EXPECT_EQ(u.fish, 3);  // 2 / 0.95 = 2.1, rounded up
+
+  // Every detection a counted fish's: nothing to allow for.
+  std::map<int, int> only_fish = fed;
+  for (auto& [frame, n] : only_fish) n = frame == 5 ? 1 : frame == 11 ? 0 : 2;
+  EXPECT_EQ(MeasureUnexplainedDetections(r, only_fish).fish, 0);
+  EXPECT_EQ(MeasureUnexplainedDetections(r, only_fish).per_frame, 0);
+}
+
+TEST(UnexplainedDetections, NoneWithoutACountedFishOrAFrame) {
+  EXPECT_EQ(MeasureUnexplainedDetections(CountResult{}, {{1, 5}, {2, 5}}).fish, 0);
+  CountResult r;
+  r.fish.push_back(CountedFish{1, {1}, {{1, cv::Rect2f(0, 0, 40, 14), 0.9f, 40}}});
+  EXPECT_EQ(MeasureUnexplainedDetections(r, {}).fish, 0);
+}
 }  // namespace sturgeon::vision

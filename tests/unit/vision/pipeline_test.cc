@@ -657,6 +657,52 @@ TEST(Pipeline, ReplayOfAWholeFishDetectorCountsEveryFishOnce) {
   fs::remove_all(dir);
 }
 
+// Detections no counted fish took widen the interval's top by the fish
+// they may be, at the counted fish's own recall: clutter boxes added to a
+// replay (8 a frame, never twice in one place) leave the count and the
+// counter's own interval as they were and raise count_high by
+// ceil(8 / 0.8) fish or so.
+TEST(Pipeline, DetectionsInNoCountedFishWidenTheIntervalUpwards) {
+  fs::path dir = TempDir("unexplained");
+  testing::SceneSpec spec = testing::WholeFishDetectorScene(60, 90, 7);
+  spec.false_positives_per_frame = 0;
+  const std::vector<MotRecord> fish_rows = DetectionRows(testing::MakeScene(spec));
+  std::vector<MotRecord> cluttered_rows = fish_rows;
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> x(0, spec.width - spec.box), y(0, spec.height - spec.box);
+  for (int f = 1; f <= spec.frames; ++f) {
+    for (int k = 0; k < 8; ++k) cluttered_rows.push_back(MotRecord{f, -1, cv::Rect2f(x(rng), y(rng), spec.box, spec.box), 0.9f});
+  }
+  std::stable_sort(cluttered_rows.begin(), cluttered_rows.end(),
+                   [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
+  CountOptions clean_options, cluttered_options;
+  clean_options.detections_path = (dir / "fish.txt").string();
+  cluttered_options.detections_path = (dir / "cluttered.txt").string();
+  ASSERT_TRUE(WriteMotFile(clean_options.detections_path, fish_rows).ok());
+  ASSERT_TRUE(WriteMotFile(cluttered_options.detections_path, cluttered_rows).ok());
+  auto clean = RunCount(clean_options);
+  auto cluttered = RunCount(cluttered_options);
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  ASSERT_TRUE(cluttered.ok()) << cluttered.status().ToString();
+
+  EXPECT_NEAR(clean->result.count, 60, 1);
+  EXPECT_LT(clean->unexplained.per_frame, 1.0);  // fish at the edges of the view
+  EXPECT_NEAR(clean->unexplained.counted_recall, 0.8, 0.05);  // a fifth of the boxes missed
+  ASSERT_EQ(cluttered->result.count, clean->result.count);
+  EXPECT_NEAR(cluttered->unexplained.per_frame, clean->unexplained.per_frame + 8, 0.5);
+  const UnexplainedDetections& u = cluttered->unexplained;
+  EXPECT_EQ(u.fish, static_cast<int>(std::ceil(u.per_frame / u.counted_recall)));
+  EXPECT_GE(u.fish, 9);
+  EXPECT_EQ(cluttered->result.count_high - u.fish, clean->result.count_high - clean->unexplained.fish);
+  EXPECT_EQ(cluttered->result.count_low, clean->result.count_low);
+  EXPECT_NE(UnexplainedNote(*cluttered).find(fmt::format("allows for {} fish", u.fish)), std::string::npos);
+  const nlohmann::json j = ReportToJson(*cluttered);
+  EXPECT_EQ(j["unexplained_fish"].get<int>(), u.fish);
+  EXPECT_NEAR(j["unexplained_detections_per_frame"].get<double>(), u.per_frame, 0.05);
+  EXPECT_NEAR(j["counted_recall"].get<double>(), u.counted_recall, 0.001);
+  fs::remove_all(dir);
+}
+
 // Measuring must not change the count (round 11): the length for sizes is
 // read from the ends' profiles (round 27) and only the sizes depend on it:
 // with every body too faint for it no fish is measured, and the count
