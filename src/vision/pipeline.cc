@@ -578,7 +578,7 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["obscured_share"] = std::round(r.obscured_share * 1000) / 1000;
   j["obscured_fish"] = r.obscured_fish;
   j["unexplained_detections_per_frame"] = std::round(r.unexplained.per_frame * 10) / 10;
-  j["counted_recall"] = std::round(r.unexplained.counted_recall * 1000) / 1000;
+  j["counted_recall_q25"] = std::round(r.unexplained.counted_recall * 1000) / 1000;
   j["unexplained_fish"] = r.unexplained.fish;
   if (r.width > 0) {
     j["width"] = r.width;

@@ -425,9 +425,9 @@ UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
   UnexplainedDetections u;
   if (detections_by_frame.empty() || result.fish.empty()) return u;
   std::map<int, int> counted_by_frame;  // counted fish sighted in a frame
-  int64_t sighted = 0, spanned = 0;
+  std::vector<double> recalls;          // each counted fish's
   for (const CountedFish& fish : result.fish) {
-    int last = 0;  // a take-over link may give a fish two sightings in a frame: one counts
+    int last = 0, sighted = 0;  // a take-over link may give a fish two sightings in a frame: one counts
     for (const TrackObservation& o : fish.observations) {
       if (o.frame == last || !detections_by_frame.contains(o.frame)) continue;
       last = o.frame;
@@ -435,17 +435,18 @@ UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
       ++sighted;
     }
     const int first = fish.observations.front().frame, end = fish.observations.back().frame + 1;
-    spanned += std::distance(detections_by_frame.lower_bound(first), detections_by_frame.lower_bound(end));
+    const auto spanned = std::distance(detections_by_frame.lower_bound(first), detections_by_frame.lower_bound(end));
+    if (spanned > 0) recalls.push_back(static_cast<double>(sighted) / static_cast<double>(spanned));
   }
-  if (spanned == 0) return u;
+  if (recalls.empty()) return u;
   double unexplained = 0;
   for (const auto& [frame, detections] : detections_by_frame) {
     const auto counted = counted_by_frame.find(frame);
     unexplained += std::max(0, detections - (counted == counted_by_frame.end() ? 0 : counted->second));
   }
   u.per_frame = unexplained / static_cast<double>(detections_by_frame.size());
-  u.counted_recall = static_cast<double>(sighted) / static_cast<double>(spanned);
-  u.fish = static_cast<int>(std::ceil(u.per_frame / u.counted_recall - 1e-9));
+  u.counted_recall = QuantileAtRank(std::move(recalls), 0.25);
+  if (u.counted_recall > 0) u.fish = static_cast<int>(std::ceil(u.per_frame / u.counted_recall - 1e-9));
   return u;
 }
 

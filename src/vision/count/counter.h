@@ -146,14 +146,19 @@ CountResult CountFish(const std::vector<Tracklet>& tracklets, const CounterParam
 // The detections no counted fish took: false detections, pieces, or fish
 // the counter has no track of (never confirmed, dropped, or whose
 // sightings went into tracks that were dropped). The count cannot tell
-// which, so its upper bound allows for them as fish: detected at the rate
-// the counted fish are, `per_frame` unexplained detections a frame are
-// `per_frame / counted_recall` fish in view at a time. A fish whose
-// sightings went into another fish's track is not among them.
+// which, so its upper bound allows for them as fish. Those fish, if they
+// are fish, are the ones seen least, so they are taken to be detected at
+// the rate of the counted fish seen least: `per_frame` unexplained
+// detections a frame are `per_frame / counted_recall` fish in view at a
+// time, `counted_recall` the lower quartile of the counted fish's own
+// recalls. A fish whose sightings went into another fish's track is not
+// among them.
 struct UnexplainedDetections {
-  double per_frame = 0;       // mean over the frames fed of detections in no counted fish (at least 0 a frame)
-  double counted_recall = 0;  // share of the counted fish's frames, first sighting to last, with a sighting
-  int fish = 0;               // ceil(per_frame / counted_recall); 0 without a counted fish
+  double per_frame = 0;  // mean over the frames fed of detections in no counted fish (at least 0 a frame)
+  // The lower quartile (QuantileAtRank 0.25) over the counted fish of the
+  // share of a fish's frames, first sighting to last, with a sighting.
+  double counted_recall = 0;
+  int fish = 0;  // ceil(per_frame / counted_recall); 0 without a counted fish
 };
 // `detections_by_frame`: the detections each frame held (Tracker::
 // DetectionsByFrame), the frames with none included.
