@@ -42,8 +42,7 @@ void RunStocktake(StocktakeArgs& a) {
     std::cout << fmt::format("mean weight {:.0f} g measured; no weighing in the book to compare it with\n",
                              *counted.stocktake.mean_weight_g);
   }
-  if (const std::string glare = vision::GlareNote(counted.report); !glare.empty()) std::cout << glare << "\n";
-  if (const std::string note = vision::UnexplainedNote(counted.report); !note.empty()) std::cout << note << "\n";
+  for (const std::string& note : vision::IntervalNotes(counted.report)) std::cout << note << "\n";
 }
 
 }  // namespace

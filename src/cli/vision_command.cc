@@ -55,8 +55,7 @@ void RunCountCommand(CountArgs& args) {
         "fish were tracked in a wrong frame of reference and the count is not to be trusted\n",
         c.image_travel_m, c.frame, c.gps_travel_m);
   }
-  if (const std::string glare = vision::GlareNote(*report); !glare.empty()) std::cout << glare << "\n";
-  if (const std::string note = vision::UnexplainedNote(*report); !note.empty()) std::cout << note << "\n";
+  for (const std::string& note : vision::IntervalNotes(*report)) std::cout << note << "\n";
   if (report->sizes) {
     std::cout << fmt::format("mean length: {:.1f} cm, biomass: {:.1f} kg\n", report->sizes->mean_length_cm,
                              report->sizes->biomass_kg);

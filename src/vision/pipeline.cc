@@ -563,6 +563,14 @@ std::string UnexplainedNote(const CountReport& report) {
                      report.unexplained.per_frame, report.unexplained.fish);
 }
 
+std::vector<std::string> IntervalNotes(const CountReport& report) {
+  std::vector<std::string> notes;
+  for (std::string note : {GlareNote(report), UnexplainedNote(report)}) {
+    if (!note.empty()) notes.push_back(std::move(note));
+  }
+  return notes;
+}
+
 nlohmann::json ReportToJson(const CountReport& r) {
   nlohmann::json j;
   j["count"] = r.result.count;

@@ -171,6 +171,11 @@ std::string GlareNote(const CountReport& report);
 // allows for 7 fish they may be"); empty otherwise.
 std::string UnexplainedNote(const CountReport& report);
 
+// The lines a person reading the plain output is told about the
+// interval's allowances: GlareNote's and UnexplainedNote's, the empty
+// ones left out.
+std::vector<std::string> IntervalNotes(const CountReport& report);
+
 // Parses "x1,y1,x2,y2,..." (at least three points).
 Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text);
 

@@ -696,6 +696,7 @@ TEST(Pipeline, DetectionsInNoCountedFishWidenTheIntervalUpwards) {
   EXPECT_EQ(cluttered->result.count_high - u.fish, clean->result.count_high - clean->unexplained.fish);
   EXPECT_EQ(cluttered->result.count_low, clean->result.count_low);
   EXPECT_NE(UnexplainedNote(*cluttered).find(fmt::format("allows for {} fish", u.fish)), std::string::npos);
+  EXPECT_EQ(IntervalNotes(*cluttered), std::vector<std::string>{UnexplainedNote(*cluttered)});  // no glare in a replay
   const nlohmann::json j = ReportToJson(*cluttered);
   EXPECT_EQ(j["unexplained_fish"].get<int>(), u.fish);
   EXPECT_NEAR(j["unexplained_detections_per_frame"].get<double>(), u.per_frame, 0.05);
