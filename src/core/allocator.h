@@ -16,7 +16,9 @@ namespace sturgeon {
 // keeps up to `kHeapFreeTopBytes` of free memory for the next frames
 // instead of giving it back. Process-wide: call once at start-up, before
 // any thread allocates. Returns false where the allocator is not glibc's
-// or refused a setting (nothing is then changed for that setting).
+// or refused a setting (nothing is then changed for that setting). Every
+// subcommand runs with it, `serve` too (its stocktake jobs count video):
+// each of glibc's arenas may then hold up to kHeapFreeTopBytes free.
 bool KeepImageBuffersInHeap();
 
 inline constexpr long kHeapBlockLimitBytes = 32L << 20;  // glibc's largest mmap threshold on 64-bit

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 #include "core/order_statistics.h"
@@ -427,7 +428,8 @@ UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
   std::map<int, int> counted_by_frame;  // counted fish sighted in a frame
   std::vector<double> recalls;          // each counted fish's
   for (const CountedFish& fish : result.fish) {
-    int last = 0, sighted = 0;  // a take-over link may give a fish two sightings in a frame: one counts
+    if (fish.observations.empty()) continue;
+    int last = 0, sighted = 0;  // frames are 1-based; a fish sighted twice in a frame (not made by CountFish) counts once
     for (const TrackObservation& o : fish.observations) {
       if (o.frame == last || !detections_by_frame.contains(o.frame)) continue;
       last = o.frame;

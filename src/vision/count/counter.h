@@ -152,16 +152,25 @@ CountResult CountFish(const std::vector<Tracklet>& tracklets, const CounterParam
 // detections a frame are `per_frame / counted_recall` fish in view at a
 // time, `counted_recall` the lower quartile of the counted fish's own
 // recalls. A fish whose sightings went into another fish's track is not
-// among them.
+// among them. Known overlaps and biases, all on the wide side: the
+// sightings of chains the counter dropped as undecidable (which widen
+// count_high already) are among the unexplained; a fish's span runs over
+// the gaps its chain was linked across, so a fish that left a sweep's
+// view and came back has a low recall. And it is fish in view at a time,
+// not the distinct fish a sweep passes over.
 struct UnexplainedDetections {
   double per_frame = 0;  // mean over the frames fed of detections in no counted fish (at least 0 a frame)
   // The lower quartile (QuantileAtRank 0.25) over the counted fish of the
   // share of a fish's frames, first sighting to last, with a sighting.
   double counted_recall = 0;
-  int fish = 0;  // ceil(per_frame / counted_recall); 0 without a counted fish
+  // ceil(per_frame / counted_recall), less 1e-9 so that an exact quotient
+  // is not rounded up by its last bit; 0 without a counted fish or with a
+  // recall of 0.
+  int fish = 0;
 };
 // `detections_by_frame`: the detections each frame held (Tracker::
-// DetectionsByFrame), the frames with none included.
+// DetectionsByFrame), the frames with none included. Sightings in frames
+// it lacks are ignored; a fish with no sighting is skipped.
 UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
                                                    const std::map<int, int>& detections_by_frame);
 

@@ -156,7 +156,9 @@ std::vector<Track> Tracker::Update(int frame, std::span<const Detection> detecti
   // Advance every track by the frames elapsed (frames may be skipped).
   int steps = last_frame_ == 0 ? 1 : std::max(1, frame - last_frame_);
   last_frame_ = frame;
-  detections_by_frame_[frame] = static_cast<int>(detections.size());
+  detections_by_frame_[frame] = static_cast<int>(
+      std::count_if(detections.begin(), detections.end(),
+                    [&](const Detection& d) { return d.score >= params_.low_score; }));
   for (State& s : active_) {
     for (int k = 0; k < steps; ++k) Predict(s);
   }

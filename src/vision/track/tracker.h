@@ -124,8 +124,8 @@ class Tracker {
   // unconfirmed ones (confirmed = false). Call after the last Update.
   std::vector<Tracklet> Tracklets() const;
 
-  // How many detections each frame fed to Update held (frames with none
-  // included), by frame.
+  // How many detections each frame fed to Update held that a track could
+  // take (score >= low_score; frames with none included), by frame.
   const std::map<int, int>& DetectionsByFrame() const { return detections_by_frame_; }
 
   const TrackerParams& params() const { return params_; }

@@ -358,8 +358,9 @@ TEST(UnexplainedDetections, AreTheFishTheyMayBeAtTheRecallOfTheCountedFishSeenLe
     }
     fed[f] += 2;
   }
-  r.fish[2].observations.push_back({10, cv::Rect2f(204, 0, 40, 14), 0.9f, 40});  // a take-over's second: one sighting
-  fed[11] = 2;                                                                    // after every fish: 2 more
+  fed[11] = 2;  // after every fish: 2 more
+  // A sighting in a frame the detections do not cover is not one.
+  r.fish[2].observations.push_back({12, cv::Rect2f(204, 0, 40, 14), 0.9f, 40});
   const UnexplainedDetections u = MeasureUnexplainedDetections(r, fed);
   EXPECT_DOUBLE_EQ(u.per_frame, 2.0);
   EXPECT_DOUBLE_EQ(u.counted_recall, 0.9);  // fish 1 (seen in 6 of 10 frames) is the lowest
@@ -377,5 +378,11 @@ TEST(UnexplainedDetections, NoneWithoutACountedFishOrAFrame) {
   CountResult r;
   r.fish.push_back(CountedFish{1, {1}, {{1, cv::Rect2f(0, 0, 40, 14), 0.9f, 40}}});
   EXPECT_EQ(MeasureUnexplainedDetections(r, {}).fish, 0);
+  // Its only sightings outside the frames given: a recall of 0, no fish.
+  r.fish[0].observations.push_back({5, cv::Rect2f(0, 0, 40, 14), 0.9f, 40});
+  const UnexplainedDetections unseen = MeasureUnexplainedDetections(r, {{2, 3}, {3, 3}});
+  EXPECT_EQ(unseen.counted_recall, 0);
+  EXPECT_EQ(unseen.per_frame, 3);
+  EXPECT_EQ(unseen.fish, 0);
 }
 }  // namespace sturgeon::vision

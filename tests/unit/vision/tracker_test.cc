@@ -1,5 +1,7 @@
 #include "vision/track/tracker.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "fish_scenes.h"
@@ -318,6 +320,20 @@ TEST(CameraFromDetections, FollowsACameraPanningOverSwimmingFish) {
   }
   EXPECT_TRUE(camera.moved());
   EXPECT_LT(worst, 15.0f);
+}
+
+// The detections a track could take are kept by frame, for the count's
+// allowance (MeasureUnexplainedDetections): boxes under low_score and
+// frames without one are told apart.
+TEST(Tracker, KeepsHowManyUsableDetectionsEachFrameHeld) {
+  Tracker tracker;
+  const std::vector<Detection> two = {Detection{cv::Rect2f(100, 100, 40, 10), 0.9f, 40.0f},
+                                      Detection{cv::Rect2f(300, 100, 40, 10), 0.3f, 40.0f},
+                                      Detection{cv::Rect2f(500, 100, 40, 10), 0.05f, 40.0f}};
+  tracker.Update(1, two);
+  tracker.Update(2, {});
+  tracker.Update(4, two);
+  EXPECT_EQ(tracker.DetectionsByFrame(), (std::map<int, int>{{1, 2}, {2, 0}, {4, 2}}));
 }
 
 // Over a still camera the fish's own moves, the jitter, misses and false
