@@ -1,8 +1,11 @@
 #include "vision/source/video_source.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <stdexcept>
+
+#include <sys/resource.h>
 
 #include <fmt/format.h>
 
@@ -10,6 +13,7 @@ namespace sturgeon::vision {
 namespace {
 constexpr size_t kQueueFrames = 6;
 constexpr double kTruncatedShare = 0.98;  // fewer frames than this x declared: truncated
+constexpr int kMaxNiceness = 19;
 }  // namespace
 
 Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, int max_frames,
@@ -46,6 +50,13 @@ VideoSource::~VideoSource() {
 }
 
 void VideoSource::Run() {
+  // The decoder runs ahead of its reader with a queue to fill: where the
+  // cores are all busy, the reader (the detector, the critical path of a
+  // count) is run first. On Linux niceness is a thread's own; raising it
+  // needs no privilege (where it fails, the decoder runs as its creator).
+  errno = 0;
+  const int creators = getpriority(PRIO_PROCESS, 0);
+  if (errno == 0) setpriority(PRIO_PROCESS, 0, std::min(kMaxNiceness, creators + kDecoderNicenessAbove));
   while (true) {
     cv::Mat frame;
     bool ok = (max_frames_ <= 0 || decoded_ < max_frames_) && capture_.read(frame) && !frame.empty();

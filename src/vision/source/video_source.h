@@ -1,5 +1,8 @@
 // Decoding drone footage. Frames are decoded on a background thread into a
 // small bounded queue, so decoding overlaps with detection on a second core.
+// The decoding thread runs kDecoderNicenessAbove niceness levels above the
+// thread that opened the source (at most 19): with a queue to fill it can
+// wait, and where the cores are all busy its reader runs first.
 // A consumer that must see a few frames ahead before it takes the first
 // (the pool's outline is found on frames 6 and 11 before frame 1 is
 // counted) peeks into the queue instead of decoding the footage twice.
@@ -24,6 +27,8 @@
 #include "core/status.h"
 
 namespace sturgeon::vision {
+
+inline constexpr int kDecoderNicenessAbove = 10;
 
 class VideoSource {
  public:

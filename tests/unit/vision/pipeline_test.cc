@@ -2,6 +2,8 @@
 // test time (never committed), plus the error paths.
 #include "vision/pipeline.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -19,6 +22,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <sys/resource.h>
 
 #include "fish_scenes.h"
 #include "sim/simulator.h"
@@ -795,6 +799,51 @@ TEST(Pipeline, TruncatedVideoIsAnError) {
 // The pool's first looks peek at frames 6 and 11 before frame 1 is taken:
 // peeking sees the frames in order without taking them, and says when the
 // stream ends first; once a frame is taken the queue holds 6.
+// The niceness of each of this process's threads (/proc/self/task/*/stat,
+// field 19, counted after the command's closing parenthesis).
+std::vector<int> ThreadNiceness() {
+  std::vector<int> out;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream after(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && after >> field; ++i) {
+      if (i == 19) out.push_back(std::stoi(field));
+    }
+  }
+  return out;
+}
+
+// The decoder yields the cores to its reader: its thread runs 10 niceness
+// levels above the thread that opened it, which keeps its own.
+TEST(VideoSource, DecodesAtALowerPriorityThanItsReader) {
+  fs::path dir = TempDir("niceness");
+  const std::string path = (dir / "grey.mp4").string();
+  {
+    cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 30, cv::Size(64, 48));
+    ASSERT_TRUE(w.isOpened());
+    for (int i = 0; i < 20; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(100)));
+  }
+  errno = 0;
+  const int own = getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  if (own >= 19) GTEST_SKIP() << "this thread is at the lowest priority already";
+  const int expected = std::min(19, own + kDecoderNicenessAbove);
+  const std::vector<int> before = ThreadNiceness();
+  EXPECT_EQ(std::count(before.begin(), before.end(), expected), 0);
+  {
+    auto source = VideoSource::Open(path);
+    ASSERT_TRUE(source.ok()) << source.status().ToString();
+    cv::Mat frame;
+    ASSERT_TRUE((*source)->Peek(6, &frame));  // the queue is full: the decoder waits, alive
+    const std::vector<int> niceness = ThreadNiceness();
+    EXPECT_EQ(std::count(niceness.begin(), niceness.end(), expected), 1);
+  }
+  EXPECT_EQ(getpriority(PRIO_PROCESS, 0), own);
+  fs::remove_all(dir);
+}
+
 TEST(VideoSource, PeeksAheadWithoutTakingFrames) {
   fs::path dir = TempDir("peek");
   const std::string path = (dir / "levels.mp4").string();
