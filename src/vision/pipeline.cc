@@ -559,8 +559,9 @@ std::string GlareNote(const CountReport& report) {
 
 std::string UnexplainedNote(const CountReport& report) {
   if (report.unexplained.fish <= 0) return "";
-  return fmt::format("unexplained: {:.1f} detections a frame in no counted fish; the interval allows for {} fish they may be",
-                     report.unexplained.per_frame, report.unexplained.fish);
+  return fmt::format(
+      "unexplained: {:.1f} detections a frame in no counted fish; the interval allows for {} fish they may be",
+      report.unexplained.per_frame, report.unexplained.fish);
 }
 
 std::vector<std::string> IntervalNotes(const CountReport& report) {
@@ -586,7 +587,7 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["obscured_share"] = std::round(r.obscured_share * 1000) / 1000;
   j["obscured_fish"] = r.obscured_fish;
   j["unexplained_detections_per_frame"] = std::round(r.unexplained.per_frame * 10) / 10;
-  j["counted_recall_q25"] = std::round(r.unexplained.counted_recall * 1000) / 1000;
+  j["counted_recall_q25"] = std::round(r.unexplained.counted_recall_q25 * 1000) / 1000;
   j["unexplained_fish"] = r.unexplained.fish;
   if (r.width > 0) {
     j["width"] = r.width;

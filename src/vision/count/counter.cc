@@ -429,7 +429,9 @@ UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
   std::vector<double> recalls;          // each counted fish's
   for (const CountedFish& fish : result.fish) {
     if (fish.observations.empty()) continue;
-    int last = 0, sighted = 0;  // frames are 1-based; a fish sighted twice in a frame (not made by CountFish) counts once
+    // Frames are 1-based. A fish sighted twice in a frame (CountFish makes
+    // none) counts once.
+    int last = 0, sighted = 0;
     for (const TrackObservation& o : fish.observations) {
       if (o.frame == last || !detections_by_frame.contains(o.frame)) continue;
       last = o.frame;
@@ -447,8 +449,8 @@ UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
     unexplained += std::max(0, detections - (counted == counted_by_frame.end() ? 0 : counted->second));
   }
   u.per_frame = unexplained / static_cast<double>(detections_by_frame.size());
-  u.counted_recall = QuantileAtRank(std::move(recalls), 0.25);
-  if (u.counted_recall > 0) u.fish = static_cast<int>(std::ceil(u.per_frame / u.counted_recall - 1e-9));
+  u.counted_recall_q25 = QuantileAtRank(std::move(recalls), 0.25);
+  if (u.counted_recall_q25 > 0) u.fish = static_cast<int>(std::ceil(u.per_frame / u.counted_recall_q25 - 1e-9));
   return u;
 }
 

@@ -149,8 +149,8 @@ CountResult CountFish(const std::vector<Tracklet>& tracklets, const CounterParam
 // which, so its upper bound allows for them as fish. Those fish, if they
 // are fish, are the ones seen least, so they are taken to be detected at
 // the rate of the counted fish seen least: `per_frame` unexplained
-// detections a frame are `per_frame / counted_recall` fish in view at a
-// time, `counted_recall` the lower quartile of the counted fish's own
+// detections a frame are `per_frame / counted_recall_q25` fish in view at a
+// time, `counted_recall_q25` the lower quartile of the counted fish's own
 // recalls. A fish whose sightings went into another fish's track is not
 // among them. Known overlaps and biases, all on the wide side: the
 // sightings of chains the counter dropped as undecidable (which widen
@@ -162,8 +162,8 @@ struct UnexplainedDetections {
   double per_frame = 0;  // mean over the frames fed of detections in no counted fish (at least 0 a frame)
   // The lower quartile (QuantileAtRank 0.25) over the counted fish of the
   // share of a fish's frames, first sighting to last, with a sighting.
-  double counted_recall = 0;
-  // ceil(per_frame / counted_recall), less 1e-9 so that an exact quotient
+  double counted_recall_q25 = 0;
+  // ceil(per_frame / counted_recall_q25), less 1e-9 so that an exact quotient
   // is not rounded up by its last bit; 0 without a counted fish or with a
   // recall of 0.
   int fish = 0;

@@ -363,7 +363,7 @@ TEST(UnexplainedDetections, AreTheFishTheyMayBeAtTheRecallOfTheCountedFishSeenLe
   r.fish[2].observations.push_back({12, cv::Rect2f(204, 0, 40, 14), 0.9f, 40});
   const UnexplainedDetections u = MeasureUnexplainedDetections(r, fed);
   EXPECT_DOUBLE_EQ(u.per_frame, 2.0);
-  EXPECT_DOUBLE_EQ(u.counted_recall, 0.9);  // fish 1 (seen in 6 of 10 frames) is the lowest
+  EXPECT_DOUBLE_EQ(u.counted_recall_q25, 0.9);  // fish 1 (seen in 6 of 10 frames) is the lowest
   EXPECT_EQ(u.fish, 3);
 
   // Every detection a counted fish's: nothing to allow for.
@@ -381,7 +381,7 @@ TEST(UnexplainedDetections, NoneWithoutACountedFishOrAFrame) {
   // Its only sightings outside the frames given: a recall of 0, no fish.
   r.fish[0].observations.push_back({5, cv::Rect2f(0, 0, 40, 14), 0.9f, 40});
   const UnexplainedDetections unseen = MeasureUnexplainedDetections(r, {{2, 3}, {3, 3}});
-  EXPECT_EQ(unseen.counted_recall, 0);
+  EXPECT_EQ(unseen.counted_recall_q25, 0);
   EXPECT_EQ(unseen.per_frame, 3);
   EXPECT_EQ(unseen.fish, 0);
 }
