@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/allocator.h"
 #include "stocktake/drone_stocktake.h"
 
 namespace sturgeon::api {
@@ -252,6 +253,7 @@ void StocktakeWorker::Run() {
       } else if (*job) {
         claimed = true;
         RunJob(*store, **job);
+        ReturnFreeHeap();  // what the count's frames held (core/allocator.h)
       }
     }
     if (claimed) continue;  // there may be more

@@ -199,7 +199,8 @@ void AddVisionCommands(CLI::App& app) {
                     "11th and 12th fields, shape and full; readable by --detections)");
   auto* annotate = count->add_option("--annotate", o.annotate_path, "write an annotated video (.mp4): every counted fish boxed and numbered, the counted area outlined");
   count->add_option("--snapshot", o.snapshot_path, "write an annotated PNG (the frame with the most counted fish, annotated as --annotate)")->excludes(annotate);
-  count->add_option("--frames", o.max_frames, "process at most this many frames");
+  count->add_option("--frames", o.max_frames, "process at most this many frames (a --detections replay without the VIDEO: this many, empty ones "
+                    "after the last detection included)");
   count->add_option("--lw-a", o.length_weight.a, "length-weight coefficient a (W = a L^b, g and cm)");
   count->add_option("--lw-b", o.length_weight.b, "length-weight exponent b");
   count->add_option("--fish-length-px", o.detector.expected_length_px, "expected fish length in pixels (default: learnt)");

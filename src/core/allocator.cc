@@ -21,4 +21,12 @@ bool KeepImageBuffersInHeap() {
 #endif
 }
 
+bool ReturnFreeHeap() {
+#if defined(__GLIBC__)
+  return malloc_trim(0) == 1;
+#else
+  return false;
+#endif
+}
+
 }  // namespace sturgeon

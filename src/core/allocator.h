@@ -18,8 +18,16 @@ namespace sturgeon {
 // any thread allocates. Returns false where the allocator is not glibc's
 // or refused a setting (nothing is then changed for that setting). Every
 // subcommand runs with it, `serve` too (its stocktake jobs count video):
-// each of glibc's arenas may then hold up to kHeapFreeTopBytes free.
+// each of glibc's arenas may then hold up to kHeapFreeTopBytes free, so a
+// long-running process gives it back with ReturnFreeHeap after each count.
 bool KeepImageBuffersInHeap();
+
+// Gives the free memory every arena holds back to the kernel (glibc's
+// malloc_trim). For a long-running process between pieces of video work
+// (`serve`'s stocktake worker after each job); takes each arena's lock in
+// turn, so other threads' allocations wait briefly. Returns whether any
+// memory was given back; false where the allocator is not glibc's.
+bool ReturnFreeHeap();
 
 inline constexpr long kHeapBlockLimitBytes = 32L << 20;  // glibc's largest mmap threshold on 64-bit
 inline constexpr long kHeapFreeTopBytes = 256L << 20;

@@ -216,6 +216,23 @@ Status WriteAnnotations(const CountOptions& opt, const CountReport& report,
   return Status::Ok();
 }
 
+// How many frames a replay of `frames` (detections by frame) feeds the
+// tracker: as many as the VIDEO declares when it is given, else `--frames`
+// when given, else up to the last frame with a detection; never past
+// `--frames`. The frames after the last detection count too (the tracker's
+// per-frame figures are over every frame), so a replay of a video run's
+// detections that knows the video's length counts as that run did.
+Result<int> ReplayFrames(const CountOptions& opt, const std::map<int, std::vector<Detection>>& frames) {
+  int last = frames.empty() ? 0 : frames.rbegin()->first;
+  if (!opt.video_path.empty()) {
+    STURGEON_ASSIGN_OR_RETURN(auto source, VideoSource::Open(opt.video_path));
+    last = std::max(last, source->declared_frames());
+  } else if (opt.max_frames > 0) {
+    last = opt.max_frames;
+  }
+  return opt.max_frames > 0 ? std::min(last, opt.max_frames) : last;
+}
+
 }  // namespace
 
 Result<std::vector<cv::Point2f>> ParseRoi(const std::string& text) {
@@ -300,8 +317,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   if (!opt.detections_path.empty()) {
     auto frames = GroupDetectionsByFrame(replayed);
     replayed = {};
-    int last = frames.empty() ? 0 : frames.rbegin()->first;
-    if (opt.max_frames > 0) last = std::min(last, opt.max_frames);
+    STURGEON_ASSIGN_OR_RETURN(const int last, ReplayFrames(opt, frames));
     // The file's boxes are in each frame's image pixels. Tracking runs in
     // the first frame's, as in a video run, through the camera's motion
     // read from the detections themselves over the whole replay (a

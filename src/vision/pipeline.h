@@ -39,7 +39,10 @@ struct CountOptions {
   // The pool's polygon, in first-frame (world) pixels on a video run and
   // in the file's pixels with --detections; empty = find the pool.
   std::vector<cv::Point2f> roi;
-  int max_frames = 0;            // 0 = all
+  // 0 = all. A replay of `detections_path` runs over as many frames as
+  // the VIDEO declares when it is given, else this many when given, else
+  // up to the last frame with a detection; never past this.
+  int max_frames = 0;
   TrackerParams tracker;
   CounterParams counter;
   DetectorParams detector;

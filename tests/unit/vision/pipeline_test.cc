@@ -716,6 +716,62 @@ TEST(Pipeline, DetectionsInNoCountedFishWidenTheIntervalUpwards) {
 // read from the ends' profiles (round 27) and only the sizes depend on it:
 // with every body too faint for it no fish is measured, and the count
 // stands.
+// A replay runs over the frames after the last detection too, when it
+// knows of them: from --frames, or from the VIDEO. Before, it stopped at the
+// last frame with a detection, so its per-frame figures were over fewer
+// frames than the video run's.
+TEST(Pipeline, AReplayRunsAsLongAsTheVideoOrFramesSay) {
+  fs::path dir = TempDir("replay_length");
+  testing::SceneSpec spec = testing::WholeFishDetectorScene(30, 90, 7);
+  spec.false_positives_per_frame = 0;
+  std::vector<MotRecord> rows = DetectionRows(testing::MakeScene(spec));
+  std::erase_if(rows, [](const MotRecord& r) { return r.frame > 45; });
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> x(0, spec.width - spec.box), y(0, spec.height - spec.box);
+  for (int f = 1; f <= 45; ++f) {
+    for (int k = 0; k < 8; ++k) {  // clutter no fish takes
+      const float left = x(rng);   // drawn in turn: the order of a call's arguments is unspecified
+      const float top = y(rng);
+      rows.push_back(MotRecord{f, -1, cv::Rect2f(left, top, spec.box, spec.box), 0.9f});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
+  CountOptions o;
+  o.detections_path = (dir / "det.txt").string();
+  ASSERT_TRUE(WriteMotFile(o.detections_path, rows).ok());
+  auto to_last_detection = RunCount(o);
+  o.max_frames = 90;
+  auto to_frames = RunCount(o);
+  ASSERT_TRUE(to_last_detection.ok()) << to_last_detection.status().ToString();
+  ASSERT_TRUE(to_frames.ok()) << to_frames.status().ToString();
+  EXPECT_EQ(to_last_detection->frames, 45);
+  EXPECT_EQ(to_frames->frames, 90);
+  EXPECT_EQ(to_frames->result.count, to_last_detection->result.count);
+  ASSERT_GT(to_last_detection->unexplained.per_frame, 6.0);
+  EXPECT_NEAR(to_frames->unexplained.per_frame, to_last_detection->unexplained.per_frame / 2, 1e-6);
+
+  // With the VIDEO, as long as the video (never past --frames).
+  ClipSpec calm;
+  calm.frames = 40;
+  CountOptions with_video;
+  with_video.video_path = WriteClip(calm, dir);
+  with_video.detections_path = o.detections_path;  // detections to frame 45, a video of 40
+  auto past_the_video = RunCount(with_video);
+  with_video.detections_path = (dir / "first20.txt").string();
+  std::erase_if(rows, [](const MotRecord& r) { return r.frame > 20; });
+  ASSERT_TRUE(WriteMotFile(with_video.detections_path, rows).ok());
+  auto video_length = RunCount(with_video);
+  with_video.max_frames = 30;
+  auto capped = RunCount(with_video);
+  ASSERT_TRUE(past_the_video.ok()) << past_the_video.status().ToString();
+  ASSERT_TRUE(video_length.ok()) << video_length.status().ToString();
+  ASSERT_TRUE(capped.ok()) << capped.status().ToString();
+  EXPECT_EQ(past_the_video->frames, 45);
+  EXPECT_EQ(video_length->frames, 40);
+  EXPECT_EQ(capped->frames, 30);
+  fs::remove_all(dir);
+}
+
 TEST(Pipeline, TheLengthForSizesChangesTheSizesNotTheCount) {
   fs::path dir = TempDir("full_length");
   ClipSpec calm;
