@@ -525,6 +525,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   }
   report.unexplained = MeasureUnexplainedDetections(report.result, tracker.DetectionsByFrame());
   report.result.count_high += report.unexplained.fish;
+  report.rarely_sighted = MeasureRarelySightedFish(report.result, tracker.DetectionsByFrame());
+  report.result.count_low = std::max(0, report.result.count_low - report.rarely_sighted.fish);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.processing_fps = report.seconds > 0 ? report.frames / report.seconds : 0;
 
@@ -580,9 +582,18 @@ std::string UnexplainedNote(const CountReport& report) {
       report.unexplained.per_frame, report.unexplained.fish);
 }
 
+std::string RarelySightedNote(const CountReport& report) {
+  if (report.rarely_sighted.fish <= 0) return "";
+  const double median = report.rarely_sighted.counted_recall_median;
+  return fmt::format(
+      "rarely sighted: {} counted fish were sighted in under {:.2f} of their frames ({:g} x the median counted "
+      "fish's {:.2f}); the interval allows that they are on no fish",
+      report.rarely_sighted.fish, kRarelySightedShare * median, kRarelySightedShare, median);
+}
+
 std::vector<std::string> IntervalNotes(const CountReport& report) {
   std::vector<std::string> notes;
-  for (std::string note : {GlareNote(report), UnexplainedNote(report)}) {
+  for (std::string note : {GlareNote(report), UnexplainedNote(report), RarelySightedNote(report)}) {
     if (!note.empty()) notes.push_back(std::move(note));
   }
   return notes;
@@ -605,6 +616,8 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["unexplained_detections_per_frame"] = std::round(r.unexplained.per_frame * 10) / 10;
   j["counted_recall_q25"] = std::round(r.unexplained.counted_recall_q25 * 1000) / 1000;
   j["unexplained_fish"] = r.unexplained.fish;
+  j["counted_recall_median"] = std::round(r.rarely_sighted.counted_recall_median * 1000) / 1000;
+  j["rarely_sighted_fish"] = r.rarely_sighted.fish;
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;

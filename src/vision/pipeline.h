@@ -153,6 +153,10 @@ struct CountReport {
   // `unexplained.fish` is added to count_high too, as fish the counter may
   // have no track of.
   UnexplainedDetections unexplained;
+  // The counted fish seen least (MeasureRarelySightedFish):
+  // `rarely_sighted.fish` is subtracted from count_low (at least 0), as
+  // counted fish that may be on no fish.
+  RarelySightedFish rarely_sighted;
   // The detector's typical fish length after the last frame, in image
   // pixels (0 for a detections-only run): every size-relative rule of the
   // detector is set from it (a diagnostic; sizes come from `sizes`).
@@ -174,9 +178,15 @@ std::string GlareNote(const CountReport& report);
 // allows for 7 fish they may be"); empty otherwise.
 std::string UnexplainedNote(const CountReport& report);
 
+// One line when rarely sighted counted fish widened the interval down
+// ("rarely sighted: 23 counted fish were sighted in under 0.44 of their
+// frames (0.5 x the median counted fish's 0.88); the interval allows that
+// they are on no fish"); empty otherwise.
+std::string RarelySightedNote(const CountReport& report);
+
 // The lines a person reading the plain output is told about the
-// interval's allowances: GlareNote's and UnexplainedNote's, the empty
-// ones left out.
+// interval's allowances: GlareNote's, UnexplainedNote's and
+// RarelySightedNote's, the empty ones left out.
 std::vector<std::string> IntervalNotes(const CountReport& report);
 
 // Parses "x1,y1,x2,y2,..." (at least three points).

@@ -421,12 +421,18 @@ CountResult CountFish(const std::vector<Tracklet>& all, const CounterParams& par
   return result;
 }
 
-UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
-                                                   const std::map<int, int>& detections_by_frame) {
-  UnexplainedDetections u;
-  if (detections_by_frame.empty() || result.fish.empty()) return u;
-  std::map<int, int> counted_by_frame;  // counted fish sighted in a frame
-  std::vector<double> recalls;          // each counted fish's
+namespace {
+
+// Each counted fish's recall (MeasureUnexplainedDetections), in the order of
+// `result.fish`, fish without a sighting in `detections_by_frame` left out;
+// and how many counted fish were sighted in each frame.
+struct CountedSightings {
+  std::vector<double> recalls;
+  std::map<int, int> counted_by_frame;
+};
+
+CountedSightings MeasureCountedSightings(const CountResult& result, const std::map<int, int>& detections_by_frame) {
+  CountedSightings out;
   for (const CountedFish& fish : result.fish) {
     if (fish.observations.empty()) continue;
     // Frames are 1-based. A fish sighted twice in a frame (CountFish makes
@@ -435,23 +441,45 @@ UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
     for (const TrackObservation& o : fish.observations) {
       if (o.frame == last || !detections_by_frame.contains(o.frame)) continue;
       last = o.frame;
-      ++counted_by_frame[o.frame];
+      ++out.counted_by_frame[o.frame];
       ++sighted;
     }
     const int first = fish.observations.front().frame, end = fish.observations.back().frame + 1;
     const auto spanned = std::distance(detections_by_frame.lower_bound(first), detections_by_frame.lower_bound(end));
-    if (spanned > 0) recalls.push_back(static_cast<double>(sighted) / static_cast<double>(spanned));
+    if (spanned > 0) out.recalls.push_back(static_cast<double>(sighted) / static_cast<double>(spanned));
   }
-  if (recalls.empty()) return u;
+  return out;
+}
+
+}  // namespace
+
+UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
+                                                   const std::map<int, int>& detections_by_frame) {
+  UnexplainedDetections u;
+  if (detections_by_frame.empty() || result.fish.empty()) return u;
+  CountedSightings sightings = MeasureCountedSightings(result, detections_by_frame);
+  if (sightings.recalls.empty()) return u;
   double unexplained = 0;
   for (const auto& [frame, detections] : detections_by_frame) {
-    const auto counted = counted_by_frame.find(frame);
-    unexplained += std::max(0, detections - (counted == counted_by_frame.end() ? 0 : counted->second));
+    const auto counted = sightings.counted_by_frame.find(frame);
+    unexplained += std::max(0, detections - (counted == sightings.counted_by_frame.end() ? 0 : counted->second));
   }
   u.per_frame = unexplained / static_cast<double>(detections_by_frame.size());
-  u.counted_recall_q25 = QuantileAtRank(std::move(recalls), 0.25);
+  u.counted_recall_q25 = QuantileAtRank(std::move(sightings.recalls), 0.25);
   if (u.counted_recall_q25 > 0) u.fish = static_cast<int>(std::ceil(u.per_frame / u.counted_recall_q25 - 1e-9));
   return u;
+}
+
+RarelySightedFish MeasureRarelySightedFish(const CountResult& result, const std::map<int, int>& detections_by_frame) {
+  RarelySightedFish rare;
+  if (detections_by_frame.empty() || result.fish.empty()) return rare;
+  const std::vector<double> recalls = MeasureCountedSightings(result, detections_by_frame).recalls;
+  if (recalls.empty()) return rare;
+  rare.counted_recall_median = QuantileAtRank(recalls, 0.5);
+  rare.fish = static_cast<int>(std::count_if(recalls.begin(), recalls.end(), [&](double recall) {
+    return recall < kRarelySightedShare * rare.counted_recall_median;
+  }));
+  return rare;
 }
 
 }  // namespace sturgeon::vision

@@ -385,4 +385,40 @@ TEST(UnexplainedDetections, NoneWithoutACountedFishOrAFrame) {
   EXPECT_EQ(unseen.per_frame, 3);
   EXPECT_EQ(unseen.fish, 0);
 }
+
+// Counted fish seen in under half the share of their frames that the
+// median counted fish is seen in may be on no fish: five fish seen in 10,
+// 10, 9, 4 and 2 of their 10 frames have a median recall of 0.9, and the
+// two under 0.45 are rarely sighted.
+TEST(RarelySightedFish, AreTheCountedFishSeenUnderHalfAsOftenAsTheMedianFish) {
+  const std::vector<int> sightings = {10, 10, 9, 4, 2};
+  CountResult r;
+  std::map<int, int> fed;
+  for (int f = 1; f <= 10; ++f) fed[f] = 5;
+  for (size_t i = 0; i < sightings.size(); ++i) {
+    CountedFish fish;
+    // Seen on the first and last of frames 1..10, and in between as often as
+    // the recall says.
+    for (int f = 1; f <= 10; ++f) {
+      const int seen_before = static_cast<int>(fish.observations.size());
+      if (f == 1 || f == 10 || seen_before < sightings[i] - 1) {
+        fish.observations.push_back({f, cv::Rect2f(100.0f * i, 0, 40, 14), 0.9f, 40});
+      }
+    }
+    r.fish.push_back(fish);
+  }
+  ASSERT_EQ(r.fish[3].observations.size(), 4u);
+  const RarelySightedFish rare = MeasureRarelySightedFish(r, fed);
+  EXPECT_DOUBLE_EQ(rare.counted_recall_median, 0.9);
+  EXPECT_EQ(rare.fish, 2);  // 0.4 and 0.2
+
+  // Fish 4 seen in 5 of its 10 frames and the median fish in 8: 0.5 is not
+  // under 0.4, only 0.2 is.
+  r.fish[3].observations.insert(r.fish[3].observations.begin() + 3, {5, cv::Rect2f(300, 0, 40, 14), 0.9f, 40});
+  r.fish[2].observations.erase(r.fish[2].observations.begin() + 1);
+  EXPECT_EQ(MeasureRarelySightedFish(r, fed).fish, 1);
+
+  EXPECT_EQ(MeasureRarelySightedFish(CountResult{}, fed).fish, 0);
+  EXPECT_EQ(MeasureRarelySightedFish(r, {}).fish, 0);
+}
 }  // namespace sturgeon::vision

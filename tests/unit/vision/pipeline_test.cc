@@ -716,6 +716,44 @@ TEST(Pipeline, DetectionsInNoCountedFishWidenTheIntervalUpwards) {
 // read from the ends' profiles (round 27) and only the sizes depend on it:
 // with every body too faint for it no fish is measured, and the count
 // stands.
+// A counted track seen in few of its frames (a glint that comes and goes
+// in one place) may be on no fish: count_low allows that it is not, the
+// count still counts it.
+TEST(Pipeline, RarelySightedCountedFishWidenTheIntervalDownwards) {
+  fs::path dir = TempDir("rarely_sighted");
+  testing::SceneSpec spec = testing::WholeFishDetectorScene(30, 90, 7);
+  spec.false_positives_per_frame = 0;
+  const std::vector<MotRecord> fish_rows = DetectionRows(testing::MakeScene(spec));
+  std::vector<MotRecord> with_glint = fish_rows;
+  for (int f = 1; f <= spec.frames; ++f) {
+    if (f % 10 < 3) with_glint.push_back(MotRecord{f, -1, cv::Rect2f(900, 20, spec.box, spec.box / 3), 0.9f});
+  }
+  std::stable_sort(with_glint.begin(), with_glint.end(),
+                   [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
+  CountOptions fish_only, glint;
+  fish_only.detections_path = (dir / "fish.txt").string();
+  glint.detections_path = (dir / "glint.txt").string();
+  ASSERT_TRUE(WriteMotFile(fish_only.detections_path, fish_rows).ok());
+  ASSERT_TRUE(WriteMotFile(glint.detections_path, with_glint).ok());
+  auto clean = RunCount(fish_only);
+  auto glinting = RunCount(glint);
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  ASSERT_TRUE(glinting.ok()) << glinting.status().ToString();
+
+  EXPECT_NEAR(clean->result.count, 30, 1);
+  EXPECT_EQ(glinting->result.count, clean->result.count + 1);
+  EXPECT_NEAR(glinting->rarely_sighted.counted_recall_median, 0.8, 0.05);  // a fifth of the boxes missed
+  EXPECT_EQ(glinting->rarely_sighted.fish, clean->rarely_sighted.fish + 1);
+  EXPECT_EQ(glinting->result.count_low, clean->result.count_low);  // the glint's fish is allowed to be none
+  EXPECT_GT(glinting->rarely_sighted.fish, 0);
+  EXPECT_NE(RarelySightedNote(*glinting).find(fmt::format("{} counted fish", glinting->rarely_sighted.fish)),
+            std::string::npos);
+  const nlohmann::json j = ReportToJson(*glinting);
+  EXPECT_EQ(j["rarely_sighted_fish"].get<int>(), glinting->rarely_sighted.fish);
+  EXPECT_NEAR(j["counted_recall_median"].get<double>(), glinting->rarely_sighted.counted_recall_median, 0.001);
+  fs::remove_all(dir);
+}
+
 // A replay runs over the frames after the last detection too, when it
 // knows of them: from --frames, or from the VIDEO. Before, it stopped at the
 // last frame with a detection, so its per-frame figures were over fewer
