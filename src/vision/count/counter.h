@@ -182,10 +182,10 @@ UnexplainedDetections MeasureUnexplainedDetections(const CountResult& result,
 // fish's duplicates on the simulator and 0.45-0.56 held out, against about
 // 0.3 of all counted fish (docs/vision-rounds.md, round 32), so the count's
 // lower bound allows that they all are: `fish` is subtracted from
-// count_low. The count is unchanged. Biases, on the
-// wide side: a rarely sighted fish may also be among the counter's close
-// companions (CountResult::close_companions), allowed for twice; a sweep
-// fish that left the view and came back has a low recall.
+// count_low. The count is unchanged. Biases, on the wide side: a rarely
+// sighted fish may also be among the counter's close companions
+// (CountResult::close_companions), allowed for twice; a sweep fish that
+// left the view and came back has a low recall.
 inline constexpr double kRarelySightedShare = 0.5;
 struct RarelySightedFish {
   double counted_recall_median = 0;  // QuantileAtRank 0.5 over the counted fish's recalls

@@ -53,6 +53,7 @@ TEST(AllocatorTest, FreedFramesGoBackToTheKernelWhenAsked) {
   std::vector<void*> frames;
   for (int i = 0; i < 4; ++i) {
     frames.push_back(std::malloc(kFrame));
+    ASSERT_NE(frames.back(), nullptr);
     std::memset(frames.back(), 1, kFrame);
   }
   for (auto it = frames.rbegin(); it != frames.rend(); ++it) std::free(*it);
