@@ -69,6 +69,31 @@ std::vector<MotRecord> DetectionRows(const std::map<int, std::vector<Detection>>
   return rows;
 }
 
+// `rows` and `per_frame` boxes of clutter a frame on frames 1..`frames`, at
+// places drawn from `seed` across the scene (no fish takes them), by frame.
+std::vector<MotRecord> WithClutter(std::vector<MotRecord> rows, const testing::SceneSpec& spec, int frames,
+                                   int per_frame, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> x(0, spec.width - spec.box), y(0, spec.height - spec.box);
+  for (int f = 1; f <= frames; ++f) {
+    for (int k = 0; k < per_frame; ++k) {
+      const float left = x(rng);  // drawn in turn: the order of a call's arguments is unspecified
+      const float top = y(rng);
+      rows.push_back(MotRecord{f, -1, cv::Rect2f(left, top, spec.box, spec.box), 0.9f});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
+  return rows;
+}
+
+// Counts `rows` (by frame) as a --detections replay written to `path`, with
+// `options` otherwise.
+Result<CountReport> ReplayRows(const std::vector<MotRecord>& rows, const fs::path& path, CountOptions options = {}) {
+  options.detections_path = path.string();
+  STURGEON_RETURN_IF_ERROR(WriteMotFile(options.detections_path, rows));
+  return RunCount(options);
+}
+
 // Where thing `i` outside the pool lies in the first frame (before any
 // drift): on the concrete near a corner of the view, the fifth and later
 // ones half a fish length below the first four.
@@ -671,25 +696,8 @@ TEST(Pipeline, DetectionsInNoCountedFishWidenTheIntervalUpwards) {
   testing::SceneSpec spec = testing::WholeFishDetectorScene(60, 90, 7);
   spec.false_positives_per_frame = 0;
   const std::vector<MotRecord> fish_rows = DetectionRows(testing::MakeScene(spec));
-  std::vector<MotRecord> cluttered_rows = fish_rows;
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<float> x(0, spec.width - spec.box), y(0, spec.height - spec.box);
-  for (int f = 1; f <= spec.frames; ++f) {
-    for (int k = 0; k < 8; ++k) {
-      const float left = x(rng);  // drawn in turn: the order of a call's arguments is unspecified
-      const float top = y(rng);
-      cluttered_rows.push_back(MotRecord{f, -1, cv::Rect2f(left, top, spec.box, spec.box), 0.9f});
-    }
-  }
-  std::stable_sort(cluttered_rows.begin(), cluttered_rows.end(),
-                   [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
-  CountOptions clean_options, cluttered_options;
-  clean_options.detections_path = (dir / "fish.txt").string();
-  cluttered_options.detections_path = (dir / "cluttered.txt").string();
-  ASSERT_TRUE(WriteMotFile(clean_options.detections_path, fish_rows).ok());
-  ASSERT_TRUE(WriteMotFile(cluttered_options.detections_path, cluttered_rows).ok());
-  auto clean = RunCount(clean_options);
-  auto cluttered = RunCount(cluttered_options);
+  auto clean = ReplayRows(fish_rows, dir / "fish.txt");
+  auto cluttered = ReplayRows(WithClutter(fish_rows, spec, spec.frames, 8, 11), dir / "cluttered.txt");
   ASSERT_TRUE(clean.ok()) << clean.status().ToString();
   ASSERT_TRUE(cluttered.ok()) << cluttered.status().ToString();
 
@@ -730,13 +738,8 @@ TEST(Pipeline, RarelySightedCountedFishWidenTheIntervalDownwards) {
   }
   std::stable_sort(with_glint.begin(), with_glint.end(),
                    [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
-  CountOptions fish_only, glint;
-  fish_only.detections_path = (dir / "fish.txt").string();
-  glint.detections_path = (dir / "glint.txt").string();
-  ASSERT_TRUE(WriteMotFile(fish_only.detections_path, fish_rows).ok());
-  ASSERT_TRUE(WriteMotFile(glint.detections_path, with_glint).ok());
-  auto clean = RunCount(fish_only);
-  auto glinting = RunCount(glint);
+  auto clean = ReplayRows(fish_rows, dir / "fish.txt");
+  auto glinting = ReplayRows(with_glint, dir / "glint.txt");
   ASSERT_TRUE(clean.ok()) << clean.status().ToString();
   ASSERT_TRUE(glinting.ok()) << glinting.status().ToString();
 
@@ -764,22 +767,12 @@ TEST(Pipeline, AReplayRunsAsLongAsTheVideoOrFramesSay) {
   spec.false_positives_per_frame = 0;
   std::vector<MotRecord> rows = DetectionRows(testing::MakeScene(spec));
   std::erase_if(rows, [](const MotRecord& r) { return r.frame > 45; });
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<float> x(0, spec.width - spec.box), y(0, spec.height - spec.box);
-  for (int f = 1; f <= 45; ++f) {
-    for (int k = 0; k < 8; ++k) {  // clutter no fish takes
-      const float left = x(rng);   // drawn in turn: the order of a call's arguments is unspecified
-      const float top = y(rng);
-      rows.push_back(MotRecord{f, -1, cv::Rect2f(left, top, spec.box, spec.box), 0.9f});
-    }
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
-  CountOptions o;
-  o.detections_path = (dir / "det.txt").string();
-  ASSERT_TRUE(WriteMotFile(o.detections_path, rows).ok());
-  auto to_last_detection = RunCount(o);
-  o.max_frames = 90;
-  auto to_frames = RunCount(o);
+  rows = WithClutter(rows, spec, 45, 8, 5);
+  const fs::path det = dir / "det.txt";
+  auto to_last_detection = ReplayRows(rows, det);
+  CountOptions ninety;
+  ninety.max_frames = 90;
+  auto to_frames = ReplayRows(rows, det, ninety);
   ASSERT_TRUE(to_last_detection.ok()) << to_last_detection.status().ToString();
   ASSERT_TRUE(to_frames.ok()) << to_frames.status().ToString();
   EXPECT_EQ(to_last_detection->frames, 45);
@@ -793,14 +786,11 @@ TEST(Pipeline, AReplayRunsAsLongAsTheVideoOrFramesSay) {
   calm.frames = 40;
   CountOptions with_video;
   with_video.video_path = WriteClip(calm, dir);
-  with_video.detections_path = o.detections_path;  // detections to frame 45, a video of 40
-  auto past_the_video = RunCount(with_video);
-  with_video.detections_path = (dir / "first20.txt").string();
+  auto past_the_video = ReplayRows(rows, det, with_video);  // detections to frame 45, a video of 40
   std::erase_if(rows, [](const MotRecord& r) { return r.frame > 20; });
-  ASSERT_TRUE(WriteMotFile(with_video.detections_path, rows).ok());
-  auto video_length = RunCount(with_video);
+  auto video_length = ReplayRows(rows, det, with_video);
   with_video.max_frames = 30;
-  auto capped = RunCount(with_video);
+  auto capped = ReplayRows(rows, det, with_video);
   ASSERT_TRUE(past_the_video.ok()) << past_the_video.status().ToString();
   ASSERT_TRUE(video_length.ok()) << video_length.status().ToString();
   ASSERT_TRUE(capped.ok()) << capped.status().ToString();
