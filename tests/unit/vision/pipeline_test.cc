@@ -70,7 +70,7 @@ std::vector<MotRecord> DetectionRows(const std::map<int, std::vector<Detection>>
 }
 
 // `rows` and `per_frame` boxes of clutter a frame on frames 1..`frames`, at
-// places drawn from `seed` across the scene (no fish takes them), by frame.
+// places drawn from `seed` across the scene (no fish takes them).
 std::vector<MotRecord> WithClutter(std::vector<MotRecord> rows, const testing::SceneSpec& spec, int frames,
                                    int per_frame, unsigned seed) {
   std::mt19937 rng(seed);
@@ -82,13 +82,13 @@ std::vector<MotRecord> WithClutter(std::vector<MotRecord> rows, const testing::S
       rows.push_back(MotRecord{f, -1, cv::Rect2f(left, top, spec.box, spec.box), 0.9f});
     }
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
   return rows;
 }
 
-// Counts `rows` (by frame) as a --detections replay written to `path`, with
-// `options` otherwise.
-Result<CountReport> ReplayRows(const std::vector<MotRecord>& rows, const fs::path& path, CountOptions options = {}) {
+// Counts `rows` as a --detections replay written to `path` (by frame, each
+// frame's rows in the order given), with `options` otherwise.
+Result<CountReport> ReplayRows(std::vector<MotRecord> rows, const fs::path& path, CountOptions options = {}) {
+  std::stable_sort(rows.begin(), rows.end(), [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
   options.detections_path = path.string();
   STURGEON_RETURN_IF_ERROR(WriteMotFile(options.detections_path, rows));
   return RunCount(options);
@@ -720,10 +720,6 @@ TEST(Pipeline, DetectionsInNoCountedFishWidenTheIntervalUpwards) {
   fs::remove_all(dir);
 }
 
-// Measuring must not change the count (round 11): the length for sizes is
-// read from the ends' profiles (round 27) and only the sizes depend on it:
-// with every body too faint for it no fish is measured, and the count
-// stands.
 // A counted track seen in few of its frames (a glint that comes and goes
 // in one place) may be on no fish: count_low allows that it is not, the
 // count still counts it.
@@ -736,8 +732,6 @@ TEST(Pipeline, RarelySightedCountedFishWidenTheIntervalDownwards) {
   for (int f = 1; f <= spec.frames; ++f) {
     if (f % 10 < 3) with_glint.push_back(MotRecord{f, -1, cv::Rect2f(900, 20, spec.box, spec.box / 3), 0.9f});
   }
-  std::stable_sort(with_glint.begin(), with_glint.end(),
-                   [](const MotRecord& a, const MotRecord& b) { return a.frame < b.frame; });
   auto clean = ReplayRows(fish_rows, dir / "fish.txt");
   auto glinting = ReplayRows(with_glint, dir / "glint.txt");
   ASSERT_TRUE(clean.ok()) << clean.status().ToString();
@@ -800,6 +794,10 @@ TEST(Pipeline, AReplayRunsAsLongAsTheVideoOrFramesSay) {
   fs::remove_all(dir);
 }
 
+// Measuring must not change the count (round 11): the length for sizes is
+// read from the ends' profiles (round 27) and only the sizes depend on it:
+// with every body too faint for it no fish is measured, and the count
+// stands.
 TEST(Pipeline, TheLengthForSizesChangesTheSizesNotTheCount) {
   fs::path dir = TempDir("full_length");
   ClipSpec calm;
