@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 
 namespace sturgeon::vision {
+namespace {
 
-std::vector<std::pair<int, int>> SolveAssignment(const std::vector<double>& cost, int rows, int cols,
-                                                 double max_cost) {
+// Kuhn-Munkres on a whole rows x cols matrix (row-major), O(n^2 m), with
+// the contract of SolveAssignment.
+std::vector<std::pair<int, int>> SolveWhole(const std::vector<double>& cost, int rows, int cols, double max_cost) {
   std::vector<std::pair<int, int>> result;
-  if (rows == 0 || cols == 0) return result;
   // Forbidden pairs get a cost larger than any sum of allowed costs, so the
   // solver only uses them when it must, and they are dropped afterwards.
   double max_allowed = 0.0;
@@ -58,6 +60,59 @@ std::vector<std::pair<int, int>> SolveAssignment(const std::vector<double>& cost
     int r = p[j] - 1, c = j - 1;
     if (transpose) std::swap(r, c);
     if (cost[static_cast<size_t>(r) * cols + c] <= max_cost) result.emplace_back(r, c);
+  }
+  return result;
+}
+
+// Disjoint sets over the rows (0..rows-1) and columns (rows..) joined by
+// allowed pairs.
+class Components {
+ public:
+  explicit Components(int size) : parent_(size) { std::iota(parent_.begin(), parent_.end(), 0); }
+  int Find(int x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void Join(int a, int b) {
+    a = Find(a), b = Find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+  }
+
+ private:
+  std::vector<int> parent_;
+};
+
+}  // namespace
+
+std::vector<std::pair<int, int>> SolveAssignment(const std::vector<double>& cost, int rows, int cols,
+                                                 double max_cost) {
+  std::vector<std::pair<int, int>> result;
+  if (rows == 0 || cols == 0) return result;
+  // The allowed pairs split the rows and columns into connected groups; a
+  // matching's allowed pairs all lie within groups, so the most allowed
+  // pairs at the least cost over the whole is the union of each group's.
+  // In a crowd the gate leaves groups of a few tracks each: solved apart,
+  // a frame of 1000 fish costs what its groups cost, not 1000^3.
+  Components groups(rows + cols);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      if (cost[static_cast<size_t>(r) * cols + c] <= max_cost) groups.Join(r, rows + c);
+    }
+  }
+  std::vector<std::vector<int>> group_rows(rows + cols), group_cols(rows + cols);
+  for (int r = 0; r < rows; ++r) group_rows[groups.Find(r)].push_back(r);
+  for (int c = 0; c < cols; ++c) group_cols[groups.Find(rows + c)].push_back(c);
+  std::vector<double> sub;
+  for (int g = 0; g < rows + cols; ++g) {
+    const std::vector<int>& gr = group_rows[g];
+    const std::vector<int>& gc = group_cols[g];
+    if (gr.empty() || gc.empty()) continue;  // a row or column with no allowed pair
+    const int n = static_cast<int>(gr.size()), m = static_cast<int>(gc.size());
+    sub.resize(static_cast<size_t>(n) * m);
+    for (int a = 0; a < n; ++a) {
+      for (int b = 0; b < m; ++b) sub[static_cast<size_t>(a) * m + b] = cost[static_cast<size_t>(gr[a]) * cols + gc[b]];
+    }
+    for (auto [a, b] : SolveWhole(sub, n, m, max_cost)) result.emplace_back(gr[a], gc[b]);
   }
   std::sort(result.begin(), result.end());
   return result;

@@ -1,5 +1,8 @@
 #include "vision/eval/metrics.h"
 
+#include <algorithm>
+#include <cmath>
+#include <random>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -22,6 +25,62 @@ TEST(Assignment, NeverReturnsPairsOverTheGate) {
   std::vector<double> cost = {5, 0.5, 9};  // 3 rows x 1 col
   auto m = SolveAssignment(cost, 3, 1, 1.0);
   EXPECT_EQ(m, (std::vector<std::pair<int, int>>{{1, 0}}));
+}
+
+// The least-cost matching among those with the most pairs under the gate,
+// by trying every way of giving each row a column or none.
+struct BruteForceOptimum {
+  int pairs = -1;
+  double cost = 0;
+};
+void SearchMatchings(const std::vector<double>& cost, int rows, int cols, double gate, int row,
+                     std::vector<char>& col_used, int pairs, double total, BruteForceOptimum& best) {
+  if (row == rows) {
+    if (pairs > best.pairs || (pairs == best.pairs && total < best.cost - 1e-9)) best = {pairs, total};
+    return;
+  }
+  SearchMatchings(cost, rows, cols, gate, row + 1, col_used, pairs, total, best);
+  for (int c = 0; c < cols; ++c) {
+    const double v = cost[static_cast<size_t>(row) * cols + c];
+    if (col_used[c] || v > gate) continue;
+    col_used[c] = 1;
+    SearchMatchings(cost, rows, cols, gate, row + 1, col_used, pairs + 1, total + v, best);
+    col_used[c] = 0;
+  }
+}
+
+TEST(Assignment, FindsTheOptimumWhereTheGateSplitsTheRowsIntoGroups) {
+  // Rows and columns are points on a line; a pair is allowed within 1.5 of
+  // each other, so the allowed pairs form groups of a few (a crowd of fish
+  // under the tracker's gate), solved apart by SolveAssignment.
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> position(0, 12), noise(0, 0.01);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int rows = 1 + trial % 7, cols = 1 + (trial / 7) % 7;
+    std::vector<double> row_at(rows), col_at(cols);
+    for (double& x : row_at) x = position(rng);
+    for (double& x : col_at) x = position(rng);
+    std::vector<double> cost(static_cast<size_t>(rows) * cols);
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) cost[static_cast<size_t>(r) * cols + c] = std::abs(row_at[r] - col_at[c]) + noise(rng);
+    }
+    const double gate = 1.5;
+    BruteForceOptimum best;
+    std::vector<char> col_used(cols, 0);
+    SearchMatchings(cost, rows, cols, gate, 0, col_used, 0, 0.0, best);
+
+    const auto pairs = SolveAssignment(cost, rows, cols, gate);
+    std::set<int> rows_seen, cols_seen;
+    double total = 0;
+    for (auto [r, c] : pairs) {
+      ASSERT_LE(cost[static_cast<size_t>(r) * cols + c], gate);
+      ASSERT_TRUE(rows_seen.insert(r).second && cols_seen.insert(c).second) << "trial " << trial;
+      total += cost[static_cast<size_t>(r) * cols + c];
+    }
+    ASSERT_EQ(static_cast<int>(pairs.size()), best.pairs) << "trial " << trial;
+    ASSERT_NEAR(total, best.cost, 1e-9) << "trial " << trial;
+    ASSERT_TRUE(std::is_sorted(pairs.begin(), pairs.end()));
+  }
 }
 
 TEST(Metrics, CountingAccuracy) {
