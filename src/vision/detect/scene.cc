@@ -77,8 +77,17 @@ void CameraMotion::Update(const cv::Mat& grey, float scale, const std::vector<cv
     cv::rectangle(mask, r, cv::Scalar(0), cv::FILLED);
   }
   std::vector<cv::Point2f> p0, p1;
-  cv::goodFeaturesToTrack(prev_, p0, kMaxCorners, kCornerQuality, 6, mask, 5);
-  if (p0.size() < kEnoughCorners) cv::goodFeaturesToTrack(prev_, p0, kMaxCorners, kWeakCornerQuality, 6, mask, 5);
+  for (const cv::Point2f& p : followed_) {
+    const cv::Point at(cvFloor(p.x), cvFloor(p.y));
+    if (at.inside(cv::Rect(0, 0, mask.cols, mask.rows)) && mask.at<uint8_t>(at) != 0) p0.push_back(p);
+  }
+  followed_.clear();
+  if (static_cast<int>(p0.size()) < kFollowedCornersMin || ++frames_since_found_ >= kCornersFoundEveryFrames) {
+    cv::goodFeaturesToTrack(prev_, p0, kMaxCorners, kCornerQuality, 6, mask, 5);
+    if (p0.size() < kEnoughCorners) cv::goodFeaturesToTrack(prev_, p0, kMaxCorners, kWeakCornerQuality, 6, mask, 5);
+    frames_since_found_ = 0;
+    ++corner_searches_;
+  }
   cv::Matx33d step = cv::Matx33d::eye();
   if (p0.size() >= static_cast<size_t>(kMinInliers)) {
     std::vector<uchar> ok;
@@ -92,6 +101,11 @@ void CameraMotion::Update(const cv::Mat& grey, float scale, const std::vector<cv
       std::vector<uchar> inliers;
       cv::Mat m = cv::estimateAffinePartial2D(a, b, inliers, cv::RANSAC, kRansacPx);
       int count = static_cast<int>(std::count(inliers.begin(), inliers.end(), 1));
+      if (!m.empty()) {
+        for (size_t i = 0; i < a.size(); ++i) {
+          if (inliers[i]) followed_.push_back(a[i]);
+        }
+      }
       bool still = !m.empty() && std::abs(m.at<double>(0, 2)) < kStillPx && std::abs(m.at<double>(1, 2)) < kStillPx &&
                    std::abs(m.at<double>(0, 1)) < kStillRotation;
       if (!m.empty() && !still && count >= kMinInliers && count * 3 >= static_cast<int>(a.size())) {

@@ -14,7 +14,15 @@ namespace sturgeon::vision {
 // are outliers. Keeps the accumulated transform from the current frame to
 // the world frame (the first frame's pixels). When too few points agree the
 // frame is assumed not to have moved (documented limit: featureless water
-// with no pool edge in view). Not thread-safe.
+// with no pool edge in view). The corners found in a frame are followed
+// into the next ones (the agreeing points' new positions, those now on a
+// fish box dropped) and found afresh only when fewer than
+// kFollowedCornersMin remain, after kCornersFoundEveryFrames frames, or
+// after a frame with no estimate: finding them was half the cost of an
+// estimate (docs/benchmarks.md, round 33). Not thread-safe.
+inline constexpr int kFollowedCornersMin = 150;
+inline constexpr int kCornersFoundEveryFrames = 10;
+
 class CameraMotion {
  public:
   // `grey` is a small greyscale frame; `scale` maps its pixels to full-res
@@ -28,9 +36,15 @@ class CameraMotion {
   // 3x3 world-from-image transform of the current frame.
   const cv::Matx33d& WorldFromImage() const { return world_from_image_; }
   bool moved() const { return moved_; }
+  // How many times corners were found afresh (goodFeaturesToTrack), over
+  // all the Updates so far.
+  int corner_searches() const { return corner_searches_; }
 
  private:
   cv::Mat prev_;
+  std::vector<cv::Point2f> followed_;  // corners in prev_ that agreed with the last estimate
+  int frames_since_found_ = 0;         // frames since the corners were last found afresh
+  int corner_searches_ = 0;
   cv::Matx33d world_from_image_ = cv::Matx33d::eye();
   bool moved_ = false;
 };

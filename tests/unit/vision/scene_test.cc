@@ -172,6 +172,38 @@ TEST(CameraMotion, FollowsAPanOverASmoothFloorUnderGlints) {
   EXPECT_NEAR(travelled.y, 0, 3);
 }
 
+// A steady pan over a textured floor with a textured fish swimming across
+// it the other way: the corners found on the floor are followed from frame
+// to frame (the ones on the fish's box dropped) and found afresh only every
+// kCornersFoundEveryFrames frames; the pan is followed as well as when they
+// were found in every frame.
+TEST(CameraMotion, FollowsItsCornersInsteadOfFindingThemEveryFrame) {
+  const cv::Size view(480, 270);
+  const int pan_px = 2, frames = 25;
+  cv::theRNG().state = 5;
+  const int cell_px = 5;
+  cv::Mat cells(view.height / cell_px + 2, (view.width + pan_px * frames) / cell_px + 2, CV_32F);
+  cv::randu(cells, 0, 1);
+  cv::Mat floor;
+  cv::resize(cells, floor, cv::Size(cells.cols * cell_px, cells.rows * cell_px), 0, 0, cv::INTER_CUBIC);
+  floor.convertTo(floor, CV_8U, 60, 80);
+  cv::Mat fish_texture(20, 60, CV_8U);
+  cv::randu(fish_texture, 0, 255);
+  CameraMotion motion;
+  for (int f = 0; f < frames; ++f) {
+    cv::Mat grey = floor(cv::Rect(pan_px * f, 0, view.width, view.height)).clone();
+    const cv::Rect fish(400 - 6 * f, 120, 60, 20);
+    fish_texture.copyTo(grey(fish));
+    motion.Update(grey, 1.0f, {cv::Rect2f(fish)});
+  }
+  const cv::Point2f centre(view.width / 2.0f, view.height / 2.0f);
+  const cv::Point2f travelled = motion.ToWorld(centre) - centre;
+  EXPECT_NEAR(travelled.x, pan_px * (frames - 1), 0.02 * pan_px * (frames - 1));
+  EXPECT_NEAR(travelled.y, 0, 0.5);
+  // Found on frames 1, 11 and 21 of the 24 estimates (every one before).
+  EXPECT_EQ(motion.corner_searches(), 3);
+}
+
 // A wall's shadow across the upper third of a raceway, and over the walls
 // and the ground beside it: the water there is the water's colour at 55% of
 // its light. The flood stops at the shadow's edge; the shadowed water is
