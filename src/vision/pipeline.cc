@@ -225,8 +225,8 @@ Status WriteAnnotations(const CountOptions& opt, const CountReport& report,
 Result<int> ReplayFrames(const CountOptions& opt, const std::map<int, std::vector<Detection>>& frames) {
   int last = frames.empty() ? 0 : frames.rbegin()->first;
   if (!opt.video_path.empty()) {
-    STURGEON_ASSIGN_OR_RETURN(auto source, VideoSource::Open(opt.video_path));
-    last = std::max(last, source->declared_frames());
+    STURGEON_ASSIGN_OR_RETURN(const VideoProbe video, VideoSource::Probe(opt.video_path));
+    last = std::max(last, video.declared_frames);
   } else if (opt.max_frames > 0) {
     last = opt.max_frames;
   }

@@ -16,26 +16,41 @@ constexpr double kTruncatedShare = 0.98;  // fewer frames than this x declared: 
 constexpr int kMaxNiceness = 19;
 }  // namespace
 
-Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, int max_frames,
-                                                       int lookahead_frames) {
+Result<VideoProbe> VideoSource::OpenCapture(const std::string& path, cv::VideoCapture& capture) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::NotFound(fmt::format("video '{}' does not exist", path));
   }
+  if (!capture.open(path, cv::CAP_FFMPEG) || !capture.isOpened()) {
+    return Status::Corruption(fmt::format("video '{}' cannot be opened: not a video or corrupt", path));
+  }
+  VideoProbe probe;
+  probe.width = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH));
+  probe.height = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
+  probe.fps = capture.get(cv::CAP_PROP_FPS);
+  probe.declared_frames = std::max(0, static_cast<int>(capture.get(cv::CAP_PROP_FRAME_COUNT)));
+  if (probe.width <= 0 || probe.height <= 0) {
+    return Status::Corruption(fmt::format("video '{}' has no readable video stream", path));
+  }
+  return probe;
+}
+
+Result<VideoProbe> VideoSource::Probe(const std::string& path) {
+  cv::VideoCapture capture;
+  return OpenCapture(path, capture);
+}
+
+Result<std::unique_ptr<VideoSource>> VideoSource::Open(const std::string& path, int max_frames,
+                                                       int lookahead_frames) {
   std::unique_ptr<VideoSource> s(new VideoSource());
+  STURGEON_ASSIGN_OR_RETURN(const VideoProbe probe, OpenCapture(path, s->capture_));
   s->path_ = path;
   s->max_frames_ = max_frames;
   s->lookahead_capacity_ = std::max(kQueueFrames, static_cast<size_t>(std::max(0, lookahead_frames)));
-  if (!s->capture_.open(path, cv::CAP_FFMPEG) || !s->capture_.isOpened()) {
-    return Status::Corruption(fmt::format("video '{}' cannot be opened: not a video or corrupt", path));
-  }
-  s->width_ = static_cast<int>(s->capture_.get(cv::CAP_PROP_FRAME_WIDTH));
-  s->height_ = static_cast<int>(s->capture_.get(cv::CAP_PROP_FRAME_HEIGHT));
-  s->fps_ = s->capture_.get(cv::CAP_PROP_FPS);
-  s->declared_frames_ = static_cast<int>(s->capture_.get(cv::CAP_PROP_FRAME_COUNT));
-  if (s->width_ <= 0 || s->height_ <= 0) {
-    return Status::Corruption(fmt::format("video '{}' has no readable video stream", path));
-  }
+  s->width_ = probe.width;
+  s->height_ = probe.height;
+  s->fps_ = probe.fps;
+  s->declared_frames_ = probe.declared_frames;
   s->thread_ = std::thread(&VideoSource::Run, s.get());
   return s;
 }

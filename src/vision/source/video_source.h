@@ -30,8 +30,19 @@ namespace sturgeon::vision {
 
 inline constexpr int kDecoderNicenessAbove = 10;
 
+// What a video's container says of it, read without decoding a frame.
+struct VideoProbe {
+  int width = 0, height = 0;
+  double fps = 0;
+  int declared_frames = 0;  // 0: the container does not say
+};
+
 class VideoSource {
  public:
+  // The video's size, rate and declared frame count, without starting a
+  // decoder (for a caller that only needs those, such as a replay of
+  // detections that runs as long as its video). Errors as Open's.
+  static Result<VideoProbe> Probe(const std::string& path);
   // `max_frames` > 0 stops after that many frames. Until the first frame
   // is taken the queue holds max(6, `lookahead_frames`) frames, so Peek can
   // see that far ahead; from then on 6.
@@ -61,6 +72,8 @@ class VideoSource {
 
  private:
   VideoSource() = default;
+  // Opens `path` into `capture` and reads what its container says.
+  static Result<VideoProbe> OpenCapture(const std::string& path, cv::VideoCapture& capture);
   void Run();
 
   std::string path_;

@@ -930,6 +930,36 @@ TEST(VideoSource, DecodesAtALowerPriorityThanItsReader) {
   fs::remove_all(dir);
 }
 
+// What a replay of detections needs of its video (the frame count) is read
+// from the container; the errors are Open's, naming the file.
+TEST(VideoSource, ProbesAVideoWithoutDecodingIt) {
+  fs::path dir = TempDir("probe");
+  const std::string path = (dir / "grey.mp4").string();
+  {
+    cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 25, cv::Size(64, 48));
+    ASSERT_TRUE(w.isOpened());
+    for (int i = 0; i < 17; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(100)));
+  }
+  auto probe = VideoSource::Probe(path);
+  ASSERT_TRUE(probe.ok()) << probe.status().ToString();
+  EXPECT_EQ(probe->width, 64);
+  EXPECT_EQ(probe->height, 48);
+  EXPECT_NEAR(probe->fps, 25, 0.01);
+  EXPECT_EQ(probe->declared_frames, 17);
+
+  auto missing = VideoSource::Probe((dir / "none.mp4").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
+  EXPECT_NE(missing.status().ToString().find("none.mp4"), std::string::npos);
+  const std::string text = (dir / "notes.mp4").string();
+  std::ofstream(text) << "not a video\n";
+  auto corrupt = VideoSource::Probe(text);
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_EQ(corrupt.status().code(), StatusCode::kCorruption) << corrupt.status().ToString();
+  EXPECT_NE(corrupt.status().ToString().find("notes.mp4"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(VideoSource, PeeksAheadWithoutTakingFrames) {
   fs::path dir = TempDir("peek");
   const std::string path = (dir / "levels.mp4").string();
