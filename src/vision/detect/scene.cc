@@ -101,14 +101,15 @@ void CameraMotion::Update(const cv::Mat& grey, float scale, const std::vector<cv
       std::vector<uchar> inliers;
       cv::Mat m = cv::estimateAffinePartial2D(a, b, inliers, cv::RANSAC, kRansacPx);
       int count = static_cast<int>(std::count(inliers.begin(), inliers.end(), 1));
-      if (!m.empty()) {
+      bool still = !m.empty() && std::abs(m.at<double>(0, 2)) < kStillPx && std::abs(m.at<double>(1, 2)) < kStillPx &&
+                   std::abs(m.at<double>(0, 1)) < kStillRotation;
+      const bool agreed = !m.empty() && count >= kMinInliers && count * 3 >= static_cast<int>(a.size());
+      if (agreed) {  // still or moved: the agreeing corners lie on the background
         for (size_t i = 0; i < a.size(); ++i) {
           if (inliers[i]) followed_.push_back(a[i]);
         }
       }
-      bool still = !m.empty() && std::abs(m.at<double>(0, 2)) < kStillPx && std::abs(m.at<double>(1, 2)) < kStillPx &&
-                   std::abs(m.at<double>(0, 1)) < kStillRotation;
-      if (!m.empty() && !still && count >= kMinInliers && count * 3 >= static_cast<int>(a.size())) {
+      if (agreed && !still) {
         // m maps current small pixels to previous small pixels; lift to full res.
         cv::Matx33d s(scale, 0, 0, 0, scale, 0, 0, 0, 1), si(1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1);
         cv::Matx33d mm(m.at<double>(0, 0), m.at<double>(0, 1), m.at<double>(0, 2), m.at<double>(1, 0),

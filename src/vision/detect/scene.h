@@ -14,12 +14,13 @@ namespace sturgeon::vision {
 // are outliers. Keeps the accumulated transform from the current frame to
 // the world frame (the first frame's pixels). When too few points agree the
 // frame is assumed not to have moved (documented limit: featureless water
-// with no pool edge in view). The corners found in a frame are followed
-// into the next ones (the agreeing points' new positions, those now on a
-// fish box dropped) and found afresh only when fewer than
-// kFollowedCornersMin remain, after kCornersFoundEveryFrames frames, or
-// after a frame with no estimate: finding them was half the cost of an
-// estimate (docs/benchmarks.md, round 33). Not thread-safe.
+// with no pool edge in view). When enough corners agreed on a frame's
+// estimate (moved or still), their new positions are followed into the
+// next frame, those then under a fish's box dropped; the corners are found
+// afresh when fewer than kFollowedCornersMin are followed (so after a
+// frame with no estimate) and every kCornersFoundEveryFrames frames.
+// Finding them was over half the cost of an estimate (docs/benchmarks.md,
+// round 33). Not thread-safe.
 inline constexpr int kFollowedCornersMin = 150;
 inline constexpr int kCornersFoundEveryFrames = 10;
 

@@ -338,13 +338,21 @@ TrackMetrics EvaluateTracks(const std::vector<MotRecord>& gt_all, const std::vec
     gid_index.emplace(key.first, static_cast<int>(gid_index.size()));
     pid_index.emplace(key.second, static_cast<int>(pid_index.size()));
   }
+  // SolveAssignment takes the most pairs first, and the identity
+  // assignment wants the most overlap, which may take fewer pairs (a truth
+  // overlapping one track for 100 frames beats two pairs of 1). So each
+  // truth also gets a column of its own, "unmatched", at cost 0: every
+  // truth is always matched, and the least cost is the most overlap. Pairs
+  // with no overlap are over the gate (0), so the groups stay small.
   const int rows = static_cast<int>(gid_index.size()), cols = static_cast<int>(pid_index.size());
-  std::vector<double> cost(static_cast<size_t>(rows) * cols, 1.0);
+  const int all_cols = cols + rows;
+  std::vector<double> cost(static_cast<size_t>(rows) * all_cols, 1.0);
   for (auto& [key, n] : co) {
-    cost[static_cast<size_t>(gid_index[key.first]) * cols + pid_index[key.second]] = -static_cast<double>(n);
+    cost[static_cast<size_t>(gid_index[key.first]) * all_cols + pid_index[key.second]] = -static_cast<double>(n);
   }
-  for (auto [r, c] : SolveAssignment(cost, rows, cols, -0.5)) {
-    m.idtp += static_cast<int>(-cost[static_cast<size_t>(r) * cols + c]);
+  for (int r = 0; r < rows; ++r) cost[static_cast<size_t>(r) * all_cols + cols + r] = 0.0;
+  for (auto [r, c] : SolveAssignment(cost, rows, all_cols, 0.0)) {
+    if (c < cols) m.idtp += static_cast<int>(-cost[static_cast<size_t>(r) * all_cols + c]);
   }
   int denom = m.gt_boxes + m.pred_boxes;
   m.idf1 = denom > 0 ? 2.0 * m.idtp / denom : 0.0;

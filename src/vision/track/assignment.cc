@@ -11,13 +11,15 @@ namespace {
 // the contract of SolveAssignment.
 std::vector<std::pair<int, int>> SolveWhole(const std::vector<double>& cost, int rows, int cols, double max_cost) {
   std::vector<std::pair<int, int>> result;
-  // Forbidden pairs get a cost larger than any sum of allowed costs, so the
-  // solver only uses them when it must, and they are dropped afterwards.
+  // Forbidden pairs cost more than any spread of allowed costs, so the
+  // solver only uses them when it must, and they are dropped afterwards:
+  // with allowed costs in [-M, M], k + 1 allowed pairs cost at most
+  // (2k + 1) M more than k, k < min(rows, cols).
   double max_allowed = 0.0;
   for (double c : cost) {
     if (c <= max_cost) max_allowed = std::max(max_allowed, std::abs(c));
   }
-  const double forbidden = (max_allowed + 1.0) * (std::max(rows, cols) + 1);
+  const double forbidden = (2.0 * std::min(rows, cols) + 1.0) * max_allowed + 1.0;
   const bool transpose = rows > cols;
   const int n = transpose ? cols : rows;  // n <= m
   const int m = transpose ? rows : cols;

@@ -49,6 +49,15 @@ void SearchMatchings(const std::vector<double>& cost, int rows, int cols, double
   }
 }
 
+TEST(Assignment, TakesTheMostPairsWhenSomeCostsAreNegative) {
+  // Gate 10: the diagonal at +10 is three pairs (30); (0,1) and (1,2) at
+  // -10 are two pairs (-20), cheaper but fewer.
+  const double x = 1e9;  // over the gate
+  std::vector<double> cost = {10, -10, x, x, 10, -10, x, x, 10};
+  auto m = SolveAssignment(cost, 3, 3, 10);
+  EXPECT_EQ(m, (std::vector<std::pair<int, int>>{{0, 0}, {1, 1}, {2, 2}}));
+}
+
 TEST(Assignment, FindsTheOptimumWhereTheGateSplitsTheRowsIntoGroups) {
   // Rows and columns are points on a line; a pair is allowed within 1.5 of
   // each other, so the allowed pairs form groups of a few (a crowd of fish
@@ -64,7 +73,11 @@ TEST(Assignment, FindsTheOptimumWhereTheGateSplitsTheRowsIntoGroups) {
     for (int r = 0; r < rows; ++r) {
       for (int c = 0; c < cols; ++c) cost[static_cast<size_t>(r) * cols + c] = std::abs(row_at[r] - col_at[c]) + noise(rng);
     }
-    const double gate = 1.5;
+    // Every other trial shifts the costs below zero (mixed signs, as the
+    // evaluator's identity assignment has).
+    const double shift = trial % 2 == 0 ? 0.0 : -1.0;
+    for (double& c : cost) c += shift;
+    const double gate = 1.5 + shift;
     BruteForceOptimum best;
     std::vector<char> col_used(cols, 0);
     SearchMatchings(cost, rows, cols, gate, 0, col_used, 0, 0.0, best);
@@ -106,6 +119,24 @@ TEST(Metrics, IdentitySwitchLowersMotaAndIdf1) {
   EXPECT_EQ(m.id_switches, 1);
   EXPECT_DOUBLE_EQ(m.mota, 1.0 - 1.0 / 4);
   EXPECT_DOUBLE_EQ(m.idf1, 2.0 * 2 / 8);
+}
+
+// The identity assignment takes the most overlap, not the most pairs:
+// truth 1 overlaps track 7 for ten frames; in frame 11 tracks 7 and 8 swap
+// onto truths 2 and 1 for one frame. 1-7 (10 frames) beats 1-8 + 2-7 (2).
+TEST(Metrics, Idf1TakesTheMostOverlapEvenWithFewerPairs) {
+  std::vector<MotRecord> gt, pred;
+  for (int f = 1; f <= 10; ++f) {
+    gt.push_back(Box(f, 1, 0));
+    pred.push_back(Box(f, 7, 0));
+  }
+  gt.push_back(Box(11, 1, 0));
+  pred.push_back(Box(11, 8, 0));
+  gt.push_back(Box(11, 2, 100));
+  pred.push_back(Box(11, 7, 100));
+  auto m = EvaluateTracks(gt, pred);
+  EXPECT_EQ(m.idtp, 10);
+  EXPECT_DOUBLE_EQ(m.idf1, 2.0 * 10 / 24);
 }
 
 TEST(Metrics, MissesAndFalsePositivesCount) {
