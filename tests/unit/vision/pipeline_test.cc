@@ -882,9 +882,13 @@ TEST(Pipeline, TruncatedVideoIsAnError) {
   fs::remove_all(dir);
 }
 
-// The pool's first looks peek at frames 6 and 11 before frame 1 is taken:
-// peeking sees the frames in order without taking them, and says when the
-// stream ends first; once a frame is taken the queue holds 6.
+// A 64x48 mp4v clip of `frames` flat grey frames, frame i at level(i).
+void WriteFlatGreyVideo(const std::string& path, int frames, double fps, const std::function<double(int)>& level) {
+  cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps, cv::Size(64, 48));
+  ASSERT_TRUE(w.isOpened());
+  for (int i = 0; i < frames; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(level(i))));
+}
+
 // The niceness of each of this process's threads (/proc/self/task/*/stat,
 // field 19, counted after the command's closing parenthesis).
 std::vector<int> ThreadNiceness() {
@@ -906,11 +910,7 @@ std::vector<int> ThreadNiceness() {
 TEST(VideoSource, DecodesAtALowerPriorityThanItsReader) {
   fs::path dir = TempDir("niceness");
   const std::string path = (dir / "grey.mp4").string();
-  {
-    cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 30, cv::Size(64, 48));
-    ASSERT_TRUE(w.isOpened());
-    for (int i = 0; i < 20; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(100)));
-  }
+  ASSERT_NO_FATAL_FAILURE(WriteFlatGreyVideo(path, 20, 30, [](int) { return 100.0; }));
   errno = 0;
   const int own = getpriority(PRIO_PROCESS, 0);
   ASSERT_EQ(errno, 0);
@@ -935,11 +935,7 @@ TEST(VideoSource, DecodesAtALowerPriorityThanItsReader) {
 TEST(VideoSource, ProbesAVideoWithoutDecodingIt) {
   fs::path dir = TempDir("probe");
   const std::string path = (dir / "grey.mp4").string();
-  {
-    cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 25, cv::Size(64, 48));
-    ASSERT_TRUE(w.isOpened());
-    for (int i = 0; i < 17; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(100)));
-  }
+  ASSERT_NO_FATAL_FAILURE(WriteFlatGreyVideo(path, 17, 25, [](int) { return 100.0; }));
   auto probe = VideoSource::Probe(path);
   ASSERT_TRUE(probe.ok()) << probe.status().ToString();
   EXPECT_EQ(probe->width, 64);
@@ -960,14 +956,13 @@ TEST(VideoSource, ProbesAVideoWithoutDecodingIt) {
   fs::remove_all(dir);
 }
 
+// The pool's first looks peek at frames 6 and 11 before frame 1 is taken:
+// peeking sees the frames in order without taking them, and says when the
+// stream ends first; once a frame is taken the queue holds 6.
 TEST(VideoSource, PeeksAheadWithoutTakingFrames) {
   fs::path dir = TempDir("peek");
   const std::string path = (dir / "levels.mp4").string();
-  {
-    cv::VideoWriter w(path, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 30, cv::Size(64, 48));
-    ASSERT_TRUE(w.isOpened());
-    for (int i = 0; i < 8; ++i) w.write(cv::Mat(48, 64, CV_8UC3, cv::Scalar::all(20 + 25 * i)));
-  }
+  ASSERT_NO_FATAL_FAILURE(WriteFlatGreyVideo(path, 8, 30, [](int i) { return 20.0 + 25 * i; }));
   // The frame's index (levels 25 apart; the codec moves them a few).
   auto level = [](const cv::Mat& frame) { return (cv::mean(frame)[0] - 20) / 25; };
   auto source = VideoSource::Open(path, 0, 10);
