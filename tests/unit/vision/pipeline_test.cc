@@ -645,10 +645,8 @@ TEST(Pipeline, ReplayOfASweepsDetectionsFollowsTheCamera) {
   fs::path dir = TempDir("sweep_replay");
   const testing::PanScene scene = testing::MakePanScene();
   CountOptions o;
-  o.detections_path = (dir / "det.txt").string();
   o.tracks_path = (dir / "tracks.txt").string();
-  ASSERT_TRUE(WriteMotFile(o.detections_path, DetectionRows(scene.detections)).ok());
-  auto report = RunCount(o);
+  auto report = ReplayRows(DetectionRows(scene.detections), dir / "det.txt", o);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->camera_motion_compensated);
   EXPECT_NEAR(report->result.count, 40, 1);
@@ -673,12 +671,8 @@ TEST(Pipeline, ReplayOfASweepsDetectionsFollowsTheCamera) {
 TEST(Pipeline, ReplayOfAWholeFishDetectorCountsEveryFishOnce) {
   fs::path dir = TempDir("whole_fish_replay");
   for (unsigned seed : {1u, 2u, 3u, 4u, 5u}) {
-    CountOptions o;
-    o.detections_path = (dir / "det.txt").string();
-    ASSERT_TRUE(WriteMotFile(o.detections_path,
-                             DetectionRows(testing::MakeScene(testing::WholeFishDetectorScene(200, 90, seed))))
-                    .ok());
-    auto report = RunCount(o);
+    auto report =
+        ReplayRows(DetectionRows(testing::MakeScene(testing::WholeFishDetectorScene(200, 90, seed))), dir / "det.txt");
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_TRUE(report->whole_fish_detections);
     EXPECT_NEAR(report->result.count, 200, 1) << "seed " << seed;
@@ -997,22 +991,19 @@ TEST(Pipeline, MissingVideoIsNotFound) {
 
 TEST(Pipeline, RoiKeepsOnlyFishInsideThePolygon) {
   fs::path dir = TempDir("roi");
-  std::string det = (dir / "det.txt").string();
   std::vector<MotRecord> rows;
   for (int f = 1; f <= 30; ++f) {
     rows.push_back({f, -1, cv::Rect2f(100, 100, 40, 10), 0.9f});
     rows.push_back({f, -1, cv::Rect2f(900, 100, 40, 10), 0.9f});
   }
-  ASSERT_TRUE(WriteMotFile(det, rows).ok());
-  CountOptions o;
-  o.detections_path = det;
-  auto all = RunCount(o);
+  auto all = ReplayRows(rows, dir / "det.txt");
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->result.count, 2);
   auto roi = ParseRoi("0,0,500,0,500,500,0,500");
   ASSERT_TRUE(roi.ok());
+  CountOptions o;
   o.roi = *roi;
-  auto inside = RunCount(o);
+  auto inside = ReplayRows(rows, dir / "det.txt", o);
   ASSERT_TRUE(inside.ok());
   EXPECT_EQ(inside->result.count, 1);
   // The counted area is the polygon, in the file's pixels; without --roi,
