@@ -467,6 +467,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       if (opt.roi.empty()) obscured_sum += detector.ObscuredShare();
       if (motion_done.valid()) motion_done.get();
+      // Noisy footage is detected on the mean of still frames (detector.h).
+      detector.NoteCameraStill(motion.held_still());
       if (!opt.detections_out_path.empty()) {
         for (const Detection& d : dets) {
           raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px, d.full_length_px});
@@ -513,6 +515,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.camera_motion_compensated = motion.moved();
     report.camera_check = camera_check;
     report.learnt_fish_length_px = detector.TypicalLengthPx();
+    report.frame_noise_sigma = detector.FrameNoiseSigma();
+    report.averaged_frames = detector.averaged_frames();
     report.obscured_share = f > 0 ? obscured_sum / f : 0;
   }
 
@@ -618,6 +622,8 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["unexplained_fish"] = r.unexplained.fish;
   j["counted_recall_median"] = std::round(r.rarely_sighted.counted_recall_median * 1000) / 1000;
   j["rarely_sighted_fish"] = r.rarely_sighted.fish;
+  j["frame_noise_sigma"] = std::round(static_cast<double>(r.frame_noise_sigma) * 100) / 100;
+  j["averaged_frames"] = r.averaged_frames;
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;

@@ -161,6 +161,13 @@ struct CountReport {
   // pixels (0 for a detections-only run): every size-relative rule of the
   // detector is set from it (a diagnostic; sizes come from `sizes`).
   float learnt_fish_length_px = 0;
+  // The footage's frame-to-frame noise (the detector's sigma at its working
+  // scale, grey levels; 0 where it was never measured: a camera that never
+  // held still, a detections-only run) and the frames detected on the mean
+  // of the last still frames because of it (detector.h,
+  // DetectorParams::still_mean_frames; diagnostics).
+  float frame_noise_sigma = 0;
+  int averaged_frames = 0;
 };
 
 Result<CountReport> RunCount(const CountOptions& options);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -25,6 +26,9 @@ constexpr float kClumpSpanFactor = 1.5f;      // clump length <= (1 + this sqrt(
 constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x threshold become low-score detections
 constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
 constexpr float kMadToSigma = 1.4826f;
+// A detection's score is half its peak contrast in thresholds, at most 1:
+// a fish of score 1 stands out by two thresholds or more.
+constexpr float kClearFishScore = 1.0f;
 constexpr float kBackgroundWindowLengths = 2.5f;  // median window, in fish lengths
 // The footage's fish polarity: a blob whose polarity (darker or lighter
 // than the water) fewer than this share of single fish have is of the
@@ -57,22 +61,46 @@ constexpr float kAssumedBoundaryPerLength = 2.2f;
 // The side of a morphological element about `px` wide: odd, at least 3.
 int OddElementSize(float px) { return std::max(3, 2 * static_cast<int>(std::lround(px / 2)) + 1); }
 
-// Median of an 8-bit image over `mask` (all pixels when empty), sampled.
-int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
-  int hist[256] = {0};
+// Histogram of an 8-bit image over `mask` (all pixels when empty), every
+// other pixel of every other row; returns the pixels counted.
+int SampledHistogram(const cv::Mat& img8u, const cv::Mat& mask, int (&hist)[256]) {
+  std::fill(std::begin(hist), std::end(hist), 0);
+  int total = 0;
   for (int r = 0; r < img8u.rows; r += 2) {
     const uint8_t* p = img8u.ptr<uint8_t>(r);
     const uint8_t* m = mask.empty() ? nullptr : mask.ptr<uint8_t>(r);
     for (int c = 0; c < img8u.cols; c += 2) {
-      if (!m || m[c]) hist[p[c]]++;
+      if (!m || m[c]) {
+        hist[p[c]]++;
+        ++total;
+      }
     }
   }
-  int total = 0;
-  for (int v : hist) total += v;
+  return total;
+}
+
+// Median of an 8-bit image over `mask` (all pixels when empty), sampled.
+int MedianOfHistogram(const cv::Mat& img8u, const cv::Mat& mask) {
+  int hist[256];
+  const int total = SampledHistogram(img8u, mask, hist);
   int acc = 0;
   for (int i = 0; i < 256; ++i) {
     acc += hist[i];
     if (acc * 2 >= total) return i;
+  }
+  return 0;
+}
+
+// The same median with each grey level read as spread evenly over the
+// unit round it: an image of small differences has its median to a
+// fraction of a grey level.
+float FractionalMedian(const cv::Mat& img8u) {
+  int hist[256];
+  const int total = SampledHistogram(img8u, cv::Mat(), hist);
+  int below = 0;
+  for (int i = 0; i < 256; ++i) {
+    if (hist[i] > 0 && 2 * (below + hist[i]) >= total) return i - 0.5f + (0.5f * total - below) / hist[i];
+    below += hist[i];
   }
   return 0;
 }
@@ -328,7 +356,9 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
   CV_Assert(mask.empty() || mask.type() == CV_8UC1);
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) {
-    std::vector<Detection> out = DetectOnce(frame, mask);
+    noise_measured_now_ = false;
+    std::vector<Detection> out = DetectOnce(frame, mask, /*in_sequence=*/true);
+    if (noise_measured_now_) DecideFrameMean(out);
     CheckLearntSize(frame, mask);
     return out;
   }
@@ -452,12 +482,12 @@ struct Detector::Pass {
   cv::Rect2f ToFull(const cv::Rect2f& r) const { return {ToFull(r.tl()), cv::Size2f(r.width / sx, r.height / sy)}; }
 };
 
-std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask) {
+std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask, bool in_sequence) {
   if (frame.empty()) return {};
   const float assumed_length = typical_length_work_;  // before this frame's update
   Pass pass;
   pass.frame = frame;
-  PrepareSource(frame, mask, pass);
+  PrepareSource(frame, mask, in_sequence, pass);
   // A pool too small to survive the reduction: nothing to look at or learn from.
   if (!mask.empty() && mask_inside_count_ == 0) return {};
   ModelWater(pass);
@@ -469,12 +499,13 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
 
 // The working image: the frame at the working scale, bright lines opened
 // away, the outside of the pool painted.
-void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pass) {
+void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, bool in_sequence, Pass& pass) {
   if (scale_ < 1.0f) {
     ReduceFrame(frame, scale_, reduced_, halved_);
   } else {
     reduced_ = frame;
   }
+  if (in_sequence) AverageStillFrames();
   pass.reduced = reduced_.size();
   pass.sx = static_cast<float>(reduced_.cols) / frame.cols;  // exact work / full per axis
   pass.sy = static_cast<float>(reduced_.rows) / frame.rows;
@@ -522,6 +553,48 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, Pass& pa
     pass.source = source_;
     pass.masked = true;
   }
+}
+
+void Detector::AverageStillFrames() {
+  const size_t frames = static_cast<size_t>(std::max(1, params_.still_mean_frames));
+  if (frames == 1 || frame_mean_ == FrameMean::kOff || typical_length_work_ <= 0) return;
+  if (!camera_still_ || (!still_frames_.empty() && still_frames_.back().size() != reduced_.size())) {
+    still_frames_.clear();
+  }
+  if (frame_mean_ == FrameMean::kUndecided && !still_frames_.empty()) {
+    // Two frames' difference holds the noise of both: sigma * sqrt(2).
+    MaxChannelDistance(reduced_, still_frames_.back(), frame_diff_);
+    frame_noise_sum_ += kMadToSigma * FractionalMedian(frame_diff_) / std::sqrt(2.0f);
+    frame_noise_sigma_ = static_cast<float>(frame_noise_sum_ / ++frame_noise_pairs_);
+    noise_measured_now_ = true;  // DecideFrameMean tallies this frame's fish
+  }
+  // The oldest frame's buffer is used again for the newest.
+  cv::Mat newest;
+  if (still_frames_.size() == frames) {
+    newest = still_frames_.front();
+    still_frames_.pop_front();
+  }
+  reduced_.copyTo(newest);
+  still_frames_.push_back(newest);
+  if (frame_mean_ != FrameMean::kOn || still_frames_.size() < frames) return;
+  frame_sum_.create(reduced_.size(), CV_32FC3);
+  frame_sum_.setTo(cv::Scalar::all(0));
+  for (const cv::Mat& still : still_frames_) cv::accumulate(still, frame_sum_);
+  frame_sum_.convertTo(frame_mean_image_, CV_8UC3, 1.0 / static_cast<double>(frames));
+  reduced_ = frame_mean_image_;
+  ++averaged_frames_;
+}
+
+void Detector::DecideFrameMean(const std::vector<Detection>& frame_detections) {
+  for (const Detection& d : frame_detections) {
+    if (d.length_px <= 0) continue;  // single fish only (clump pieces carry no length)
+    ++faint_check_fish_;
+    clear_fish_ += d.score >= kClearFishScore;
+  }
+  if (frame_noise_pairs_ < params_.frame_noise_frames) return;
+  const bool faint = clear_fish_ < params_.max_clear_fish_share * faint_check_fish_;
+  frame_mean_ = frame_noise_sigma_ >= params_.frame_noise_min && faint ? FrameMean::kOn : FrameMean::kOff;
+  if (frame_mean_ == FrameMean::kOff) still_frames_.clear();
 }
 
 // The water model's block of pixels on a whole frame of `reduced` working
@@ -926,7 +999,7 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
   };
   for (const Blob& b : blobs) {
     if (b.mean_grey >= kSaturatedGrey) continue;
-    float score = std::clamp(0.5f * b.max_contrast / pass.ThresholdOf(b), 0.0f, 1.0f);
+    float score = std::clamp(0.5f * b.max_contrast / pass.ThresholdOf(b), 0.0f, kClearFishScore);
     float typical = typical_length_work_;
     // Body ends: the faint snout and tail fall below the blob threshold, and
     // a slim fish's tapering head and tail (1-2 px wide at the working

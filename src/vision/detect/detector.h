@@ -20,6 +20,15 @@
 //    carries on as the one of the three whose size is the median, when
 //    that too disagrees with the size in use. A check costs one more
 //    first-frame detection, on the frame it is made.
+// 0b. Noisy footage (a night's sensor noise, new in every frame): once the
+//    fish size is known, the frame-to-frame noise is measured over the
+//    first pairs of frames the camera held still (NoteCameraStill); where
+//    it reaches `frame_noise_min` and few of the fish found meanwhile
+//    stand out clearly (`max_clear_fish_share`), each frame that follows
+//    two still ones is detected on the mean of the three at the working
+//    scale (a fish moves a pixel or two along itself meanwhile; the noise
+//    falls by sqrt(3)). Clean footage, footage whose fish stand out and a
+//    moving camera are detected frame by frame.
 // 1. Light, not objects: bright lines thinner than about half a fish's
 //    body (caustic networks, glitter, wave crests) are removed by a grey
 //    opening sized from the fish length.
@@ -99,6 +108,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -167,6 +177,22 @@ struct DetectorParams {
   int size_check_after_frames = 15;
   float size_check_factor = 2.0f;
   int min_area_work_px = 12;
+  // Noisy footage (a night's sensor noise, new in every frame) with faint
+  // fish is detected on the mean of the last `still_mean_frames` working
+  // images while the camera holds still (NoteCameraStill): a fish a body
+  // long moves a pixel or two along itself in that time, the noise falls
+  // by sqrt(3). Measured over the footage's first `frame_noise_frames`
+  // pairs of still frames once the fish size is known: it is noisy when
+  // its frame-to-frame noise (sigma at the working scale, grey levels, the
+  // strongest channel's as NoiseSigma) reaches `frame_noise_min`, and its
+  // fish are faint when under `max_clear_fish_share` of the single fish
+  // detected in those frames stand out by two thresholds or more (where
+  // more do, the mean finds no more fish and smears the ones that swim:
+  // the simulator's 4K cage, docs/vision-rounds.md round 34). 1: never.
+  int still_mean_frames = 3;
+  int frame_noise_frames = 10;
+  float frame_noise_min = 2.0f;
+  float max_clear_fish_share = 0.2f;
 };
 
 // The part of the whole frame at the working scale (`reduced`) that
@@ -219,14 +245,37 @@ class Detector {
   // Working scale (work / full); fixed after the first frame.
   float scale() const { return scale_; }
 
+  // Whether the camera held still over the last frames it was asked about
+  // (CameraMotion::held_still: the motion of the frame last detected, known
+  // after its detection). Frames are averaged only while it does; a
+  // detector told nothing assumes it moves.
+  void NoteCameraStill(bool still) { camera_still_ = still; }
+  // The footage's frame-to-frame noise (sigma, grey levels at the working
+  // scale, the strongest channel's as NoiseSigma; 0 until measured),
+  // whether it was found noisy enough to be detected on the mean of still
+  // frames (DetectorParams::still_mean_frames), and the frames that were.
+  float FrameNoiseSigma() const { return frame_noise_sigma_; }
+  bool AveragesStillFrames() const { return frame_mean_ == FrameMean::kOn; }
+  int averaged_frames() const { return averaged_frames_; }
+
   const DetectorParams& params() const { return params_; }
 
  private:
   // One pass over a frame, the steps in order (1-7 above); each leaves
   // its results in a Pass for the next.
   struct Pass;
-  std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask);
-  void PrepareSource(const cv::Mat& frame_bgr, const cv::Mat& mask, Pass& pass);
+  // `in_sequence`: the frame follows the last one detected (not a repeated
+  // pass over the first frame), so it may be averaged with those before.
+  std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask, bool in_sequence = false);
+  void PrepareSource(const cv::Mat& frame_bgr, const cv::Mat& mask, bool in_sequence, Pass& pass);
+  // The still-frame mean (DetectorParams::still_mean_frames): measures the
+  // frame-to-frame noise until it is decided, and on noisy footage under a
+  // still camera replaces `reduced_` by the mean of the last frames.
+  void AverageStillFrames();
+  // After a frame whose noise AverageStillFrames measured: tallies its
+  // single fish, and once `frame_noise_frames` pairs are measured decides
+  // whether the footage is averaged.
+  void DecideFrameMean(const std::vector<Detection>& frame_detections);
   void ModelWater(Pass& pass);
   void SegmentBodies(Pass& pass);
   std::vector<Blob> MeasureBlobs(Pass& pass);
@@ -279,6 +328,20 @@ class Detector {
   float noise_sigma_ = 0;            // running noise level of the contrast image (0: unknown)
   float obscured_share_ = 0;         // the last frame's, see ObscuredShare()
   double gsd_m_ = 0;
+  // The still-frame mean: the working images of the last frames while the
+  // camera held still, the frame-to-frame noise measured so far, and
+  // whether the footage is averaged.
+  enum class FrameMean { kUndecided, kOff, kOn };
+  FrameMean frame_mean_ = FrameMean::kUndecided;
+  bool camera_still_ = false;
+  std::deque<cv::Mat> still_frames_;
+  double frame_noise_sum_ = 0;
+  int frame_noise_pairs_ = 0;
+  float frame_noise_sigma_ = 0;
+  int averaged_frames_ = 0;
+  bool noise_measured_now_ = false;  // this frame's pair was measured
+  int faint_check_fish_ = 0, clear_fish_ = 0;  // single fish in the measured frames, and those clear
+  cv::Mat frame_diff_, frame_sum_, frame_mean_image_;
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
   // size it started with (the start-size scan's evidence).
   int supporting_blobs_ = 0;

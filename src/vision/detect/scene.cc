@@ -89,6 +89,7 @@ void CameraMotion::Update(const cv::Mat& grey, float scale, const std::vector<cv
     ++corner_searches_;
   }
   cv::Matx33d step = cv::Matx33d::eye();
+  held_still_ = false;
   if (p0.size() >= static_cast<size_t>(kMinInliers)) {
     std::vector<uchar> ok;
     std::vector<float> err;
@@ -104,6 +105,7 @@ void CameraMotion::Update(const cv::Mat& grey, float scale, const std::vector<cv
       bool still = !m.empty() && std::abs(m.at<double>(0, 2)) < kStillPx && std::abs(m.at<double>(1, 2)) < kStillPx &&
                    std::abs(m.at<double>(0, 1)) < kStillRotation;
       const bool agreed = !m.empty() && count >= kMinInliers && count * 3 >= static_cast<int>(a.size());
+      held_still_ = agreed && still;
       if (agreed) {  // still or moved: the agreeing corners lie on the background
         for (size_t i = 0; i < a.size(); ++i) {
           if (inliers[i]) followed_.push_back(a[i]);

@@ -37,6 +37,10 @@ class CameraMotion {
   // 3x3 world-from-image transform of the current frame.
   const cv::Matx33d& WorldFromImage() const { return world_from_image_; }
   bool moved() const { return moved_; }
+  // The last Update's corners agreed that the camera held still (under
+  // 0.3 small pixels and 1e-3 rad); false where it moved or where there
+  // was no estimate.
+  bool held_still() const { return held_still_; }
   // How many times corners were found afresh (goodFeaturesToTrack), over
   // all the Updates so far.
   int corner_searches() const { return corner_searches_; }
@@ -48,6 +52,7 @@ class CameraMotion {
   int corner_searches_ = 0;
   cv::Matx33d world_from_image_ = cv::Matx33d::eye();
   bool moved_ = false;
+  bool held_still_ = false;
 };
 
 // Finds the pool at the centre of the view: region growing from the centre

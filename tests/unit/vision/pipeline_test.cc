@@ -51,6 +51,13 @@ struct ClipSpec {
   // flash of light on the rim), so a look at the pool there floods the
   // whole frame.
   int rim_like_water_frames = 0;
+  // Night: the light this share of the day's, and sensor noise of this
+  // sigma (either sign) instead of the day's.
+  float night_light = 1;
+  float night_noise_sigma = 0;
+  // Round dark stains on the concrete: corners for the camera's motion
+  // where the noise hides the pool's soft rim.
+  int concrete_stains = 0;
 };
 
 fs::path TempDir(const std::string& name) {
@@ -133,6 +140,12 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
     cv::ellipse(world, at, cv::Size2f(fish_len / 2, fish_len / 11), 20.0f + 35.0f * i, 0, 360, cv::Scalar(35, 40, 40),
                 cv::FILLED, cv::LINE_AA);
   }
+  for (int i = 0; i < s.concrete_stains; ++i) {
+    const cv::Point at(static_cast<int>(u(rng) * world.cols), static_cast<int>(u(rng) * world.rows));
+    if (std::hypot(at.x - pool_c.x, at.y - pool_c.y) > pool_r + 12) {
+      cv::circle(world, at, 3 + static_cast<int>(4 * u(rng)), cv::Scalar(60, 60, 60), cv::FILLED);
+    }
+  }
   cv::Mat world_rim_like_water;
   if (s.rim_like_water_frames > 0) {
     world_rim_like_water = world.clone();
@@ -166,8 +179,16 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
     }
     cv::Rect view(margin + static_cast<int>(s.drift_px * f), margin, s.width, s.height);
     cv::Mat frame = canvas(view).clone();
-    cv::randn(noise_img, 0, 3);
-    frame += noise_img;
+    if (s.night_noise_sigma > 0) {
+      cv::Mat night(frame.size(), CV_16SC3), noise(frame.size(), CV_16SC3);
+      frame.convertTo(night, CV_16SC3, s.night_light);
+      cv::randn(noise, 0, s.night_noise_sigma);
+      night += noise;
+      night.convertTo(frame, CV_8UC3);
+    } else {
+      cv::randn(noise_img, 0, 3);
+      frame += noise_img;
+    }
     w.write(frame);
   }
   return path;
@@ -217,6 +238,37 @@ void ExpectNoTrackOnAThingOutside(const ClipSpec& spec, const std::string& track
       EXPECT_GT(cv::norm(c - ThingOutside(spec, i)), near) << "fish " << t.id << " in frame " << t.frame << " on thing " << i;
     }
   }
+}
+
+// A night clip under a still camera: half the light and sensor noise of
+// 20 grey levels. The camera's motion says when it held still, and the
+// detector then works on the mean of the last three frames: 9 of 8 fish
+// counted (the calm clip's crossing; the count is never under the truth).
+// Frame by frame the fish hardly stand out of the noise (2 counted).
+TEST(Pipeline, CountsANoisyNightClipOnTheMeanOfStillFrames) {
+  ClipSpec night;
+  night.night_light = 0.5f;
+  night.night_noise_sigma = 20;
+  night.glare = false;
+  night.concrete_stains = 150;
+  fs::path dir = TempDir("night");
+  CountOptions o;
+  o.video_path = WriteClip(night, dir);
+  auto averaged = RunCount(o);
+  ASSERT_TRUE(averaged.ok()) << averaged.status().ToString();
+  EXPECT_GE(averaged->result.count, night.fish);
+  EXPECT_LE(averaged->result.count, night.fish + 1);
+  EXPECT_GE(averaged->averaged_frames, 40) << "of 60";
+  EXPECT_GT(averaged->frame_noise_sigma, o.detector.frame_noise_min);
+  const nlohmann::json j = ReportToJson(*averaged);
+  EXPECT_EQ(j["averaged_frames"], averaged->averaged_frames);
+  EXPECT_TRUE(j.contains("frame_noise_sigma"));
+  o.detector.still_mean_frames = 1;
+  auto frame_by_frame = RunCount(o);
+  ASSERT_TRUE(frame_by_frame.ok()) << frame_by_frame.status().ToString();
+  EXPECT_LE(frame_by_frame->result.count, night.fish / 2);
+  EXPECT_EQ(frame_by_frame->averaged_frames, 0);
+  fs::remove_all(dir);
 }
 
 TEST(Pipeline, CountsFishInADriftingGeneratedClipIncludingRestingOnes) {

@@ -3,6 +3,8 @@
 // before; the pool's slow growth (a sweep, a climb) and shrinking still pass.
 #include "vision/detect/scene.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
@@ -170,6 +172,30 @@ TEST(CameraMotion, FollowsAPanOverASmoothFloorUnderGlints) {
   const cv::Point2f travelled = motion.ToWorld(centre) - centre;
   EXPECT_NEAR(travelled.x, pan_px * (frames - 1), 0.15 * pan_px * (frames - 1));
   EXPECT_NEAR(travelled.y, 0, 3);
+}
+
+// The detector averages noisy frames only while the camera holds still:
+// held_still says so for frames whose corners agreed on no motion, not for
+// the first frame (no estimate), a pan, or a featureless frame.
+TEST(CameraMotion, SaysWhenTheCameraHeldStill) {
+  const cv::Size view(480, 270);
+  cv::theRNG().state = 7;
+  const int cell_px = 5;
+  cv::Mat cells(view.height / cell_px + 2, (view.width + 40) / cell_px + 2, CV_32F);
+  cv::randu(cells, 0, 1);
+  cv::Mat floor;
+  cv::resize(cells, floor, cv::Size(cells.cols * cell_px, cells.rows * cell_px), 0, 0, cv::INTER_CUBIC);
+  floor.convertTo(floor, CV_8U, 60, 80);
+  // Still for frames 0-4, a pan of 2 px a frame for 5-8, still again 9-12.
+  auto offset = [](int f) { return 2 * std::clamp(f - 4, 0, 4); };
+  CameraMotion motion;
+  for (int f = 0; f <= 12; ++f) {
+    motion.Update(floor(cv::Rect(offset(f), 0, view.width, view.height)).clone(), 1.0f, {});
+    const bool still = f > 0 && offset(f) == offset(f - 1);
+    EXPECT_EQ(motion.held_still(), still) << "frame " << f;
+  }
+  motion.Update(cv::Mat(view, CV_8U, cv::Scalar(100)), 1.0f, {});
+  EXPECT_FALSE(motion.held_still()) << "no corners, no estimate";
 }
 
 // A steady pan over a textured floor with a textured fish swimming across
