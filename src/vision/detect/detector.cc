@@ -356,9 +356,7 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
   CV_Assert(mask.empty() || mask.type() == CV_8UC1);
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) {
-    noise_measured_now_ = false;
     std::vector<Detection> out = DetectOnce(frame, mask, /*in_sequence=*/true);
-    if (noise_measured_now_) DecideFrameMean(out);
     CheckLearntSize(frame, mask);
     return out;
   }
@@ -470,6 +468,7 @@ struct Detector::Pass {
   float high_dark = 0;      // and on the dark bodies' top-hat
   bool any_saturated = false;
   bool thin_set = false;  // SegmentBodies made the thin set (the fish size is known)
+  bool frame_noise_measured = false;  // AverageStillFrames measured this frame's noise
   // Blob i < n_dark is label i of the dark and thin sets (labelled as one:
   // they never touch); the light set's follow.
   int n_dark = 0;
@@ -494,7 +493,9 @@ std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat&
   SegmentBodies(pass);
   const std::vector<Blob> blobs = MeasureBlobs(pass);
   LearnTypicalFish(blobs, pass, assumed_length);
-  return ClassifyBlobs(blobs, mask, pass);
+  std::vector<Detection> out = ClassifyBlobs(blobs, mask, pass);
+  if (pass.frame_noise_measured) DecideFrameMean(out);
+  return out;
 }
 
 // The working image: the frame at the working scale, bright lines opened
@@ -505,7 +506,7 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, bool in_
   } else {
     reduced_ = frame;
   }
-  if (in_sequence) AverageStillFrames();
+  if (in_sequence) AverageStillFrames(pass);
   pass.reduced = reduced_.size();
   pass.sx = static_cast<float>(reduced_.cols) / frame.cols;  // exact work / full per axis
   pass.sy = static_cast<float>(reduced_.rows) / frame.rows;
@@ -555,7 +556,7 @@ void Detector::PrepareSource(const cv::Mat& frame, const cv::Mat& mask, bool in_
   }
 }
 
-void Detector::AverageStillFrames() {
+void Detector::AverageStillFrames(Pass& pass) {
   const size_t frames = static_cast<size_t>(std::max(1, params_.still_mean_frames));
   if (frames == 1 || frame_mean_ == FrameMean::kOff || typical_length_work_ <= 0) return;
   if (!camera_still_ || (!still_frames_.empty() && still_frames_.back().size() != reduced_.size())) {
@@ -566,7 +567,7 @@ void Detector::AverageStillFrames() {
     MaxChannelDistance(reduced_, still_frames_.back(), frame_diff_);
     frame_noise_sum_ += kMadToSigma * FractionalMedian(frame_diff_) / std::sqrt(2.0f);
     frame_noise_sigma_ = static_cast<float>(frame_noise_sum_ / ++frame_noise_pairs_);
-    noise_measured_now_ = true;  // DecideFrameMean tallies this frame's fish
+    pass.frame_noise_measured = true;  // DecideFrameMean tallies this frame's fish
   }
   // The oldest frame's buffer is used again for the newest.
   cv::Mat newest;

@@ -269,12 +269,13 @@ class Detector {
   std::vector<Detection> DetectOnce(const cv::Mat& frame_bgr, const cv::Mat& mask, bool in_sequence = false);
   void PrepareSource(const cv::Mat& frame_bgr, const cv::Mat& mask, bool in_sequence, Pass& pass);
   // The still-frame mean (DetectorParams::still_mean_frames): measures the
-  // frame-to-frame noise until it is decided, and on noisy footage under a
-  // still camera replaces `reduced_` by the mean of the last frames.
-  void AverageStillFrames();
-  // After a frame whose noise AverageStillFrames measured: tallies its
-  // single fish, and once `frame_noise_frames` pairs are measured decides
-  // whether the footage is averaged.
+  // frame-to-frame noise until it is decided (and says so in `pass`), and
+  // on noisy footage under a still camera replaces `reduced_` by the mean
+  // of the last frames.
+  void AverageStillFrames(Pass& pass);
+  // After a frame whose noise AverageStillFrames measured (DetectOnce):
+  // tallies its single fish, and once `frame_noise_frames` pairs are
+  // measured decides whether the footage is averaged.
   void DecideFrameMean(const std::vector<Detection>& frame_detections);
   void ModelWater(Pass& pass);
   void SegmentBodies(Pass& pass);
@@ -339,7 +340,6 @@ class Detector {
   int frame_noise_pairs_ = 0;
   float frame_noise_sigma_ = 0;
   int averaged_frames_ = 0;
-  bool noise_measured_now_ = false;  // this frame's pair was measured
   int faint_check_fish_ = 0, clear_fish_ = 0;  // single fish in the measured frames, and those clear
   cv::Mat frame_diff_, frame_sum_, frame_mean_image_;
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
