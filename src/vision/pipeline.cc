@@ -362,6 +362,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
                                  ? std::min(opt.max_frames, source->declared_frames())
                                  : source->declared_frames();
     Detector detector(dp);
+    int averaged_by_replaced = 0;  // frames averaged by detectors replaced since
     CameraMotion motion;
     std::optional<CameraMotionCheck> camera_check;
     // The GPS check reads fix f at frame f: only when the SRT has about one
@@ -416,6 +417,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         // What the detector learnt from the water beyond the wall (its
         // noise level, the fish size) is not this pool's: it learns
         // afresh from the next frame.
+        averaged_by_replaced += detector.averaged_frames();
         detector = Detector(dp);
       }
       held.clear();
@@ -464,10 +466,16 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         // No thread to spare (a busy server): the same work, in turn.
         if (!motion_done.valid()) estimate_motion();
       }
+      // Noisy footage is detected on the mean of still frames (detector.h):
+      // once it is, this frame's motion is waited for, so a frame the
+      // camera moved to is not averaged with the ones before.
+      if (detector.AveragesStillFrames() && motion_done.valid()) {
+        motion_done.get();
+        detector.NoteCameraStill(motion.held_still());
+      }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       if (opt.roi.empty()) obscured_sum += detector.ObscuredShare();
       if (motion_done.valid()) motion_done.get();
-      // Noisy footage is detected on the mean of still frames (detector.h).
       detector.NoteCameraStill(motion.held_still());
       if (!opt.detections_out_path.empty()) {
         for (const Detection& d : dets) {
@@ -516,7 +524,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.camera_check = camera_check;
     report.learnt_fish_length_px = detector.TypicalLengthPx();
     report.frame_noise_sigma = detector.FrameNoiseSigma();
-    report.averaged_frames = detector.averaged_frames();
+    report.averaged_frames = averaged_by_replaced + detector.averaged_frames();
     report.obscured_share = f > 0 ? obscured_sum / f : 0;
   }
 

@@ -245,15 +245,21 @@ class Detector {
   // Working scale (work / full); fixed after the first frame.
   float scale() const { return scale_; }
 
-  // Whether the camera held still over the last frames it was asked about
-  // (CameraMotion::held_still: the motion of the frame last detected, known
-  // after its detection). Frames are averaged only while it does; a
-  // detector told nothing assumes it moves.
+  // Whether the camera held still up to the frame detected next, as far as
+  // the caller knows (CameraMotion::held_still). A frame is averaged with
+  // the two before only while the camera held still over both steps; a
+  // detector told nothing assumes it moves. The pipeline tells it the
+  // frame's own motion before detecting a frame once the footage is
+  // averaged, and the motion of the frame before until then (the
+  // frame-to-frame noise is measured on such pairs).
   void NoteCameraStill(bool still) { camera_still_ = still; }
   // The footage's frame-to-frame noise (sigma, grey levels at the working
-  // scale, the strongest channel's as NoiseSigma; 0 until measured),
+  // scale, the strongest channel's as NoiseSigma; 0 until measured, and
+  // measured afresh when the size check replaces the detector's state),
   // whether it was found noisy enough to be detected on the mean of still
-  // frames (DetectorParams::still_mean_frames), and the frames that were.
+  // frames (DetectorParams::still_mean_frames; a check with no single
+  // fish found says no), and the frames that were. NoiseSigma is a
+  // running mean over the frames detected, means and single frames alike.
   float FrameNoiseSigma() const { return frame_noise_sigma_; }
   bool AveragesStillFrames() const { return frame_mean_ == FrameMean::kOn; }
   int averaged_frames() const { return averaged_frames_; }

@@ -498,7 +498,7 @@ TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {
 // A night frame: dark water, the fish only a little darker, and heavy
 // sensor noise drawn anew for each `seed`. The grid's fish swim 3 px a
 // frame along their bodies.
-cv::Mat NightFrame(int frame, unsigned seed, double fish_contrast = 14, double noise_sigma = 14) {
+cv::Mat NightFrame(int frame, unsigned seed, double fish_contrast, double noise_sigma) {
   cv::Mat img(cv::Size(800, 520), CV_8UC3, cv::Scalar(62, 70, 58));
   for (Fish f : Grid(90)) {
     const float heading = f.angle_deg * static_cast<float>(CV_PI / 180);
@@ -529,7 +529,7 @@ int GridFishFound(const std::vector<Detection>& dets, int frame) {
 
 // Frames 1-30 of a night clip, the camera said to hold still (or not) after
 // each; returns the grid's fish found over frames 21-30 (of 80).
-int NightFishFound(Detector& d, bool camera_still, double fish_contrast = 14, double noise_sigma = 14) {
+int NightFishFound(Detector& d, bool camera_still, double fish_contrast, double noise_sigma) {
   int found = 0;
   for (int f = 1; f <= 30; ++f) {
     const auto dets = d.Detect(NightFrame(f, 500 + f, fish_contrast, noise_sigma));
@@ -556,6 +556,27 @@ TEST(Detector, NoisyFootageUnderAStillCameraIsDetectedOnTheMeanOfFrames) {
   EXPECT_GE(found, 76) << "of 80";
   EXPECT_LE(found_frame_by_frame, 40) << "of 80";
   EXPECT_FALSE(single.AveragesStillFrames());
+}
+
+// A frame the camera moved to is detected alone, and the mean starts again
+// once the camera has held still over two steps. The noise level, a
+// running mean over means and single frames, lets no burst of noise
+// "fish" through on the frame alone.
+TEST(Detector, AFrameAfterAMoveIsDetectedAloneAndTheMeanStartsAgain) {
+  Detector d;
+  NightFishFound(d, /*camera_still=*/true, 10, 12);
+  ASSERT_TRUE(d.AveragesStillFrames());
+  const int averaged = d.averaged_frames();
+  d.NoteCameraStill(false);
+  const auto dets = d.Detect(NightFrame(31, 531, 10, 12));
+  EXPECT_EQ(d.averaged_frames(), averaged);
+  EXPECT_LE(dets.size(), 10u) << "8 fish";
+  d.NoteCameraStill(true);
+  d.Detect(NightFrame(32, 532, 10, 12));
+  d.NoteCameraStill(true);
+  EXPECT_EQ(d.averaged_frames(), averaged) << "two still steps are needed";
+  d.Detect(NightFrame(33, 533, 10, 12));
+  EXPECT_EQ(d.averaged_frames(), averaged + 1);
 }
 
 // Noisy footage whose fish stand out clearly (most by two thresholds or
