@@ -362,7 +362,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
                                  ? std::min(opt.max_frames, source->declared_frames())
                                  : source->declared_frames();
     Detector detector(dp);
-    int averaged_by_replaced = 0;  // frames averaged by detectors replaced since
+    int averaged_by_replaced = 0;  // frames averaged by the detectors replaced before this one
     CameraMotion motion;
     std::optional<CameraMotionCheck> camera_check;
     // The GPS check reads fix f at frame f: only when the SRT has about one
@@ -469,8 +469,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       // Noisy footage is detected on the mean of still frames (detector.h):
       // once it is, this frame's motion is waited for, so a frame the
       // camera moved to is not averaged with the ones before.
-      if (detector.AveragesStillFrames() && motion_done.valid()) {
-        motion_done.get();
+      if (detector.AveragesStillFrames()) {
+        if (motion_done.valid()) motion_done.get();
         detector.NoteCameraStill(motion.held_still());
       }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
