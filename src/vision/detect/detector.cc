@@ -567,7 +567,7 @@ void Detector::AverageStillFrames(Pass& pass) {
     // Two frames' difference holds the noise of both: sigma * sqrt(2).
     MaxChannelDistance(reduced_, still_frames_.back(), frame_diff_);
     frame_noise_sum_ += kMadToSigma * FractionalMedian(frame_diff_) / std::sqrt(2.0f);
-    frame_noise_sigma_ = static_cast<float>(frame_noise_sum_ / ++frame_noise_pairs_);
+    ++frame_noise_pairs_;
     pass.frame_noise_measured = true;  // DecideFrameMean tallies this frame's fish
   }
   // The oldest frame's buffer is used again for the newest.
@@ -595,7 +595,7 @@ void Detector::DecideFrameMean(const std::vector<Detection>& frame_detections) {
   }
   if (frame_noise_pairs_ < params_.frame_noise_frames) return;
   const bool faint = clear_fish_ < params_.max_clear_fish_share * faint_check_fish_;
-  frame_mean_ = frame_noise_sigma_ >= params_.frame_noise_min && faint ? FrameMean::kOn : FrameMean::kOff;
+  frame_mean_ = FrameNoiseSigma() >= params_.frame_noise_min && faint ? FrameMean::kOn : FrameMean::kOff;
   if (frame_mean_ == FrameMean::kOff) still_frames_.clear();
 }
 

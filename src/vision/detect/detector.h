@@ -260,7 +260,9 @@ class Detector {
   // frames (DetectorParams::still_mean_frames; a check with no single
   // fish found says no), and the frames that were. NoiseSigma is a
   // running mean over the frames detected, means and single frames alike.
-  float FrameNoiseSigma() const { return frame_noise_sigma_; }
+  float FrameNoiseSigma() const {
+    return frame_noise_pairs_ > 0 ? static_cast<float>(frame_noise_sum_ / frame_noise_pairs_) : 0.0f;
+  }
   bool AveragesStillFrames() const { return frame_mean_ == FrameMean::kOn; }
   int averaged_frames() const { return averaged_frames_; }
 
@@ -342,9 +344,8 @@ class Detector {
   FrameMean frame_mean_ = FrameMean::kUndecided;
   bool camera_still_ = false;
   std::deque<cv::Mat> still_frames_;
-  double frame_noise_sum_ = 0;
+  double frame_noise_sum_ = 0;  // over the measured pairs: FrameNoiseSigma is the mean
   int frame_noise_pairs_ = 0;
-  float frame_noise_sigma_ = 0;
   int averaged_frames_ = 0;
   int faint_check_fish_ = 0, clear_fish_ = 0;  // single fish in the measured frames, and those clear
   cv::Mat frame_diff_, frame_sum_, frame_mean_image_;

@@ -495,14 +495,21 @@ TEST(Detector, AMotionlessFishIsFoundInEveryFrame) {
   }
 }
 
-// A night frame: dark water, the fish only a little darker, and heavy
-// sensor noise drawn anew for each `seed`. The grid's fish swim 3 px a
-// frame along their bodies.
-cv::Mat NightFrame(int frame, unsigned seed, double fish_contrast, double noise_sigma) {
-  cv::Mat img(cv::Size(800, 520), CV_8UC3, cv::Scalar(62, 70, 58));
-  for (Fish f : Grid(90)) {
+// The grid's fish at `frame`: they swim 3 px a frame along their bodies.
+std::vector<Fish> SwimmingGrid(int frame) {
+  std::vector<Fish> fish = Grid(90);
+  for (Fish& f : fish) {
     const float heading = f.angle_deg * static_cast<float>(CV_PI / 180);
     f.centre += 3.0f * frame * cv::Point2f(std::cos(heading), std::sin(heading));
+  }
+  return fish;
+}
+
+// A night frame: dark water, the fish of SwimmingGrid(frame) only a little
+// darker, and heavy sensor noise drawn anew for each `seed`.
+cv::Mat NightFrame(int frame, unsigned seed, double fish_contrast, double noise_sigma) {
+  cv::Mat img(cv::Size(800, 520), CV_8UC3, cv::Scalar(62, 70, 58));
+  for (const Fish& f : SwimmingGrid(frame)) {
     cv::ellipse(img, f.centre, cv::Size2f(f.length / 2, f.length / 14), f.angle_deg, 0, 360,
                 cv::Scalar(62 - fish_contrast, 70 - fish_contrast, 58 - fish_contrast), cv::FILLED, cv::LINE_AA);
   }
@@ -519,9 +526,7 @@ cv::Mat NightFrame(int frame, unsigned seed, double fish_contrast, double noise_
 // frame `frame`'s, each fish once).
 int GridFishFound(const std::vector<Detection>& dets, int frame) {
   int found = 0;
-  for (Fish f : Grid(90)) {
-    const float heading = f.angle_deg * static_cast<float>(CV_PI / 180);
-    f.centre += 3.0f * frame * cv::Point2f(std::cos(heading), std::sin(heading));
+  for (const Fish& f : SwimmingGrid(frame)) {
     found += std::any_of(dets.begin(), dets.end(), [&](const Detection& d) { return cv::norm(Centre(d) - f.centre) < 15; });
   }
   return found;
