@@ -8,7 +8,12 @@ namespace sturgeon {
 
 Result<DroneCount> CountPoolFootage(Id pool_id, Timestamp at, const vision::CountOptions& options,
                                     std::string notes) {
-  STURGEON_ASSIGN_OR_RETURN(vision::CountReport report, vision::RunCount(options));
+  // The report stays in its Result until it is moved into the DroneCount:
+  // moving it out first trips GCC 12's -Wmaybe-uninitialized on the
+  // optional SizeReport (a false positive).
+  Result<vision::CountReport> run = vision::RunCount(options);
+  if (!run.ok()) return run.status();
+  const vision::CountReport& report = *run;
   Stocktake counted;
   counted.pool_id = pool_id;
   counted.at = at;
@@ -18,7 +23,7 @@ Result<DroneCount> CountPoolFootage(Id pool_id, Timestamp at, const vision::Coun
   if (report.sizes && report.sizes->mean_weight_g > 0) counted.mean_weight_g = report.sizes->mean_weight_g;
   counted.method = "drone";
   counted.notes = std::move(notes);
-  return DroneCount{std::move(report), std::move(counted)};
+  return DroneCount{std::move(*run), std::move(counted)};
 }
 
 Result<Reconciliation> ReconcileWithBook(Store& store, const Stocktake& counted) {

@@ -263,7 +263,7 @@ TEST_F(ApiTest, AccessControlMatrix) {
 }
 
 TEST_F(ApiTest, ListsOfManyFarmsShowOnlyTheUsersFarms) {
-  for (const std::string& target : {"/api/farms", "/api/pools", "/api/fish", "/api/moves"}) {
+  for (const char* target : {"/api/farms", "/api/pools", "/api/fish", "/api/moves"}) {
     Response all = Get(target, "admin");
     Response mine = Get(target, "worker");
     ASSERT_EQ(all.status, 200);
