@@ -59,6 +59,16 @@
 //                     TraceMissedFish): another fish's track, a track on
 //                     no fish, a tracklet the counter dropped (by rule),
 //                     one the tracker never confirmed.
+//   missed fish-frames by the blob under them (totals line)
+//                     for each fish-frame the detector missed (det rec's
+//                     matching), what its own blob audit (count
+//                     --blob-fates, detector.h BlobFate) says of the blob
+//                     whose pixels hold the fish's centre (Detector::
+//                     BlobUnder): no blob at all (under the thresholds or
+//                     erased by the opening), a blob made a fish or a clump
+//                     whose detection went to another fish (fish merged in
+//                     a neighbour's blob), or the rule that dropped the
+//                     blob
 //   detection centres on fish (totals line)
 //                     of the detections matched to a fish (det rec's
 //                     matching), the share that are pieces split off a
@@ -315,6 +325,27 @@ std::vector<sturgeon::vision::MotRecord> GroundTruthAtSightings(
   return out;
 }
 
+// What the detector's blob audit says under each true fish's centre, by
+// (frame, fish id): a BlobFateName, or "no blob".
+using FateUnderFish = std::map<std::pair<int, int>, std::string>;
+void NoteFatesUnderFish(const std::vector<sturgeon::vision::MotRecord>& truth_of_frame,
+                        const sturgeon::vision::Detector& detector, FateUnderFish& fates) {
+  for (const auto& r : truth_of_frame) {
+    const sturgeon::vision::BlobRecord* under = detector.BlobUnder(sturgeon::vision::Centre(r.box));
+    fates[{r.frame, r.id}] = under ? sturgeon::vision::BlobFateName(under->fate) : "no blob";
+  }
+}
+
+// The missed fish-frames (those not `sighted`) by the fate under them.
+void TallyMissedByBlob(const FateUnderFish& fates, const std::vector<sturgeon::vision::MotRecord>& sighted,
+                       std::map<std::string, size_t>& tally) {
+  std::set<std::pair<int, int>> found;
+  for (const auto& r : sighted) found.emplace(r.frame, r.id);
+  for (const auto& [fish_frame, fate] : fates) {
+    if (!found.contains(fish_frame)) ++tally[fate];
+  }
+}
+
 std::vector<std::string> Split(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream ss(text);
@@ -423,6 +454,7 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   // The detections' centres on fish, over every scenario (ScoreDetections).
   size_t detections_matched = 0, detections_matched_pieces = 0;
+  std::map<std::string, size_t> missed_by_blob;  // TallyMissedByBlob over the scenarios
   std::vector<double> whole_jumps, piece_jumps;
   struct NoisyCount {
     int count = 0, low = 0, high = 0;
@@ -489,6 +521,16 @@ int main(int argc, char** argv) {
     co.detections_out_path = (root / name / "detections.txt").string();
     co.tracks_path = (root / name / "tracks.txt").string();
     co.tracklets_path = (root / name / "tracklets.csv").string();
+    // gt.txt: the detector's score, the fish a sweep filmed, the noisy detections.
+    const auto gt_rows = sturgeon::vision::ReadMotFile((footage / name / "gt.txt").string());
+    std::map<int, std::vector<sturgeon::vision::MotRecord>> truth_at;
+    if (gt_rows.ok()) {
+      for (const auto& g : *gt_rows) truth_at[g.frame].push_back(g);
+    }
+    FateUnderFish fates_under_fish;
+    co.on_detected = [&](int frame, const sturgeon::vision::Detector& detector) {
+      if (auto it = truth_at.find(frame); it != truth_at.end()) NoteFatesUnderFish(it->second, detector, fates_under_fish);
+    };
     auto rep = sturgeon::vision::RunCount(co);
     if (!rep.ok()) {
       std::cerr << name << ": " << rep.status().ToString() << "\n";
@@ -505,8 +547,6 @@ int main(int argc, char** argv) {
     r.in_interval = r.low <= r.truth && r.truth <= r.high;
     if (rep->camera_check) r.camera_agrees = rep->camera_check->agrees;
 
-    // gt.txt: the detector's score, the fish a sweep filmed, the noisy detections.
-    const auto gt_rows = sturgeon::vision::ReadMotFile((footage / name / "gt.txt").string());
     std::vector<sturgeon::vision::MotRecord> sighted_truth;
     {
       auto detection_rows = sturgeon::vision::ReadMotFile(co.detections_out_path);
@@ -518,6 +558,7 @@ int main(int argc, char** argv) {
         detections_matched_pieces += score.matched_pieces;
         whole_jumps.insert(whole_jumps.end(), score.whole_jumps.begin(), score.whole_jumps.end());
         piece_jumps.insert(piece_jumps.end(), score.piece_jumps.begin(), score.piece_jumps.end());
+        TallyMissedByBlob(fates_under_fish, score.sighted, missed_by_blob);
         sighted_truth = std::move(score.sighted);
       }
       auto track_rows = sturgeon::vision::ReadMotFile(co.tracks_path);
@@ -742,6 +783,19 @@ int main(int argc, char** argv) {
     sturgeon::vision::LinkJudgement links;
     for (const Row& r : rows) links += r.links;
     std::cout << sturgeon::vision::DescribeLinkJudgement(links) << "\n";
+    size_t missed_frames = 0;
+    for (const auto& [fate, n] : missed_by_blob) missed_frames += n;
+    if (missed_frames > 0) {
+      std::vector<std::pair<size_t, std::string>> shares;
+      for (const auto& [fate, n] : missed_by_blob) shares.emplace_back(n, fate);
+      std::sort(shares.rbegin(), shares.rend());
+      std::string line = fmt::format("missed fish-frames by the blob under them: {}", missed_frames);
+      for (size_t i = 0; i < shares.size(); ++i) {
+        line += fmt::format("{}{:.1f}% {}", i == 0 ? "; " : ", ", 100.0 * shares[i].first / missed_frames,
+                            shares[i].second);
+      }
+      std::cout << line << "\n";
+    }
     if (!whole_jumps.empty() && !piece_jumps.empty()) {
       std::cout << fmt::format(
           "detection centres on fish: {:.1f}% clump pieces; moved between frames against the fish, in fish lengths: "

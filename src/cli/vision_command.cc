@@ -194,6 +194,9 @@ void AddVisionCommands(CLI::App& app) {
   count->add_option("--tracklets", o.tracklets_path,
                     "write every tracklet, counted or not, with what the counter made of it (CSV: frame, tracklet, "
                     "fate, fish, box, score, length)");
+  count->add_option("--blob-fates", o.blob_fates_path,
+                    "write every blob the detector measured in every frame, with what it made of it (CSV: frame, fate, "
+                    "polarity, centre, angle, length, width, contrast); shows why a fish in view gave no detection");
   count->add_option("--write-detections", o.detections_out_path,
                     "write the detector's raw detections (MOTChallenge det format plus the body lengths in pixels as "
                     "11th and 12th fields, shape and full; readable by --detections)");

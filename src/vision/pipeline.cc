@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <future>
 #include <map>
 #include <optional>
@@ -24,6 +25,19 @@
 
 namespace sturgeon::vision {
 namespace {
+
+constexpr const char* kBlobAuditHeader = "frame,fate,polarity,centre_x,centre_y,angle_deg,length_px,width_px,contrast";
+
+// A frame's rows of the blob audit (CountOptions::blob_fates_path).
+std::string FormatBlobAudit(int frame, const std::vector<BlobRecord>& blobs) {
+  std::string out;
+  for (const BlobRecord& b : blobs) {
+    out += fmt::format("{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.2f}\n", frame, BlobFateName(b.fate),
+                       b.dark ? "dark" : "pale", b.centre.x, b.centre.y, b.angle * 180.0 / CV_PI, b.length_px,
+                       b.width_px, b.contrast_ratio);
+  }
+  return out;
+}
 
 constexpr int kMotionWidth = 480;       // camera motion is estimated at this width
 constexpr int kPoolMaskEveryFrames = 5;
@@ -283,6 +297,9 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   if (opt.video_path.empty() && (!opt.annotate_path.empty() || !opt.snapshot_path.empty())) {
     return Status::InvalidArgument("--annotate and --snapshot need the VIDEO");
   }
+  if (!opt.detections_path.empty() && !opt.blob_fates_path.empty()) {
+    return Status::InvalidArgument("--blob-fates needs a run of the detector: a --detections replay has no blobs");
+  }
   std::optional<Telemetry> telemetry;
   if (!opt.srt_path.empty()) {
     STURGEON_ASSIGN_OR_RETURN(Telemetry t, ReadSrtFile(opt.srt_path));
@@ -361,7 +378,16 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     const int frames_total = opt.max_frames > 0 && source->declared_frames() > 0
                                  ? std::min(opt.max_frames, source->declared_frames())
                                  : source->declared_frames();
+    // The blob audit, streamed as the frames are detected.
+    std::ofstream blob_fates;
+    if (!opt.blob_fates_path.empty()) {
+      blob_fates.open(opt.blob_fates_path);
+      if (!blob_fates) return Status::IOError(fmt::format("cannot write '{}'", opt.blob_fates_path));
+      blob_fates << kBlobAuditHeader << '\n';
+    }
+    const bool record_blobs = blob_fates.is_open() || opt.on_detected;
     Detector detector(dp);
+    detector.RecordBlobs(record_blobs);
     int averaged_by_replaced = 0;  // frames averaged by the detectors replaced before this one
     CameraMotion motion;
     std::optional<CameraMotionCheck> camera_check;
@@ -419,6 +445,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         // afresh from the next frame.
         averaged_by_replaced += detector.averaged_frames();
         detector = Detector(dp);
+        detector.RecordBlobs(record_blobs);
       }
       held.clear();
       holding = false;
@@ -477,6 +504,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       if (opt.roi.empty()) obscured_sum += detector.ObscuredShare();
       if (motion_done.valid()) motion_done.get();
       detector.NoteCameraStill(motion.held_still());
+      if (blob_fates.is_open()) blob_fates << FormatBlobAudit(f, detector.LastBlobs());
+      if (opt.on_detected) opt.on_detected(f, detector);
       if (!opt.detections_out_path.empty()) {
         for (const Detection& d : dets) {
           raw_detections.push_back(MotRecord{f, -1, d.box, d.score, d.length_px, d.full_length_px});
@@ -516,6 +545,10 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     }
     if (!held.empty()) release_held(nullptr, f, frame.size());
     STURGEON_RETURN_IF_ERROR(source->Finish());
+    if (blob_fates.is_open()) {
+      blob_fates.close();
+      if (!blob_fates) return Status::IOError(fmt::format("write to '{}' failed", opt.blob_fates_path));
+    }
     if (!opt.detections_out_path.empty()) {
       STURGEON_RETURN_IF_ERROR(WriteMotFile(opt.detections_out_path, raw_detections));
     }

@@ -57,6 +57,19 @@ struct CountOptions {
   // detections the pool found later dropped (pipeline.cc, kMaxHeldFrames)
   // are not written.
   std::string detections_out_path;
+  // The detector's blob audit (detector.h, BlobFate) out: every blob it
+  // measured in every frame and what it made of it, so a person can see
+  // why a fish in view gave no detection. A CSV with the header
+  // `frame,fate,polarity,centre_x,centre_y,angle_deg,length_px,width_px,contrast`
+  // (polarity `dark` or `pale`; image pixels; contrast in units of the
+  // polarity's threshold), written as the frames are detected: a path
+  // that cannot be written fails the count before the first frame.
+  // Video runs only.
+  std::string blob_fates_path;
+  // Called after each frame (1-based) is detected, with the detector, its
+  // blob audit on (Detector::LastBlobs, BlobUnder). Optional; video runs
+  // only.
+  std::function<void(int frame, const Detector& detector)> on_detected;
   std::string annotate_path;  // annotated video out
   std::string snapshot_path;  // annotated PNG out
   // Called after each decoded frame with the frames counted so far and the

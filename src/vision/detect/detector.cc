@@ -5,6 +5,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -218,8 +219,9 @@ constexpr float kThinClearance = 0.3f;       // a thin body this x typical lengt
 // Fragments of either polarity merge: a sturgeon's back may be darker than
 // the water and its snout and scutes lighter (refusing such merges cost
 // the suite 0.877 -> 0.857 in round 7). The union keeps the polarity of
-// its larger part.
-void MergeFragments(std::vector<Blob>& blobs, float typical) {
+// its larger part. `absorbed` gets, for each fragment merged into another,
+// its blob number and the number of the blob it is now part of.
+void MergeFragments(std::vector<Blob>& blobs, float typical, std::vector<std::pair<int, int>>& absorbed) {
   const int n = static_cast<int>(blobs.size());
   std::vector<std::tuple<float, int, int>> pairs;
   for (int i = 0; i < n; ++i) {
@@ -253,7 +255,11 @@ void MergeFragments(std::vector<Blob>& blobs, float typical) {
   }
   std::vector<Blob> out;
   for (int i = 0; i < n; ++i) {
-    if (root(i) == i) out.push_back(body[i]);
+    if (root(i) == i) {
+      out.push_back(body[i]);
+    } else {
+      absorbed.emplace_back(blobs[i].label, body[root(i)].label);
+    }
   }
   blobs = std::move(out);
 }
@@ -352,8 +358,41 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
   return best;
 }
 
+namespace {
+constexpr BlobFate kBlobFates[] = {
+    BlobFate::kFish,          BlobFate::kClump,           BlobFate::kSaturated,       BlobFate::kTooShort,
+    BlobFate::kRope,          BlobFate::kThinNotAlone,    BlobFate::kClumpOfMinority, BlobFate::kClumpNotCompact,
+    BlobFate::kFaintClump,    BlobFate::kNotFishShaped,   BlobFate::kFaintMinority,   BlobFate::kOutsidePool};
+}  // namespace
+
+const char* BlobFateName(BlobFate fate) {
+  switch (fate) {
+    case BlobFate::kFish: return "fish";
+    case BlobFate::kClump: return "clump";
+    case BlobFate::kSaturated: return "saturated";
+    case BlobFate::kTooShort: return "too_short";
+    case BlobFate::kRope: return "rope";
+    case BlobFate::kThinNotAlone: return "thin_not_alone";
+    case BlobFate::kClumpOfMinority: return "clump_of_minority";
+    case BlobFate::kClumpNotCompact: return "clump_not_compact";
+    case BlobFate::kFaintClump: return "faint_clump";
+    case BlobFate::kNotFishShaped: return "not_fish_shaped";
+    case BlobFate::kFaintMinority: return "faint_minority";
+    case BlobFate::kOutsidePool: return "outside_pool";
+  }
+  return "unknown";
+}
+
+std::optional<BlobFate> BlobFateFromName(std::string_view name) {
+  for (BlobFate fate : kBlobFates) {
+    if (name == BlobFateName(fate)) return fate;
+  }
+  return std::nullopt;
+}
+
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
   CV_Assert(mask.empty() || mask.type() == CV_8UC1);
+  last_blobs_.clear();
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) {
     std::vector<Detection> out = DetectOnce(frame, mask, /*in_sequence=*/true);
@@ -449,9 +488,21 @@ void Detector::CheckLearntSize(const cv::Mat& frame, const cv::Mat& mask) {
   const float median = std::max(std::min(in_use, earlier), std::min(std::max(in_use, earlier), seen_now));
   if (!disagree(median, in_use)) return;
   const int frames = frames_with_size_, averaged = averaged_frames_;
+  // The frame's detections, and so its blob audit, are this detector's.
+  const bool record_blobs = record_blobs_;
+  std::vector<BlobRecord> blobs_of_this_frame = std::move(last_blobs_);
+  std::vector<int> record_of_blob = std::move(record_of_blob_);
+  const BlobLookup lookup = blob_lookup_;
+  const cv::Mat dark_labels = labels_, light_labels = labels2_;
   *this = std::move(median == seen_now ? *fresh : *first);
   frames_with_size_ = frames;  // past both checks: no more
   averaged_frames_ += averaged;  // the count is the footage's; the noise is measured afresh at the new size
+  record_blobs_ = record_blobs;
+  last_blobs_ = std::move(blobs_of_this_frame);
+  record_of_blob_ = std::move(record_of_blob);
+  blob_lookup_ = lookup;
+  labels_ = dark_labels;  // the next frame is labelled in fresh images
+  labels2_ = light_labels;
 }
 
 // One DetectOnce pass's working state: what each step leaves for the next.
@@ -475,6 +526,7 @@ struct Detector::Pass {
   int n_dark = 0;
   std::vector<Component> dark_components, light_components;
   std::vector<Component> thin_components;  // per dark label: its thin pixels (a thin body has no others)
+  std::vector<std::pair<int, int>> absorbed;  // MergeFragments': (fragment's blob number, its body's)
 
   float ThresholdOf(const Blob& b) const { return b.dark ? high_dark : high; }
   // Working-image pixels in the full-resolution frame's.
@@ -859,7 +911,7 @@ std::vector<Blob> Detector::MeasureBlobs(Pass& pass) {
   //    as head, back and tail pieces): merge neighbours whose union is still
   //    one slender body no longer than a typical fish, pieces aligned with
   //    it. Closest pairs first.
-  if (typical_length_work_ > 0) MergeFragments(blobs, typical_length_work_);
+  if (typical_length_work_ > 0) MergeFragments(blobs, typical_length_work_, pass.absorbed);
   return blobs;
 }
 
@@ -995,127 +1047,167 @@ float Detector::LengthForSizes(const Blob& b, const Pass& pass) const {
 }
 
 // 6-7. Each blob's verdict: a fish (with its lengths), a clump of several,
-// or nothing.
+// or nothing; with the blob audit on, each blob's fate is kept.
 std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass) {
   std::vector<Detection> out;
+  if (record_blobs_) {
+    last_blobs_.clear();
+    // Which record each blob number's pixels belong to (BlobUnder).
+    record_of_blob_.assign(pass.n_dark + std::max<size_t>(1, pass.light_components.size()) - 1, -1);
+    blob_lookup_ = {pass.origin, pass.sx, pass.sy, pass.n_dark};
+  }
+  for (const Blob& b : blobs) {
+    const BlobFate fate = ClassifyBlob(b, blobs, mask, pass, out);
+    if (record_blobs_) {
+      record_of_blob_[b.label] = static_cast<int>(last_blobs_.size());
+      last_blobs_.push_back(BlobRecord{pass.ToFull(b.centre), b.theta, b.length / pass.sx, b.width / pass.sx, b.dark,
+                                       b.max_contrast / pass.ThresholdOf(b), fate});
+    }
+  }
+  if (record_blobs_) {
+    for (const auto& [fragment, body] : pass.absorbed) record_of_blob_[fragment] = record_of_blob_[body];
+  }
+  return out;
+}
+
+const BlobRecord* Detector::BlobUnder(cv::Point2f image_px) const {
+  if (!record_blobs_ || last_blobs_.empty()) return nullptr;
+  const int x = static_cast<int>(std::floor(image_px.x * blob_lookup_.sx)) - blob_lookup_.origin.x;
+  const int y = static_cast<int>(std::floor(image_px.y * blob_lookup_.sy)) - blob_lookup_.origin.y;
+  if (x < 0 || y < 0 || x >= labels_.cols || y >= labels_.rows) return nullptr;
+  int blob = labels_.at<int>(y, x);  // the dark and thin sets' labels are their blob numbers
+  if (blob == 0) {
+    const int light = labels2_.at<int>(y, x);
+    if (light == 0) return nullptr;
+    blob = blob_lookup_.n_dark + light - 1;
+  }
+  const int record = blob < static_cast<int>(record_of_blob_.size()) ? record_of_blob_[blob] : -1;
+  return record >= 0 ? &last_blobs_[record] : nullptr;
+}
+
+// Step 6-7 for one blob: its fate, and its detections appended to `out`.
+BlobFate Detector::ClassifyBlob(const Blob& b, const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass,
+                                std::vector<Detection>& out) const {
   auto in_mask = [&](cv::Point2f p) {
     if (mask.empty()) return true;
     int mx = std::clamp(static_cast<int>((p.x + pass.origin.x) * mask.cols / pass.reduced.width), 0, mask.cols - 1);
     int my = std::clamp(static_cast<int>((p.y + pass.origin.y) * mask.rows / pass.reduced.height), 0, mask.rows - 1);
     return mask.at<uint8_t>(my, mx) != 0;
   };
-  for (const Blob& b : blobs) {
-    if (b.mean_grey >= kSaturatedGrey) continue;
-    float score = std::clamp(0.5f * b.max_contrast / pass.ThresholdOf(b), 0.0f, kClearFishScore);
-    float typical = typical_length_work_;
-    // Body ends: the faint snout and tail fall below the blob threshold, and
-    // a slim fish's tapering head and tail (1-2 px wide at the working
-    // scale) do not survive the 3x3 opening; the shape length follows the
-    // axis out while the contrast stays above a fraction of the body's and
-    // at least `end_sigmas` noise levels. Measured once: a short blob is
-    // judged by it and a single fish reports it.
-    float shape_length = -1;
-    auto shape_length_of = [&] {
-      if (shape_length >= 0) return shape_length;
-      if (typical <= 0) return shape_length = b.length;
-      const cv::Point2f dir(std::cos(b.theta), std::sin(b.theta));
-      const float level = std::max(params_.end_contrast_fraction * b.mean_contrast, params_.end_sigmas * pass.sigma);
-      const float max_ext = 0.3f * std::max(typical, b.length);
-      shape_length = b.length + Extension(diff_, b.centre + b.u_hi * dir, dir, max_ext, level) +
-                     Extension(diff_, b.centre + b.u_lo * dir, -dir, max_ext, level);
-      return shape_length;
-    };
-    if (typical > 0) {
-      // Too short for a fish, unless it is the middle of one whose ends the
-      // opening cut off.
-      if (b.length < params_.min_length_factor * typical &&
-          (!FishLike(b) || shape_length_of() < params_.min_length_factor * typical)) {
-        continue;
-      }
-      if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
-        continue;  // long and thin: a rope or a wall edge
+  if (b.mean_grey >= kSaturatedGrey) return BlobFate::kSaturated;
+  float score = std::clamp(0.5f * b.max_contrast / pass.ThresholdOf(b), 0.0f, kClearFishScore);
+  float typical = typical_length_work_;
+  // Body ends: the faint snout and tail fall below the blob threshold, and
+  // a slim fish's tapering head and tail (1-2 px wide at the working
+  // scale) do not survive the 3x3 opening; the shape length follows the
+  // axis out while the contrast stays above a fraction of the body's and
+  // at least `end_sigmas` noise levels. Measured once: a short blob is
+  // judged by it and a single fish reports it.
+  float shape_length = -1;
+  auto shape_length_of = [&] {
+    if (shape_length >= 0) return shape_length;
+    if (typical <= 0) return shape_length = b.length;
+    const cv::Point2f dir(std::cos(b.theta), std::sin(b.theta));
+    const float level = std::max(params_.end_contrast_fraction * b.mean_contrast, params_.end_sigmas * pass.sigma);
+    const float max_ext = 0.3f * std::max(typical, b.length);
+    shape_length = b.length + Extension(diff_, b.centre + b.u_hi * dir, dir, max_ext, level) +
+                   Extension(diff_, b.centre + b.u_lo * dir, -dir, max_ext, level);
+    return shape_length;
+  };
+  if (typical > 0) {
+    // Too short for a fish, unless it is the middle of one whose ends the
+    // opening cut off.
+    if (b.length < params_.min_length_factor * typical &&
+        (!FishLike(b) || shape_length_of() < params_.min_length_factor * typical)) {
+      return BlobFate::kTooShort;
     }
-    // 6. A clump of touching fish. A blob shaped like one fish (slender,
-    //    solid, not much longer than the typical fish) is one fish whatever
-    //    its area: fish vary in size. Two fish side by side make a blob as
-    //    long as one but twice as wide for its length and twice the area.
-    int k = 1;
-    const float rel_len = typical > 0 ? b.length / typical : 1.0f;
-    const bool side_by_side = typical_aspect_ > 0 && Aspect(b) > 1.4f * typical_aspect_ &&
-                              b.area > 1.5f * typical_area_work_ * std::max(1.0f, rel_len);
-    const bool one_body = FishLike(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
-    // A thin body is one whole fish or nothing: fish-shaped, at most 1.6
-    // fish long, and clear of every other blob (a fish's own thin end, cut
-    // off by the opening, the thin edges of a clump and the halves of a
-    // broken slim fish are not).
-    if (b.thin && (!one_body || !ClearOfOtherBlobs(b, blobs))) continue;
-    const float k_area = typical_area_work_ > 0 ? b.area / typical_area_work_ : 0;
-    const float k_boundary = typical_boundary_work_ > 0 ? b.boundary / typical_boundary_work_ : 0;
-    // Two fish crossing make an X: neither elongated nor solid, with less
-    // than 1.7 fish of area (each hides part of the other) but the outline
-    // of two.
-    const bool crossing = !FishLike(b) && k_area > kCrossingMinArea && k_boundary > kCrossingMinOutline;
-    if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f) || crossing)) {
-      // Overlapping fish hide each other's area but not their outline
-      // (crossing fish): the outline may raise the estimate, up to twice
-      // the area's (a ragged pattern has a long outline and little area).
-      k = std::max(2, static_cast<int>(std::lround(std::max(k_area, std::min(k_boundary, 2 * k_area)))));
-      // A clump is compact: k fish side by side span at most about sqrt(k)
-      // fish lengths. Rings and edges (pool walls, cage frames) are not.
-      // Clumps are of fish: of the polarity (darker or lighter than the
-      // water) that most single fish in this footage have. A large bright
-      // patch among dark fish is glare, foam, a caustic knot or the water
-      // between the fish of a school (on the simulator's raceway 1515 of
-      // 1739 fish split off light clumps lay on no fish).
-      if (MinorityPolarity(b)) continue;
-      bool compact = LooselySolid(b) &&
-                     b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
-      if (!compact) continue;
-      // Several bodies stand out clearly somewhere (where they overlap, or
-      // where each stands out most); a patch only just above the
-      // threshold is shading: the edge of a pool's darker rim or of a
-      // cloud's shadow, narrow water between caustic lines.
-      if (b.max_contrast < params_.clump_contrast_factor * pass.ThresholdOf(b)) continue;
+    if (b.length > params_.max_length_factor * typical && b.area < 0.5f * typical_area_work_ * b.length / typical)
+      return BlobFate::kRope;  // long and thin: a rope or a wall edge
+  }
+  // 6. A clump of touching fish. A blob shaped like one fish (slender,
+  //    solid, not much longer than the typical fish) is one fish whatever
+  //    its area: fish vary in size. Two fish side by side make a blob as
+  //    long as one but twice as wide for its length and twice the area.
+  int k = 1;
+  const float rel_len = typical > 0 ? b.length / typical : 1.0f;
+  const bool side_by_side = typical_aspect_ > 0 && Aspect(b) > 1.4f * typical_aspect_ &&
+                            b.area > 1.5f * typical_area_work_ * std::max(1.0f, rel_len);
+  const bool one_body = FishLike(b) && (typical <= 0 || rel_len <= kOneBodyMaxLength) && !side_by_side;
+  // A thin body is one whole fish or nothing: fish-shaped, at most 1.6
+  // fish long, and clear of every other blob (a fish's own thin end, cut
+  // off by the opening, the thin edges of a clump and the halves of a
+  // broken slim fish are not).
+  if (b.thin && (!one_body || !ClearOfOtherBlobs(b, blobs))) return BlobFate::kThinNotAlone;
+  const float k_area = typical_area_work_ > 0 ? b.area / typical_area_work_ : 0;
+  const float k_boundary = typical_boundary_work_ > 0 ? b.boundary / typical_boundary_work_ : 0;
+  // Two fish crossing make an X: neither elongated nor solid, with less
+  // than 1.7 fish of area (each hides part of the other) but the outline
+  // of two.
+  const bool crossing = !FishLike(b) && k_area > kCrossingMinArea && k_boundary > kCrossingMinOutline;
+  if (!one_body && (k_area > kClumpAreaFactor || (side_by_side && k_area > 1.4f) || crossing)) {
+    // Overlapping fish hide each other's area but not their outline
+    // (crossing fish): the outline may raise the estimate, up to twice
+    // the area's (a ragged pattern has a long outline and little area).
+    k = std::max(2, static_cast<int>(std::lround(std::max(k_area, std::min(k_boundary, 2 * k_area)))));
+    // A clump is compact: k fish side by side span at most about sqrt(k)
+    // fish lengths. Rings and edges (pool walls, cage frames) are not.
+    // Clumps are of fish: of the polarity (darker or lighter than the
+    // water) that most single fish in this footage have. A large bright
+    // patch among dark fish is glare, foam, a caustic knot or the water
+    // between the fish of a school (on the simulator's raceway 1515 of
+    // 1739 fish split off light clumps lay on no fish).
+    if (MinorityPolarity(b)) return BlobFate::kClumpOfMinority;
+    bool compact = LooselySolid(b) &&
+                   b.length <= (1.0f + kClumpSpanFactor * std::sqrt(static_cast<float>(k))) * typical;
+    if (!compact) return BlobFate::kClumpNotCompact;
+    // Several bodies stand out clearly somewhere (where they overlap, or
+    // where each stands out most); a patch only just above the
+    // threshold is shading: the edge of a pool's darker rim or of a
+    // cloud's shadow, narrow water between caustic lines.
+    if (b.max_contrast < params_.clump_contrast_factor * pass.ThresholdOf(b)) return BlobFate::kFaintClump;
+  }
+  if (k <= 1) {
+    // A fish bent out of the fish shape (see kBentBodyMinLength): as
+    // thick as a fish, solid as a clump, of the fish's polarity, and
+    // standing out clearly, since its shape says less.
+    const bool bent_body = typical > 0 && rel_len >= kBentBodyMinLength && rel_len <= kOneBodyMaxLength &&
+                           k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
+                           b.length >= kBentBodyMinElongation * b.width &&
+                           LooselySolid(b) && ThickEnough(b) &&
+                           !MinorityPolarity(b) && b.max_contrast >= pass.ThresholdOf(b);
+    if (!FishLike(b) && !bent_body) return BlobFate::kNotFishShaped;
+    // A body of the minority polarity (a pale blob where the fish are
+    // darker than the water) must stand out clearly: pale caustic
+    // segments, glints and the pale snout or scutes of a dark fish are
+    // of it, and rarely that clear.
+    if (MinorityPolarity(b) && b.max_contrast < params_.minority_contrast_factor * pass.ThresholdOf(b)) {
+      return BlobFate::kFaintMinority;
     }
-    if (k <= 1) {
-      // A fish bent out of the fish shape (see kBentBodyMinLength): as
-      // thick as a fish, solid as a clump, of the fish's polarity, and
-      // standing out clearly, since its shape says less.
-      const bool bent_body = typical > 0 && rel_len >= kBentBodyMinLength && rel_len <= kOneBodyMaxLength &&
-                             k_area >= kBentBodyMinArea && k_area <= kClumpAreaFactor &&
-                             b.length >= kBentBodyMinElongation * b.width &&
-                             LooselySolid(b) && ThickEnough(b) &&
-                             !MinorityPolarity(b) && b.max_contrast >= pass.ThresholdOf(b);
-      if (!FishLike(b) && !bent_body) continue;
-      // A body of the minority polarity (a pale blob where the fish are
-      // darker than the water) must stand out clearly: pale caustic
-      // segments, glints and the pale snout or scutes of a dark fish are
-      // of it, and rarely that clear.
-      if (MinorityPolarity(b) && b.max_contrast < params_.minority_contrast_factor * pass.ThresholdOf(b)) continue;
-      if (!in_mask(b.centre)) continue;
-      const float length = shape_length_of();
-      out.push_back(Detection{pass.ToFull(cv::Rect2f(b.box)), score, length / pass.sx, LengthForSizes(b, pass)});
-      continue;
-    }
-    std::vector<cv::Point2f> pts;
-    const BlobLabel where = LabelOf(pass, b.label);
-    for (int y = b.box.y; y < b.box.y + b.box.height; ++y) {
-      const int* lp = where.image->ptr<int>(y);
-      for (int x = b.box.x; x < b.box.x + b.box.width; ++x) {
-        if (lp[x] == where.label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
-      }
-    }
-    k = std::min<int>(k, static_cast<int>(pts.size()));
-    cv::Mat centres;
-    SplitClump(pts, k, centres);
-    float half = 0.5f * std::sqrt(typical_area_work_);
-    for (int j = 0; j < k; ++j) {
-      cv::Point2f p(centres.at<float>(j, 0), centres.at<float>(j, 1));
-      if (!in_mask(p)) continue;
-      out.push_back(Detection{pass.ToFull(cv::Rect2f(p.x - half, p.y - half, 2 * half, 2 * half)), score, 0.0f});
+    if (!in_mask(b.centre)) return BlobFate::kOutsidePool;
+    const float length = shape_length_of();
+    out.push_back(Detection{pass.ToFull(cv::Rect2f(b.box)), score, length / pass.sx, LengthForSizes(b, pass)});
+    return BlobFate::kFish;
+  }
+  std::vector<cv::Point2f> pts;
+  const BlobLabel where = LabelOf(pass, b.label);
+  for (int y = b.box.y; y < b.box.y + b.box.height; ++y) {
+    const int* lp = where.image->ptr<int>(y);
+    for (int x = b.box.x; x < b.box.x + b.box.width; ++x) {
+      if (lp[x] == where.label) pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
     }
   }
-  return out;
+  k = std::min<int>(k, static_cast<int>(pts.size()));
+  cv::Mat centres;
+  SplitClump(pts, k, centres);
+  float half = 0.5f * std::sqrt(typical_area_work_);
+  bool any_inside = false;
+  for (int j = 0; j < k; ++j) {
+    cv::Point2f p(centres.at<float>(j, 0), centres.at<float>(j, 1));
+    if (!in_mask(p)) continue;
+    any_inside = true;
+    out.push_back(Detection{pass.ToFull(cv::Rect2f(p.x - half, p.y - half, 2 * half, 2 * half)), score, 0.0f});
+  }
+  return any_inside ? BlobFate::kClump : BlobFate::kOutsidePool;
 }
 
 }  // namespace sturgeon::vision

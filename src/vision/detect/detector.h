@@ -111,6 +111,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -195,6 +196,47 @@ struct DetectorParams {
   float max_clear_fish_share = 0.2f;
 };
 
+// What the detector made of one blob it measured (steps 4-6): the audit
+// trail of a frame's detection, for a person or a benchmark asking why a
+// fish in view gave no detection. Blobs under the area floor
+// (`min_area_work_px`) or fainter than 0.6 of their polarity's threshold
+// are not measured and get none: a fish with no blob under it was under
+// the thresholds or erased by the opening.
+enum class BlobFate {
+  kFish,               // one fish: a detection
+  kClump,              // several fish, split into detections
+  kSaturated,          // near-white (glare, foam)
+  kTooShort,           // under min_length_factor x the typical fish, ends followed
+  kRope,               // longer than max_length_factor x the typical fish, and thin
+  kThinNotAlone,       // a thin body not fish-shaped or near another blob
+  kClumpOfMinority,    // a clump of the polarity fewer single fish have
+  kClumpNotCompact,    // a clump longer than its fish could span, or not solid
+  kFaintClump,         // a clump under clump_contrast_factor x its threshold
+  kNotFishShaped,      // neither fish-shaped nor a bent body
+  kFaintMinority,      // one body of the minority polarity, under minority_contrast_factor
+  kOutsidePool,        // a fish or clump whose centre lies outside the pool mask
+};
+// "fish", "clump", "saturated", "too_short", "rope", "thin_not_alone",
+// "clump_of_minority", "clump_not_compact", "faint_clump",
+// "not_fish_shaped", "faint_minority", "outside_pool".
+const char* BlobFateName(BlobFate fate);
+// The fate of that name, or nullopt.
+std::optional<BlobFate> BlobFateFromName(std::string_view name);
+
+// One measured blob and its fate, in full-resolution image pixels: its
+// centre, the angle of its major axis (radians, from the image's x axis
+// towards its y axis), its extent along and across that axis, its
+// polarity, and its peak contrast in units of its polarity's threshold
+// (1: just a confident detection's).
+struct BlobRecord {
+  cv::Point2f centre;
+  float angle = 0;
+  float length_px = 0, width_px = 0;
+  bool dark = true;
+  float contrast_ratio = 0;
+  BlobFate fate = BlobFate::kFish;
+};
+
 // The part of the whole frame at the working scale (`reduced`) that
 // detection looks at: the pool's bounding box widened by what reaches into
 // it (the water model's median, half its window of `median_blocks`, plus 2
@@ -266,6 +308,18 @@ class Detector {
   bool AveragesStillFrames() const { return frame_mean_ == FrameMean::kOn; }
   int averaged_frames() const { return averaged_frames_; }
 
+  // The blob audit (BlobRecord), off by default. While it is on, every
+  // Detect leaves the blobs of the frame's last pass over it, with their
+  // fates, in LastBlobs (the first frame is detected several times while
+  // the size settles; a size check's fresh detector keeps its own).
+  void RecordBlobs(bool on) { record_blobs_ = on; }
+  const std::vector<BlobRecord>& LastBlobs() const { return last_blobs_; }
+  // The record of the blob whose pixels (at the working scale) hold point
+  // `image_px` of the last frame detected, full-resolution image pixels;
+  // nullptr where no measured blob does, or while the audit is off. Valid
+  // until the next Detect.
+  const BlobRecord* BlobUnder(cv::Point2f image_px) const;
+
   const DetectorParams& params() const { return params_; }
 
  private:
@@ -291,6 +345,8 @@ class Detector {
   std::optional<Blob> MeasureBlob(const Pass& pass, int blob) const;
   void LearnTypicalFish(const std::vector<Blob>& blobs, const Pass& pass, float assumed_length);
   std::vector<Detection> ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass);
+  BlobFate ClassifyBlob(const Blob& b, const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass,
+                        std::vector<Detection>& out) const;
   struct BlobLabel {
     const cv::Mat* image;        // the blob's set's label image
     const Component* component;  // the set's measurements of the label
@@ -347,6 +403,17 @@ class Detector {
   double frame_noise_sum_ = 0;  // over the measured pairs: FrameNoiseSigma is the mean
   int frame_noise_pairs_ = 0;
   int averaged_frames_ = 0;
+  bool record_blobs_ = false;
+  std::vector<BlobRecord> last_blobs_;
+  // BlobUnder: the last_blobs_ index of each blob number's pixels (-1:
+  // none), and where the last frame's label images lie.
+  std::vector<int> record_of_blob_;
+  struct BlobLookup {
+    cv::Point origin;
+    float sx = 1, sy = 1;
+    int n_dark = 0;
+  };
+  BlobLookup blob_lookup_;
   int faint_check_fish_ = 0, clear_fish_ = 0;  // single fish in the measured frames, and those clear
   cv::Mat frame_diff_, frame_sum_, frame_mean_image_;
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the

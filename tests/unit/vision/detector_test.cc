@@ -332,6 +332,88 @@ TEST(Detector, AFaintBodyOfTheMinorityPolarityIsNotAFish) {
   EXPECT_EQ(pale_among_pale.Detect(with_bodies(+1, true)).size(), 11u);
 }
 
+// The blob audit: off by default; on, every measured blob of the frame
+// with its fate. The grid's fish are fish (one record a detection, at the
+// fish), a dark speck a third of a fish long is too short, faint pale
+// fish-shaped bodies among dark fish are the faint minority.
+TEST(Detector, RecordsWhatItMadeOfEachBlob) {
+  const float threshold = WaterModelThreshold(11);
+  cv::Mat img = Frame(Grid(90, {{cv::Point2f(450, 440), 30, 0}}), {800, 520}, 11);
+  cv::Mat bodies = cv::Mat::zeros(img.size(), CV_8U);
+  const std::vector<cv::Point2f> pale = {{140, 440}, {280, 440}, {620, 440}};
+  for (const cv::Point2f& p : pale) {
+    cv::ellipse(bodies, p, cv::Size2f(45, 6.5f), 0, 0, 360, cv::Scalar(255), cv::FILLED);
+  }
+  cv::add(img, cv::Scalar::all(0.9 * threshold), img, bodies);
+  auto fates_near = [](const std::vector<BlobRecord>& blobs, cv::Point2f p) {
+    std::vector<BlobFate> out;
+    for (const BlobRecord& b : blobs) {
+      if (cv::norm(b.centre - p) < 12) out.push_back(b.fate);
+    }
+    return out;
+  };
+
+  Detector quiet;
+  quiet.Detect(img);
+  EXPECT_TRUE(quiet.LastBlobs().empty());
+
+  Detector d;
+  d.RecordBlobs(true);
+  const std::vector<Detection> dets = d.Detect(img);
+  ASSERT_EQ(dets.size(), 8u);
+  const std::vector<BlobRecord>& blobs = d.LastBlobs();
+  EXPECT_EQ(std::count_if(blobs.begin(), blobs.end(), [](const BlobRecord& b) { return b.fate == BlobFate::kFish; }),
+            8);
+  for (const Fish& f : Grid(90)) {
+    EXPECT_EQ(fates_near(blobs, f.centre), std::vector<BlobFate>{BlobFate::kFish}) << f.centre;
+  }
+  EXPECT_EQ(fates_near(blobs, {450, 440}), std::vector<BlobFate>{BlobFate::kTooShort});
+  for (const cv::Point2f& p : pale) {
+    EXPECT_EQ(fates_near(blobs, p), std::vector<BlobFate>{BlobFate::kFaintMinority}) << p;
+  }
+  for (const BlobRecord& b : blobs) {
+    if (b.fate != BlobFate::kFish) continue;
+    EXPECT_TRUE(b.dark);
+    EXPECT_NEAR(b.length_px, 90, 25);
+    EXPECT_GE(b.contrast_ratio, 1.0f);
+  }
+
+  EXPECT_EQ(BlobFateFromName(BlobFateName(BlobFate::kOutsidePool)), BlobFate::kOutsidePool);
+  EXPECT_FALSE(BlobFateFromName("fishy").has_value());
+}
+
+// BlobUnder: the record of the blob whose pixels hold a point. A fish seen
+// as head and tail with water between (two blobs merged into one body) is
+// one record under both pieces; open water has none; with the audit off,
+// no point has one.
+TEST(Detector, SaysWhichBlobsPixelsHoldAPoint) {
+  cv::Mat img = Frame(Grid(90, {{cv::Point2f(450, 440), 90, 0}}), {800, 520}, 12);
+  const int v = 120 + 20 * 450 / 800;  // the water's colour there (Frame)
+  cv::rectangle(img, cv::Rect(444, 425, 12, 30), cv::Scalar(v + 10, v + 15, v - 20), cv::FILLED);
+  Detector quiet;
+  quiet.Detect(img);
+  EXPECT_EQ(quiet.BlobUnder({120, 110}), nullptr);
+
+  Detector d;
+  d.RecordBlobs(true);
+  const std::vector<Detection> dets = d.Detect(img);
+  EXPECT_EQ(dets.size(), 9u);
+  for (const Fish& f : Grid(90)) {
+    const BlobRecord* under = d.BlobUnder(f.centre);
+    ASSERT_NE(under, nullptr) << f.centre;
+    EXPECT_EQ(under->fate, BlobFate::kFish);
+    EXPECT_LT(cv::norm(under->centre - f.centre), 8) << f.centre;
+  }
+  const BlobRecord* head = d.BlobUnder({420, 440});
+  const BlobRecord* tail = d.BlobUnder({480, 440});
+  ASSERT_NE(head, nullptr);
+  EXPECT_EQ(head, tail) << "one body";
+  EXPECT_EQ(head->fate, BlobFate::kFish);
+  EXPECT_NEAR(head->length_px, 90, 25);
+  EXPECT_EQ(d.BlobUnder({450, 200}), nullptr) << "open water";
+  EXPECT_EQ(d.BlobUnder({-5, 40}), nullptr) << "off the frame";
+}
+
 // Two fish touching flank to flank: one blob as long as a fish, twice as
 // wide for its length and twice the area.
 TEST(Detector, TwoFishSideBySideAreTwo) {

@@ -686,6 +686,80 @@ TEST(Pipeline, WrittenDetectionsReplayToTheSameCount) {
   fs::remove_all(dir);
 }
 
+// --blob-fates: every blob the detector measured, with what it made of
+// it, streamed frame by frame. The blobs made fish are exactly the
+// frame's single-fish detections (those with a length), every fate is a
+// BlobFate's name, and the callback sees the same blobs as the file.
+TEST(Pipeline, WritesWhatTheDetectorMadeOfEveryBlob) {
+  fs::path dir = TempDir("blob_fates");
+  ClipSpec calm;
+  calm.frames = 20;
+  CountOptions o;
+  o.video_path = WriteClip(calm, dir);
+  o.detections_out_path = (dir / "det.txt").string();
+  o.blob_fates_path = (dir / "blobs.csv").string();
+  std::map<int, std::vector<BlobRecord>> seen;
+  o.on_detected = [&seen](int frame, const Detector& detector) { seen[frame] = detector.LastBlobs(); };
+  auto report = RunCount(o);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  auto detections = ReadMotFile(o.detections_out_path);
+  ASSERT_TRUE(detections.ok()) << detections.status().ToString();
+  std::map<int, int> single_fish;
+  for (const MotRecord& r : *detections) single_fish[r.frame] += r.length_px > 0;
+
+  std::ifstream in(o.blob_fates_path);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line, "frame,fate,polarity,centre_x,centre_y,angle_deg,length_px,width_px,contrast");
+  std::map<int, int> fish_rows, rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::stringstream ss(line);
+    for (std::string f; std::getline(ss, f, ',');) fields.push_back(f);
+    ASSERT_EQ(fields.size(), 9u) << line;
+    const int frame = std::stoi(fields[0]);
+    ASSERT_TRUE(BlobFateFromName(fields[1]).has_value()) << line;
+    EXPECT_TRUE(fields[2] == "dark" || fields[2] == "pale") << line;
+    EXPECT_GT(std::stod(fields[6]), 0) << line;
+    ++rows[frame];
+    fish_rows[frame] += fields[1] == "fish";
+  }
+  ASSERT_EQ(static_cast<int>(seen.size()), calm.frames);
+  for (int f = 1; f <= calm.frames; ++f) {
+    EXPECT_EQ(fish_rows[f], single_fish[f]) << "frame " << f;
+    EXPECT_EQ(rows[f], static_cast<int>(seen[f].size())) << "frame " << f;
+    const auto fish = std::count_if(seen[f].begin(), seen[f].end(),
+                                    [](const BlobRecord& b) { return b.fate == BlobFate::kFish; });
+    EXPECT_EQ(fish, single_fish[f]) << "frame " << f;
+  }
+  EXPECT_GE(single_fish[calm.frames], calm.fish / 2);
+  fs::remove_all(dir);
+}
+
+TEST(Pipeline, BlobFatesNeedARunOfTheDetectorAndAWritablePath) {
+  fs::path dir = TempDir("blob_fates_errors");
+  ClipSpec calm;
+  calm.frames = 5;
+  CountOptions replay;
+  replay.video_path = WriteClip(calm, dir);
+  replay.detections_path = (dir / "det.txt").string();
+  std::ofstream(replay.detections_path) << "1,-1,10,10,20,5,0.9\n";
+  replay.blob_fates_path = (dir / "blobs.csv").string();
+  auto r = RunCount(replay);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("--blob-fates"), std::string::npos) << r.status().ToString();
+
+  CountOptions o;
+  o.video_path = replay.video_path;
+  o.blob_fates_path = (dir / "no_such_dir" / "blobs.csv").string();
+  r = RunCount(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIOError);
+  EXPECT_NE(r.status().message().find(o.blob_fates_path), std::string::npos) << r.status().ToString();
+  fs::remove_all(dir);
+}
+
 // A farm's own detections of a sweep, in each frame's image pixels: fish
 // leave the view and come back into it. The replay follows the camera in
 // the detections and counts the 40 fish as 40 (64 tracklets, 24 links);
