@@ -64,11 +64,13 @@
 //                     matching), what its own blob audit (count
 //                     --blob-fates, detector.h BlobFate) says of the blob
 //                     whose pixels hold the fish's centre (Detector::
-//                     BlobUnder): no blob at all (under the thresholds or
-//                     erased by the opening), a blob made a fish or a clump
+//                     BlobUnder): no blob at all (under the pixel
+//                     threshold or erased by the opening), a speck (a blob
+//                     under the area floor or too faint to be measured),
+//                     a blob made a fish or a clump
 //                     whose detection went to another fish (fish merged in
 //                     a neighbour's blob), or the rule that dropped the
-//                     blob
+//                     blob; then each scenario's four largest shares
 //   detection centres on fish (totals line)
 //                     of the detections matched to a fish (det rec's
 //                     matching), the share that are pieces split off a
@@ -167,6 +169,7 @@ struct Row {
   double detection_recall = -1, detection_precision = -1;  // -1: not measured
   std::optional<sturgeon::vision::CountBreakdown> breakdown;  // empty: gt.txt unreadable
   std::optional<sturgeon::vision::MissedFishTrail> missed_trail;  // empty: gt.txt or the audit unreadable
+  std::map<std::string, size_t> missed_by_blob;  // missed fish-frames by the blob under them (TallyMissedByBlob)
   sturgeon::vision::LinkJudgement links;                            // the counter's links against gt.txt
   std::optional<bool> camera_agrees;  // empty: no GPS check
   double learnt_size = -1;            // learnt typical length / true median length (-1: not measured)
@@ -326,13 +329,16 @@ std::vector<sturgeon::vision::MotRecord> GroundTruthAtSightings(
 }
 
 // What the detector's blob audit says under each true fish's centre, by
-// (frame, fish id): a BlobFateName, or "no blob".
+// (frame, fish id): a BlobFateName, "speck" (a blob too small or faint to
+// be measured), or "no blob".
 using FateUnderFish = std::map<std::pair<int, int>, std::string>;
 void NoteFatesUnderFish(const std::vector<sturgeon::vision::MotRecord>& truth_of_frame,
                         const sturgeon::vision::Detector& detector, FateUnderFish& fates) {
   for (const auto& r : truth_of_frame) {
-    const sturgeon::vision::BlobRecord* under = detector.BlobUnder(sturgeon::vision::Centre(r.box));
-    fates[{r.frame, r.id}] = under ? sturgeon::vision::BlobFateName(under->fate) : "no blob";
+    const auto under = detector.BlobUnder(sturgeon::vision::Centre(r.box));
+    fates[{r.frame, r.id}] = under.record ? sturgeon::vision::BlobFateName(under.record->fate)
+                             : under.speck ? "speck"
+                                           : "no blob";
   }
 }
 
@@ -454,7 +460,6 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   // The detections' centres on fish, over every scenario (ScoreDetections).
   size_t detections_matched = 0, detections_matched_pieces = 0;
-  std::map<std::string, size_t> missed_by_blob;  // TallyMissedByBlob over the scenarios
   std::vector<double> whole_jumps, piece_jumps;
   struct NoisyCount {
     int count = 0, low = 0, high = 0;
@@ -558,7 +563,7 @@ int main(int argc, char** argv) {
         detections_matched_pieces += score.matched_pieces;
         whole_jumps.insert(whole_jumps.end(), score.whole_jumps.begin(), score.whole_jumps.end());
         piece_jumps.insert(piece_jumps.end(), score.piece_jumps.begin(), score.piece_jumps.end());
-        TallyMissedByBlob(fates_under_fish, score.sighted, missed_by_blob);
+        TallyMissedByBlob(fates_under_fish, score.sighted, r.missed_by_blob);
         sighted_truth = std::move(score.sighted);
       }
       auto track_rows = sturgeon::vision::ReadMotFile(co.tracks_path);
@@ -783,18 +788,32 @@ int main(int argc, char** argv) {
     sturgeon::vision::LinkJudgement links;
     for (const Row& r : rows) links += r.links;
     std::cout << sturgeon::vision::DescribeLinkJudgement(links) << "\n";
-    size_t missed_frames = 0;
-    for (const auto& [fate, n] : missed_by_blob) missed_frames += n;
-    if (missed_frames > 0) {
+    // The suite's missed fish-frames by the blob under them, then each
+    // scenario's (its four largest shares).
+    std::map<std::string, size_t> missed_by_blob;
+    for (const Row& r : rows) {
+      for (const auto& [fate, n] : r.missed_by_blob) missed_by_blob[fate] += n;
+    }
+    auto describe = [](const std::map<std::string, size_t>& tally, size_t shown) {
+      size_t missed = 0;
       std::vector<std::pair<size_t, std::string>> shares;
-      for (const auto& [fate, n] : missed_by_blob) shares.emplace_back(n, fate);
-      std::sort(shares.rbegin(), shares.rend());
-      std::string line = fmt::format("missed fish-frames by the blob under them: {}", missed_frames);
-      for (size_t i = 0; i < shares.size(); ++i) {
-        line += fmt::format("{}{:.1f}% {}", i == 0 ? "; " : ", ", 100.0 * shares[i].first / missed_frames,
-                            shares[i].second);
+      for (const auto& [fate, n] : tally) {
+        missed += n;
+        shares.emplace_back(n, fate);
       }
-      std::cout << line << "\n";
+      std::sort(shares.rbegin(), shares.rend());
+      std::string line = fmt::format("{}", missed);
+      for (size_t i = 0; i < std::min(shown, shares.size()); ++i) {
+        line += fmt::format("{}{:.1f}% {}", i == 0 ? "; " : ", ", 100.0 * shares[i].first / missed, shares[i].second);
+      }
+      return line;
+    };
+    if (!missed_by_blob.empty()) {
+      std::cout << "missed fish-frames by the blob under them: " << describe(missed_by_blob, missed_by_blob.size())
+                << "\n";
+      for (const Row& r : rows) {
+        if (!r.missed_by_blob.empty()) std::cout << "  " << r.scenario << ": " << describe(r.missed_by_blob, 4) << "\n";
+      }
     }
     if (!whole_jumps.empty() && !piece_jumps.empty()) {
       std::cout << fmt::format(

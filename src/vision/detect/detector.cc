@@ -1070,19 +1070,27 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
   return out;
 }
 
-const BlobRecord* Detector::BlobUnder(cv::Point2f image_px) const {
-  if (!record_blobs_ || last_blobs_.empty()) return nullptr;
-  const int x = static_cast<int>(std::floor(image_px.x * blob_lookup_.sx)) - blob_lookup_.origin.x;
-  const int y = static_cast<int>(std::floor(image_px.y * blob_lookup_.sy)) - blob_lookup_.origin.y;
-  if (x < 0 || y < 0 || x >= labels_.cols || y >= labels_.rows) return nullptr;
-  int blob = labels_.at<int>(y, x);  // the dark and thin sets' labels are their blob numbers
-  if (blob == 0) {
+Detector::BlobUnderPoint Detector::BlobUnder(cv::Point2f image_px) const {
+  if (!record_blobs_ || last_blobs_.empty()) return {};
+  const int cx = static_cast<int>(std::floor(image_px.x * blob_lookup_.sx)) - blob_lookup_.origin.x;
+  const int cy = static_cast<int>(std::floor(image_px.y * blob_lookup_.sy)) - blob_lookup_.origin.y;
+  // The blob number at a working pixel (0: none, or off the images).
+  auto blob_at = [&](int x, int y) {
+    if (x < 0 || y < 0 || x >= labels_.cols || y >= labels_.rows) return 0;
+    const int dark = labels_.at<int>(y, x);  // the dark and thin sets' labels are their blob numbers
+    if (dark != 0) return dark;
     const int light = labels2_.at<int>(y, x);
-    if (light == 0) return nullptr;
-    blob = blob_lookup_.n_dark + light - 1;
+    return light == 0 ? 0 : blob_lookup_.n_dark + light - 1;
+  };
+  BlobUnderPoint under;
+  for (const auto [dx, dy] : {std::pair{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}}) {
+    const int blob = blob_at(cx + dx, cy + dy);
+    if (blob == 0) continue;
+    const int record = blob < static_cast<int>(record_of_blob_.size()) ? record_of_blob_[blob] : -1;
+    if (record >= 0) return {&last_blobs_[record], false};
+    under.speck = true;
   }
-  const int record = blob < static_cast<int>(record_of_blob_.size()) ? record_of_blob_[blob] : -1;
-  return record >= 0 ? &last_blobs_[record] : nullptr;
+  return under;
 }
 
 // Step 6-7 for one blob: its fate, and its detections appended to `out`.

@@ -314,11 +314,18 @@ class Detector {
   // the size settles; a size check's fresh detector keeps its own).
   void RecordBlobs(bool on) { record_blobs_ = on; }
   const std::vector<BlobRecord>& LastBlobs() const { return last_blobs_; }
-  // The record of the blob whose pixels (at the working scale) hold point
-  // `image_px` of the last frame detected, full-resolution image pixels;
-  // nullptr where no measured blob does, or while the audit is off. Valid
-  // until the next Detect.
-  const BlobRecord* BlobUnder(cv::Point2f image_px) const;
+  // What lies under point `image_px` (full-resolution image pixels) of the
+  // last frame detected, at the working scale: the record of the measured
+  // blob whose pixels hold it or, failing that, one within a working pixel
+  // of it (the centre first: a slim body is two or three pixels wide
+  // there); else whether a blob too small or too faint to be measured
+  // does (a speck). Nothing while the audit is off. Valid until the next
+  // Detect.
+  struct BlobUnderPoint {
+    const BlobRecord* record = nullptr;
+    bool speck = false;
+  };
+  BlobUnderPoint BlobUnder(cv::Point2f image_px) const;
 
   const DetectorParams& params() const { return params_; }
 

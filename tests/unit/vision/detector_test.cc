@@ -384,34 +384,38 @@ TEST(Detector, RecordsWhatItMadeOfEachBlob) {
 
 // BlobUnder: the record of the blob whose pixels hold a point. A fish seen
 // as head and tail with water between (two blobs merged into one body) is
-// one record under both pieces; open water has none; with the audit off,
-// no point has one.
+// one record under both pieces; open water has none, a dark speck under
+// the area floor is a speck; with the audit off, no point has one.
 TEST(Detector, SaysWhichBlobsPixelsHoldAPoint) {
   cv::Mat img = Frame(Grid(90, {{cv::Point2f(450, 440), 90, 0}}), {800, 520}, 12);
   const int v = 120 + 20 * 450 / 800;  // the water's colour there (Frame)
   cv::rectangle(img, cv::Rect(444, 425, 12, 30), cv::Scalar(v + 10, v + 15, v - 20), cv::FILLED);
+  cv::circle(img, cv::Point(300, 440), 5, cv::Scalar(50, 55, 45), cv::FILLED);  // a dark speck
   Detector quiet;
   quiet.Detect(img);
-  EXPECT_EQ(quiet.BlobUnder({120, 110}), nullptr);
+  EXPECT_EQ(quiet.BlobUnder({120, 110}).record, nullptr);
 
   Detector d;
   d.RecordBlobs(true);
   const std::vector<Detection> dets = d.Detect(img);
   EXPECT_EQ(dets.size(), 9u);
   for (const Fish& f : Grid(90)) {
-    const BlobRecord* under = d.BlobUnder(f.centre);
+    const BlobRecord* under = d.BlobUnder(f.centre).record;
     ASSERT_NE(under, nullptr) << f.centre;
     EXPECT_EQ(under->fate, BlobFate::kFish);
     EXPECT_LT(cv::norm(under->centre - f.centre), 8) << f.centre;
   }
-  const BlobRecord* head = d.BlobUnder({420, 440});
-  const BlobRecord* tail = d.BlobUnder({480, 440});
+  const BlobRecord* head = d.BlobUnder({420, 440}).record;
+  const BlobRecord* tail = d.BlobUnder({480, 440}).record;
   ASSERT_NE(head, nullptr);
   EXPECT_EQ(head, tail) << "one body";
   EXPECT_EQ(head->fate, BlobFate::kFish);
   EXPECT_NEAR(head->length_px, 90, 25);
-  EXPECT_EQ(d.BlobUnder({450, 200}), nullptr) << "open water";
-  EXPECT_EQ(d.BlobUnder({-5, 40}), nullptr) << "off the frame";
+  EXPECT_EQ(d.BlobUnder({450, 200}).record, nullptr) << "open water";
+  EXPECT_FALSE(d.BlobUnder({450, 200}).speck);
+  EXPECT_EQ(d.BlobUnder({-5, 40}).record, nullptr) << "off the frame";
+  EXPECT_EQ(d.BlobUnder({300, 440}).record, nullptr);
+  EXPECT_TRUE(d.BlobUnder({300, 440}).speck) << "under the area floor";
 }
 
 // Two fish touching flank to flank: one blob as long as a fish, twice as
