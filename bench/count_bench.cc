@@ -66,7 +66,8 @@
 //                     whose pixels hold the fish's centre (Detector::
 //                     BlobUnder): no blob at all (under the pixel
 //                     threshold or erased by the opening), a speck (a blob
-//                     under the area floor or too faint to be measured),
+//                     under the area floor, too faint to be measured, or a
+//                     thin piece touching a body's rim),
 //                     a blob made a fish or a clump
 //                     whose detection went to another fish (fish merged in
 //                     a neighbour's blob), or the rule that dropped the
@@ -646,6 +647,7 @@ int main(int argc, char** argv) {
       sco.detector.threshold_sigma *= scale;
       sco.detections_out_path.clear();  // the kept detections.txt and tracks.txt stay the x1 run's
       sco.tracks_path.clear();
+      sco.on_detected = nullptr;  // the misses by blob are the x1 run's
       auto srep = sturgeon::vision::RunCount(sco);
       if (!srep.ok()) {
         std::cerr << name << ": " << srep.status().ToString() << "\n";

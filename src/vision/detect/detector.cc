@@ -340,6 +340,10 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
     hi = std::min(frame.cols * kScanMaxLengthFramesWithGsd, static_cast<float>(params_.max_fish_m / gsd_m_));
   }
   const float noise_before = noise_sigma_;
+  // The scan's passes under assumed sizes are not the frame's detection:
+  // the blob audit stays the one of the pass before.
+  const bool record_blobs = record_blobs_;
+  record_blobs_ = false;
   float best = 0;
   int best_support = kScanMinSupport - 1;
   for (float assumed = lo * scale_; assumed <= hi * scale_; assumed *= kScanStep) {
@@ -355,6 +359,7 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
   AssumeFishLength(0);
   noise_sigma_ = noise_before;
   replace_size_ = false;
+  record_blobs_ = record_blobs;
   return best;
 }
 
@@ -363,6 +368,7 @@ constexpr BlobFate kBlobFates[] = {
     BlobFate::kFish,          BlobFate::kClump,           BlobFate::kSaturated,       BlobFate::kTooShort,
     BlobFate::kRope,          BlobFate::kThinNotAlone,    BlobFate::kClumpOfMinority, BlobFate::kClumpNotCompact,
     BlobFate::kFaintClump,    BlobFate::kNotFishShaped,   BlobFate::kFaintMinority,   BlobFate::kOutsidePool};
+static_assert(std::size(kBlobFates) == static_cast<size_t>(BlobFate::kOutsidePool) + 1, "every BlobFate, once");
 }  // namespace
 
 const char* BlobFateName(BlobFate fate) {
@@ -392,7 +398,8 @@ std::optional<BlobFate> BlobFateFromName(std::string_view name) {
 
 std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mask) {
   CV_Assert(mask.empty() || mask.type() == CV_8UC1);
-  last_blobs_.clear();
+  audit_.valid = false;
+  audit_.blobs.clear();
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) {
     std::vector<Detection> out = DetectOnce(frame, mask, /*in_sequence=*/true);
@@ -490,19 +497,12 @@ void Detector::CheckLearntSize(const cv::Mat& frame, const cv::Mat& mask) {
   const int frames = frames_with_size_, averaged = averaged_frames_;
   // The frame's detections, and so its blob audit, are this detector's.
   const bool record_blobs = record_blobs_;
-  std::vector<BlobRecord> blobs_of_this_frame = std::move(last_blobs_);
-  std::vector<int> record_of_blob = std::move(record_of_blob_);
-  const BlobLookup lookup = blob_lookup_;
-  const cv::Mat dark_labels = labels_, light_labels = labels2_;
+  BlobAudit audit = std::move(audit_);
   *this = std::move(median == seen_now ? *fresh : *first);
   frames_with_size_ = frames;  // past both checks: no more
   averaged_frames_ += averaged;  // the count is the footage's; the noise is measured afresh at the new size
   record_blobs_ = record_blobs;
-  last_blobs_ = std::move(blobs_of_this_frame);
-  record_of_blob_ = std::move(record_of_blob);
-  blob_lookup_ = lookup;
-  labels_ = dark_labels;  // the next frame is labelled in fresh images
-  labels2_ = light_labels;
+  audit_ = std::move(audit);
 }
 
 // One DetectOnce pass's working state: what each step leaves for the next.
@@ -527,6 +527,7 @@ struct Detector::Pass {
   std::vector<Component> dark_components, light_components;
   std::vector<Component> thin_components;  // per dark label: its thin pixels (a thin body has no others)
   std::vector<std::pair<int, int>> absorbed;  // MergeFragments': (fragment's blob number, its body's)
+  int n_blobs = 0;  // blob numbers run 1 .. n_blobs - 1
 
   float ThresholdOf(const Blob& b) const { return b.dark ? high_dark : high; }
   // Working-image pixels in the full-resolution frame's.
@@ -894,6 +895,7 @@ std::vector<Blob> Detector::MeasureBlobs(Pass& pass) {
     }
   });
   const int n = pass.n_dark + std::max(0, n_light - 1);
+  pass.n_blobs = n;
   std::vector<int> large_enough;  // the specks under the area floor are most labels on a noisy frame
   for (int i = 1; i < n; ++i) {
     if (LabelOf(pass, i).component->area >= params_.min_area_work_px) large_enough.push_back(i);
@@ -1051,43 +1053,52 @@ float Detector::LengthForSizes(const Blob& b, const Pass& pass) const {
 std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass) {
   std::vector<Detection> out;
   if (record_blobs_) {
-    last_blobs_.clear();
-    // Which record each blob number's pixels belong to (BlobUnder).
-    record_of_blob_.assign(pass.n_dark + std::max<size_t>(1, pass.light_components.size()) - 1, -1);
-    blob_lookup_ = {pass.origin, pass.sx, pass.sy, pass.n_dark};
+    audit_.blobs.clear();
+    audit_.record_of_blob.assign(pass.n_blobs, -1);
   }
   for (const Blob& b : blobs) {
     const BlobFate fate = ClassifyBlob(b, blobs, mask, pass, out);
     if (record_blobs_) {
-      record_of_blob_[b.label] = static_cast<int>(last_blobs_.size());
-      last_blobs_.push_back(BlobRecord{pass.ToFull(b.centre), b.theta, b.length / pass.sx, b.width / pass.sx, b.dark,
-                                       b.max_contrast / pass.ThresholdOf(b), fate});
+      audit_.record_of_blob[b.label] = static_cast<int>(audit_.blobs.size());
+      audit_.blobs.push_back(BlobRecord{pass.ToFull(b.centre), b.theta, b.length / pass.sx, b.width / pass.sx, b.dark,
+                                        b.max_contrast / pass.ThresholdOf(b), fate});
     }
   }
   if (record_blobs_) {
-    for (const auto& [fragment, body] : pass.absorbed) record_of_blob_[fragment] = record_of_blob_[body];
+    for (const auto& [fragment, body] : pass.absorbed) audit_.record_of_blob[fragment] = audit_.record_of_blob[body];
+    // The label images go with the audit (a swap: the next pass labels
+    // into the audit's old buffers).
+    cv::swap(audit_.dark_labels, labels_);
+    cv::swap(audit_.light_labels, labels2_);
+    audit_.origin = pass.origin;
+    audit_.sx = pass.sx;
+    audit_.sy = pass.sy;
+    audit_.n_dark = pass.n_dark;
+    audit_.valid = true;
   }
   return out;
 }
 
 Detector::BlobUnderPoint Detector::BlobUnder(cv::Point2f image_px) const {
-  if (!record_blobs_ || last_blobs_.empty()) return {};
-  const int cx = static_cast<int>(std::floor(image_px.x * blob_lookup_.sx)) - blob_lookup_.origin.x;
-  const int cy = static_cast<int>(std::floor(image_px.y * blob_lookup_.sy)) - blob_lookup_.origin.y;
+  if (!audit_.valid) return {};
+  const cv::Mat& dark = audit_.dark_labels;
+  const cv::Mat& light = audit_.light_labels;
+  const int cx = static_cast<int>(std::floor(image_px.x * audit_.sx)) - audit_.origin.x;
+  const int cy = static_cast<int>(std::floor(image_px.y * audit_.sy)) - audit_.origin.y;
   // The blob number at a working pixel (0: none, or off the images).
   auto blob_at = [&](int x, int y) {
-    if (x < 0 || y < 0 || x >= labels_.cols || y >= labels_.rows) return 0;
-    const int dark = labels_.at<int>(y, x);  // the dark and thin sets' labels are their blob numbers
-    if (dark != 0) return dark;
-    const int light = labels2_.at<int>(y, x);
-    return light == 0 ? 0 : blob_lookup_.n_dark + light - 1;
+    if (x < 0 || y < 0 || x >= dark.cols || y >= dark.rows) return 0;
+    const int dark_label = dark.at<int>(y, x);  // the dark and thin sets' labels are their blob numbers
+    if (dark_label != 0) return dark_label;
+    const int light_label = light.at<int>(y, x);
+    return light_label == 0 ? 0 : audit_.n_dark + light_label - 1;
   };
   BlobUnderPoint under;
   for (const auto [dx, dy] : {std::pair{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}}) {
     const int blob = blob_at(cx + dx, cy + dy);
     if (blob == 0) continue;
-    const int record = blob < static_cast<int>(record_of_blob_.size()) ? record_of_blob_[blob] : -1;
-    if (record >= 0) return {&last_blobs_[record], false};
+    const int record = blob < static_cast<int>(audit_.record_of_blob.size()) ? audit_.record_of_blob[blob] : -1;
+    if (record >= 0) return {&audit_.blobs[record], false};
     under.speck = true;
   }
   return under;

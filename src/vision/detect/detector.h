@@ -214,8 +214,8 @@ enum class BlobFate {
   kFaintClump,         // a clump under clump_contrast_factor x its threshold
   kNotFishShaped,      // neither fish-shaped nor a bent body
   kFaintMinority,      // one body of the minority polarity, under minority_contrast_factor
-  kOutsidePool,        // a fish or clump whose centre lies outside the pool mask
-};
+  kOutsidePool,        // a fish whose centre, or a clump all of whose pieces' centres, lie outside the pool mask
+};  // kOutsidePool last (detector.cc: kBlobFates)
 // "fish", "clump", "saturated", "too_short", "rope", "thin_not_alone",
 // "clump_of_minority", "clump_not_compact", "faint_clump",
 // "not_fish_shaped", "faint_minority", "outside_pool".
@@ -309,11 +309,12 @@ class Detector {
   int averaged_frames() const { return averaged_frames_; }
 
   // The blob audit (BlobRecord), off by default. While it is on, every
-  // Detect leaves the blobs of the frame's last pass over it, with their
-  // fates, in LastBlobs (the first frame is detected several times while
-  // the size settles; a size check's fresh detector keeps its own).
+  // Detect leaves in LastBlobs the blobs, with their fates, of the pass
+  // whose detections it returned (the first frame is detected several
+  // times while the size settles; the start-size scan's passes and a size
+  // check's fresh detector are not recorded).
   void RecordBlobs(bool on) { record_blobs_ = on; }
-  const std::vector<BlobRecord>& LastBlobs() const { return last_blobs_; }
+  const std::vector<BlobRecord>& LastBlobs() const { return audit_.blobs; }
   // What lies under point `image_px` (full-resolution image pixels) of the
   // last frame detected, at the working scale: the record of the measured
   // blob whose pixels hold it or, failing that, one within a working pixel
@@ -410,17 +411,22 @@ class Detector {
   double frame_noise_sum_ = 0;  // over the measured pairs: FrameNoiseSigma is the mean
   int frame_noise_pairs_ = 0;
   int averaged_frames_ = 0;
-  bool record_blobs_ = false;
-  std::vector<BlobRecord> last_blobs_;
-  // BlobUnder: the last_blobs_ index of each blob number's pixels (-1:
-  // none), and where the last frame's label images lie.
-  std::vector<int> record_of_blob_;
-  struct BlobLookup {
+  // The blob audit of the last frame detected (RecordBlobs): its records,
+  // the record each blob number's pixels belong to (-1: none; BlobUnder),
+  // the frame's label images (swapped out of the working buffers, which
+  // later passes overwrite) and where they lie. `valid`: a pass of this
+  // frame recorded it.
+  struct BlobAudit {
+    bool valid = false;
+    std::vector<BlobRecord> blobs;
+    std::vector<int> record_of_blob;
+    cv::Mat dark_labels, light_labels;  // labels_ and labels2_ of that pass
     cv::Point origin;
     float sx = 1, sy = 1;
     int n_dark = 0;
   };
-  BlobLookup blob_lookup_;
+  bool record_blobs_ = false;
+  BlobAudit audit_;
   int faint_check_fish_ = 0, clear_fish_ = 0;  // single fish in the measured frames, and those clear
   cv::Mat frame_diff_, frame_sum_, frame_mean_image_;
   // Confident fish-like blobs of the last DetectOnce pass within 1.33x of the
