@@ -851,13 +851,19 @@ TEST(Detector, ReducesByATenthOrMoreOrNotAtAll) {
 // simulator's raceway the size stayed unknown for 14 frames and then
 // settled at a third of the fish). The start-size scan assumes sizes,
 // removes the light for each, and keeps the size the blobs confirm.
-TEST(Detector, LearnsTheFishSizeUnderGlitterThatHidesThemAtFirst) {
-  const cv::Size size(800, 520);
-  cv::Mat img = Frame({}, size, 21);
+// Water under a fine mesh of bright glitter lines (sloping, started beyond
+// the frame so the mesh covers it edge to edge).
+cv::Mat GlitterMeshFrame(cv::Size size, unsigned seed) {
+  cv::Mat img = Frame({}, size, seed);
   const cv::Scalar light(175, 180, 150);
-  // Sloping lines, started beyond the frame so the mesh covers it edge to edge.
   for (int x = -42; x < size.width; x += 6) cv::line(img, {x, 0}, {x + 40, size.height}, light, 2);
   for (int y = -30; y < size.height; y += 6) cv::line(img, {0, y}, {size.width, y + 30}, light, 2);
+  return img;
+}
+
+TEST(Detector, LearnsTheFishSizeUnderGlitterThatHidesThemAtFirst) {
+  const cv::Size size(800, 520);
+  cv::Mat img = GlitterMeshFrame(size, 21);
   const std::vector<Fish> fish = Grid(90);
   for (const Fish& f : fish) {
     cv::ellipse(img, f.centre, cv::Size2f(f.length / 2, f.length / 14), f.angle_deg, 0, 360, cv::Scalar(108, 113, 95),
@@ -935,11 +941,7 @@ TEST(Detector, ASizeTheFirstFrameMisledIsLearntAgain) {
 // one fish, under the detection, and nothing judged against a size (no
 // blob too short or a rope), which only the scan's passes had.
 TEST(Detector, TheBlobAuditIsOfThePassWhoseDetectionsItReturned) {
-  const cv::Size size(800, 520);
-  cv::Mat img = Frame({}, size, 21);
-  const cv::Scalar light(175, 180, 150);
-  for (int x = -42; x < size.width; x += 6) cv::line(img, {x, 0}, {x + 40, size.height}, light, 2);
-  for (int y = -30; y < size.height; y += 6) cv::line(img, {0, y}, {size.width, y + 30}, light, 2);
+  cv::Mat img = GlitterMeshFrame({800, 520}, 21);
   cv::ellipse(img, cv::Point2f(120, 110), cv::Size2f(45, 90 / 14.0f), 0, 0, 360, cv::Scalar(108, 113, 95), cv::FILLED,
               cv::LINE_AA);
   Detector d;
