@@ -13,6 +13,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -1271,6 +1272,30 @@ int RunCli(const std::string& args, std::string* output) {
   char buf[512];
   while (fgets(buf, sizeof buf, p)) *output += buf;
   return pclose(p);
+}
+
+// `count --blob-fates`: the option reaches the pipeline; a replay is told
+// it has no blobs.
+TEST(CountCli, WritesTheBlobAuditOfAVideoRun) {
+  fs::path dir = TempDir("cli_blob_fates");
+  ClipSpec calm;
+  calm.frames = 4;
+  const std::string video = WriteClip(calm, dir), blobs = (dir / "blobs.csv").string();
+  std::string out;
+  ASSERT_EQ(RunCli("count " + video + " --blob-fates " + blobs + " --json", &out), 0) << out;
+  std::ifstream in(blobs);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line.rfind("frame,fate,", 0), 0u) << line;
+  std::set<int> frames;
+  while (std::getline(in, line)) frames.insert(std::stoi(line.substr(0, line.find(','))));
+  EXPECT_EQ(frames, (std::set<int>{1, 2, 3, 4}));
+  const std::string det = (dir / "det.txt").string();
+  std::ofstream(det) << "1,-1,10,20,30,40,0.9\n";
+  out.clear();
+  EXPECT_NE(RunCli("count --detections " + det + " --blob-fates " + blobs, &out), 0);
+  EXPECT_NE(out.find("--blob-fates"), std::string::npos) << out;
+  fs::remove_all(dir);
 }
 
 TEST(CountCli, MalformedDetectionFileNamesFileAndLine) {
