@@ -385,10 +385,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       if (!blob_fates) return Status::IOError(fmt::format("cannot write '{}'", opt.blob_fates_path));
       blob_fates << kBlobAuditHeader << '\n';
     }
-    const bool record_blobs = blob_fates.is_open() || opt.on_detected;
     Detector detector(dp);
-    detector.RecordBlobs(record_blobs);
-    int averaged_by_replaced = 0;  // frames averaged by the detectors replaced before this one
+    detector.RecordBlobs(blob_fates.is_open() || opt.on_detected);
     CameraMotion motion;
     std::optional<CameraMotionCheck> camera_check;
     // The GPS check reads fix f at frame f: only when the SRT has about one
@@ -443,9 +441,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         // What the detector learnt from the water beyond the wall (its
         // noise level, the fish size) is not this pool's: it learns
         // afresh from the next frame.
-        averaged_by_replaced += detector.averaged_frames();
-        detector = Detector(dp);
-        detector.RecordBlobs(record_blobs);
+        detector.Restart();
       }
       held.clear();
       holding = false;
@@ -557,7 +553,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.camera_check = camera_check;
     report.learnt_fish_length_px = detector.TypicalLengthPx();
     report.frame_noise_sigma = detector.FrameNoiseSigma();
-    report.averaged_frames = averaged_by_replaced + detector.averaged_frames();
+    report.averaged_frames = detector.averaged_frames();
     report.obscured_share = f > 0 ? obscured_sum / f : 0;
   }
 

@@ -494,15 +494,21 @@ void Detector::CheckLearntSize(const cv::Mat& frame, const cv::Mat& mask) {
   const float earlier = first->TypicalLengthPx();
   const float median = std::max(std::min(in_use, earlier), std::min(std::max(in_use, earlier), seen_now));
   if (!disagree(median, in_use)) return;
-  const int frames = frames_with_size_, averaged = averaged_frames_;
-  // The frame's detections, and so its blob audit, are this detector's.
-  const bool record_blobs = record_blobs_;
-  BlobAudit audit = std::move(audit_);
-  *this = std::move(median == seen_now ? *fresh : *first);
+  const int frames = frames_with_size_;
+  TakeLearntState(std::move(median == seen_now ? *fresh : *first));
   frames_with_size_ = frames;  // past both checks: no more
-  averaged_frames_ += averaged;  // the count is the footage's; the noise is measured afresh at the new size
+}
+
+void Detector::Restart() { TakeLearntState(Detector(params_)); }
+
+void Detector::TakeLearntState(Detector&& other) {
+  const bool record_blobs = record_blobs_;
+  const int averaged = averaged_frames_;
+  BlobAudit audit = std::move(audit_);
+  *this = std::move(other);
   record_blobs_ = record_blobs;
-  audit_ = std::move(audit);
+  averaged_frames_ += averaged;  // the footage's count; the noise is measured afresh
+  audit_ = std::move(audit);     // the last frame's detections were this detector's
 }
 
 // One DetectOnce pass's working state: what each step leaves for the next.
@@ -1094,7 +1100,7 @@ Detector::BlobUnderPoint Detector::BlobUnder(cv::Point2f image_px) const {
     return light_label == 0 ? 0 : audit_.n_dark + light_label - 1;
   };
   BlobUnderPoint under;
-  for (const auto [dx, dy] : {std::pair{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}}) {
+  for (const auto& [dx, dy] : {std::pair{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}}) {
     const int blob = blob_at(cx + dx, cy + dy);
     if (blob == 0) continue;
     const int record = blob < static_cast<int>(audit_.record_of_blob.size()) ? audit_.record_of_blob[blob] : -1;

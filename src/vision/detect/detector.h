@@ -297,10 +297,11 @@ class Detector {
   void NoteCameraStill(bool still) { camera_still_ = still; }
   // The footage's frame-to-frame noise (sigma, grey levels at the working
   // scale, the strongest channel's as NoiseSigma; 0 until measured, and
-  // measured afresh when the size check replaces the detector's state),
-  // whether it was found noisy enough to be detected on the mean of still
-  // frames (DetectorParams::still_mean_frames; a check with no single
-  // fish found says no), and the frames that were. NoiseSigma is a
+  // measured afresh when the size check replaces the detector's state or
+  // Restart forgets it), whether it was found noisy enough to be detected
+  // on the mean of still frames (DetectorParams::still_mean_frames; a
+  // check with no single fish found says no), and the frames that were,
+  // over the whole footage (across those replacements). NoiseSigma is a
   // running mean over the frames detected, means and single frames alike.
   float FrameNoiseSigma() const {
     return frame_noise_pairs_ > 0 ? static_cast<float>(frame_noise_sum_ / frame_noise_pairs_) : 0.0f;
@@ -327,6 +328,13 @@ class Detector {
     bool speck = false;
   };
   BlobUnderPoint BlobUnder(cv::Point2f image_px) const;
+
+  // Forgets what the footage taught (the fish size and working scale, the
+  // noise level, the polarity, the still-frame mean and its measurement),
+  // as a new detector with the same params would start; keeps the blob
+  // audit's switch, the last frame's audit and the count of averaged
+  // frames, which are the footage's.
+  void Restart();
 
   const DetectorParams& params() const { return params_; }
 
@@ -384,6 +392,9 @@ class Detector {
   // size_check_* params); may replace this detector's whole state with a
   // fresh detector's.
   void CheckLearntSize(const cv::Mat& frame, const cv::Mat& mask);
+  // Replaces this detector's state by `other`'s, keeping what Restart
+  // keeps (the size check's replacement and Restart).
+  void TakeLearntState(Detector&& other);
   // Detects `frame` under assumed fish lengths and returns the working-scale
   // length best confirmed by the confident fish-like blobs found (0: none).
   // Leaves no size learnt, and the noise level as it found it.

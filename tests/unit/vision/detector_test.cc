@@ -649,6 +649,26 @@ TEST(Detector, NoisyFootageUnderAStillCameraIsDetectedOnTheMeanOfFrames) {
   EXPECT_FALSE(single.AveragesStillFrames());
 }
 
+// Restart forgets what the footage taught (the pipeline restarts the
+// detector when the pool it first looked at leaked over a wall) but keeps
+// what is the footage's: the frames averaged so far and the blob audit.
+TEST(Detector, RestartForgetsTheFootageButKeepsItsTallyAndTheAudit) {
+  Detector d;
+  d.RecordBlobs(true);
+  NightFishFound(d, /*camera_still=*/true, 10, 12);
+  const int averaged = d.averaged_frames();
+  ASSERT_GT(averaged, 0) << "the premise: the night was averaged";
+  ASSERT_GT(d.TypicalLengthPx(), 0);
+  d.Restart();
+  EXPECT_EQ(d.TypicalLengthPx(), 0);
+  EXPECT_EQ(d.NoiseSigma(), 0);
+  EXPECT_EQ(d.FrameNoiseSigma(), 0);
+  EXPECT_FALSE(d.AveragesStillFrames());
+  EXPECT_EQ(d.averaged_frames(), averaged);
+  d.Detect(NightFrame(31, 531, 10, 12));
+  EXPECT_FALSE(d.LastBlobs().empty()) << "the audit is still on";
+}
+
 // A frame the camera moved to is detected alone, and the mean starts again
 // once the camera has held still over two steps. The noise level, a
 // running mean over means and single frames, lets no burst of noise
