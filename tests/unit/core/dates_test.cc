@@ -20,7 +20,9 @@ TEST(Date, RejectsMalformedAndImpossibleDates) {
                            "2024-01-01x", "abcd-ef-gh"}) {
     auto d = Date::Parse(text);
     EXPECT_FALSE(d.ok()) << text;
-    if (!d.ok()) EXPECT_NE(d.status().message().find("bad date"), std::string::npos);
+    if (!d.ok()) {
+      EXPECT_NE(d.status().message().find("bad date"), std::string::npos);
+    }
   }
 }
 

@@ -175,7 +175,9 @@ TEST(SimVideo, WritesH264WithEveryFrame) {
   if (FILE* p = popen(cmd.c_str(), "r")) {
     char buf[256] = {0};
     const size_t n = fread(buf, 1, sizeof(buf) - 1, p);
-    if (pclose(p) == 0 && n > 0) EXPECT_EQ(std::string(buf), fmt::format("h264,{}\n", kTestFrames));
+    if (pclose(p) == 0 && n > 0) {
+      EXPECT_EQ(std::string(buf), fmt::format("h264,{}\n", kTestFrames));
+    }
   }
   fs::remove_all(dir);
 }

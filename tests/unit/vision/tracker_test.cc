@@ -110,7 +110,9 @@ TEST(Tracker, ConfirmsAfterMinHitsAndKeepsId) {
   for (int f = 1; f <= 5; ++f) {
     std::vector<Detection> d = {{cv::Rect2f(100.0f + 3 * f, 100, 40, 40), 0.9f, 0}};
     out = tracker.Update(f, d);
-    if (f < 3) EXPECT_TRUE(out.empty()) << f;
+    if (f < 3) {
+      EXPECT_TRUE(out.empty()) << f;
+    }
   }
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].state, TrackState::kTracked);
