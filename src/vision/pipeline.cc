@@ -411,6 +411,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       pool.Update(frame);
     }
     double obscured_sum = 0;
+    std::vector<float> unclaimed_by_frame;  // Detector::UnclaimedFishAreas, a frame
     // Detections held back from frame 1 while the pool may have leaked
     // (kMaxHeldFrames); once released, never held again. `pool_in_doubt`
     // is set by every look, the first on frame 1.
@@ -498,6 +499,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       if (opt.roi.empty()) obscured_sum += detector.ObscuredShare();
+      unclaimed_by_frame.push_back(detector.UnclaimedFishAreas());
       if (motion_done.valid()) motion_done.get();
       detector.NoteCameraStill(motion.held_still());
       if (blob_fates.is_open()) blob_fates << FormatBlobAudit(f, detector.LastBlobs());
@@ -555,6 +557,7 @@ Result<CountReport> RunCount(const CountOptions& opt) {
     report.frame_noise_sigma = detector.FrameNoiseSigma();
     report.averaged_frames = detector.averaged_frames();
     report.obscured_share = f > 0 ? obscured_sum / f : 0;
+    if (!unclaimed_by_frame.empty()) report.unclaimed_fish_areas = QuantileAtRank(std::move(unclaimed_by_frame), 0.5);
   }
 
   const std::vector<Tracklet> tracklets = tracker.Tracklets();
@@ -566,6 +569,8 @@ Result<CountReport> RunCount(const CountOptions& opt) {
   }
   report.unexplained = MeasureUnexplainedDetections(report.result, tracker.DetectionsByFrame());
   report.result.count_high += report.unexplained.fish;
+  report.unclaimed_fish = static_cast<int>(std::lround(report.unclaimed_fish_areas));
+  report.result.count_high += report.unclaimed_fish;
   report.rarely_sighted = MeasureRarelySightedFish(report.result, tracker.DetectionsByFrame());
   report.result.count_low = std::max(0, report.result.count_low - report.rarely_sighted.fish);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -623,6 +628,14 @@ std::string UnexplainedNote(const CountReport& report) {
       report.unexplained.per_frame, report.unexplained.fish);
 }
 
+std::string UnclaimedNote(const CountReport& report) {
+  if (report.unclaimed_fish <= 0) return "";
+  return fmt::format(
+      "unclaimed: {:.1f} fish areas a frame of dark matter no detection claims (clumps, pieces); the interval "
+      "allows for {} fish there",
+      report.unclaimed_fish_areas, report.unclaimed_fish);
+}
+
 std::string RarelySightedNote(const CountReport& report) {
   if (report.rarely_sighted.fish <= 0) return "";
   const double median = report.rarely_sighted.counted_recall_median;
@@ -634,7 +647,7 @@ std::string RarelySightedNote(const CountReport& report) {
 
 std::vector<std::string> IntervalNotes(const CountReport& report) {
   std::vector<std::string> notes;
-  for (std::string note : {GlareNote(report), UnexplainedNote(report), RarelySightedNote(report)}) {
+  for (std::string note : {GlareNote(report), UnexplainedNote(report), UnclaimedNote(report), RarelySightedNote(report)}) {
     if (!note.empty()) notes.push_back(std::move(note));
   }
   return notes;
@@ -657,6 +670,8 @@ nlohmann::json ReportToJson(const CountReport& r) {
   j["unexplained_detections_per_frame"] = std::round(r.unexplained.per_frame * 10) / 10;
   j["counted_recall_q25"] = std::round(r.unexplained.counted_recall_q25 * 1000) / 1000;
   j["unexplained_fish"] = r.unexplained.fish;
+  j["unclaimed_fish_areas_per_frame"] = std::round(r.unclaimed_fish_areas * 10) / 10;
+  j["unclaimed_fish"] = r.unclaimed_fish;
   j["counted_recall_median"] = std::round(r.rarely_sighted.counted_recall_median * 1000) / 1000;
   j["rarely_sighted_fish"] = r.rarely_sighted.fish;
   j["frame_noise_sigma"] = std::round(static_cast<double>(r.frame_noise_sigma) * 100) / 100;

@@ -166,6 +166,14 @@ struct CountReport {
   // `unexplained.fish` is added to count_high too, as fish the counter may
   // have no track of.
   UnexplainedDetections unexplained;
+  // What the detector dropped and no detection claimed
+  // (Detector::UnclaimedFishAreas), the median over the frames in typical
+  // fish areas: schools joined into one network, fish in pieces, fish
+  // faint in a clump. `unclaimed_fish`, that rounded, is added to
+  // count_high as fish the detector may never have made out (0 for a
+  // detections-only run).
+  double unclaimed_fish_areas = 0;
+  int unclaimed_fish = 0;
   // The counted fish seen least (MeasureRarelySightedFish):
   // `rarely_sighted.fish` is subtracted from count_low (at least 0), as
   // counted fish that may be on no fish.
@@ -197,6 +205,11 @@ std::string GlareNote(const CountReport& report);
 // ("unexplained: 5.4 detections a frame in no counted fish; the interval
 // allows for 7 fish they may be"); empty otherwise.
 std::string UnexplainedNote(const CountReport& report);
+
+// One line when dark matter no detection claimed widened the interval
+// ("unclaimed: 12.3 fish areas a frame of dark matter no detection claims
+// (clumps, pieces); the interval allows for 12 fish there"); empty otherwise.
+std::string UnclaimedNote(const CountReport& report);
 
 // One line when rarely sighted counted fish widened the interval down
 // ("rarely sighted: 23 counted fish were sighted in under 0.44 of their

@@ -25,6 +25,10 @@ constexpr float kCrossingMinArea = 1.2f;    // an X-shaped blob with this x typi
 constexpr float kCrossingMinOutline = 1.6f; // and this x typical outline is two fish crossing
 constexpr float kClumpSpanFactor = 1.5f;      // clump length <= (1 + this sqrt(k)) x typical
 constexpr float kLowScoreFraction = 0.6f;   // weak blobs down to this x threshold become low-score detections
+// A dropped blob whose centre lies within this x a detection's box's longer
+// side of the box is that detection's fish (a fragment, a fin, a shadow).
+constexpr float kClaimMargin = 0.25f;
+constexpr size_t kFishAreaSamples = 5;  // single fish a frame needs to be its own unit of area
 constexpr int kSaturatedGrey = 215;         // near-white blobs (glare, foam) carry no fish
 constexpr float kMadToSigma = 1.4826f;
 // A detection's score is half its peak contrast in thresholds, at most 1:
@@ -400,9 +404,11 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
   CV_Assert(mask.empty() || mask.type() == CV_8UC1);
   audit_.valid = false;
   audit_.blobs.clear();
+  unclaimed_fish_areas_ = 0;
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) {
     std::vector<Detection> out = DetectOnce(frame, mask, /*in_sequence=*/true);
+    unclaimed_fish_areas_ = pass_unclaimed_fish_areas_;
     CheckLearntSize(frame, mask);
     return out;
   }
@@ -417,7 +423,9 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     typical_length_work_ = params_.expected_length_px * scale_;
     typical_area_work_ = typical_length_work_ * typical_length_work_ * kAssumedAreaPerLength2;
     bootstrapped_ = true;
-    return DetectOnce(frame, mask);
+    std::vector<Detection> out = DetectOnce(frame, mask);
+    unclaimed_fish_areas_ = pass_unclaimed_fish_areas_;
+    return out;
   }
   // The first frame: the water model's window, the clump splitting and the
   // working scale depend on the fish size, which is learnt from the
@@ -433,6 +441,7 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
       const float before = typical_length_work_;
       replace_size_ = true;
       out = DetectOnce(frame, mask);
+      unclaimed_fish_areas_ = pass_unclaimed_fish_areas_;
       if (typical_length_work_ <= 0) break;
       if (pass + 1 >= min_passes && before > 0 &&
           std::abs(typical_length_work_ - before) <= kBootstrapTolerance * before) {
@@ -504,11 +513,15 @@ void Detector::Restart() { TakeLearntState(Detector(params_)); }
 void Detector::TakeLearntState(Detector&& other) {
   const bool record_blobs = record_blobs_;
   const int averaged = averaged_frames_;
+  const float unclaimed = unclaimed_fish_areas_;
   BlobAudit audit = std::move(audit_);
   *this = std::move(other);
   record_blobs_ = record_blobs;
   averaged_frames_ += averaged;  // the footage's count; the noise is measured afresh
-  audit_ = std::move(audit);     // the last frame's detections were this detector's
+  // The last frame's detections were this detector's, and so are what
+  // they left unclaimed and the audit of them.
+  unclaimed_fish_areas_ = unclaimed;
+  audit_ = std::move(audit);
 }
 
 // One DetectOnce pass's working state: what each step leaves for the next.
@@ -1062,8 +1075,12 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     audit_.blobs.clear();
     audit_.record_of_blob.assign(pass.n_blobs, -1);
   }
+  std::vector<const Blob*> dropped;  // may be fish the detector could not make out (UnclaimedFishAreas)
+  std::vector<float> fish_areas;     // of the blobs made one fish each
   for (const Blob& b : blobs) {
     const BlobFate fate = ClassifyBlob(b, blobs, mask, pass, out);
+    if (MayBeUnseenFish(b, fate) && InPool(b.centre, mask, pass)) dropped.push_back(&b);
+    if (fate == BlobFate::kFish) fish_areas.push_back(b.area);
     if (record_blobs_) {
       audit_.record_of_blob[b.label] = static_cast<int>(audit_.blobs.size());
       audit_.blobs.push_back(BlobRecord{pass.ToFull(b.centre), b.theta, b.length / pass.sx, b.width / pass.sx, b.dark,
@@ -1082,6 +1099,7 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     audit_.n_dark = pass.n_dark;
     audit_.valid = true;
   }
+  pass_unclaimed_fish_areas_ = UnclaimedFishAreas(dropped, std::move(fish_areas), out, pass);
   return out;
 }
 
@@ -1110,15 +1128,52 @@ Detector::BlobUnderPoint Detector::BlobUnder(cv::Point2f image_px) const {
   return under;
 }
 
+bool Detector::InPool(cv::Point2f work_px, const cv::Mat& mask, const Pass& pass) {
+  if (mask.empty()) return true;
+  const int mx = std::clamp(static_cast<int>((work_px.x + pass.origin.x) * mask.cols / pass.reduced.width), 0,
+                            mask.cols - 1);
+  const int my = std::clamp(static_cast<int>((work_px.y + pass.origin.y) * mask.rows / pass.reduced.height), 0,
+                            mask.rows - 1);
+  return mask.at<uint8_t>(my, mx) != 0;
+}
+
+bool Detector::MayBeUnseenFish(const Blob& b, BlobFate fate) const {
+  switch (fate) {
+    case BlobFate::kTooShort:
+    case BlobFate::kThinNotAlone:
+    case BlobFate::kClumpNotCompact:
+    case BlobFate::kFaintClump:
+    case BlobFate::kNotFishShaped:
+      return !MinorityPolarity(b);
+    default:
+      return false;
+  }
+}
+
+float Detector::UnclaimedFishAreas(const std::vector<const Blob*>& dropped, std::vector<float> fish_areas,
+                                   const std::vector<Detection>& out, const Pass& pass) const {
+  // A fish as this frame shows the fish it made out (the typical fish is
+  // an upper quantile's), or the typical one on a frame of few.
+  const float fish_area = fish_areas.size() >= kFishAreaSamples ? QuantileAtRank(std::move(fish_areas), 0.5f)
+                                                                : typical_area_work_;
+  if (fish_area <= 0) return 0;
+  double area = 0;
+  for (const Blob* b : dropped) {
+    const cv::Point2f centre = pass.ToFull(b->centre);
+    const bool claimed = std::any_of(out.begin(), out.end(), [&](const Detection& d) {
+      const float margin = kClaimMargin * std::max(d.box.width, d.box.height);
+      return centre.x >= d.box.x - margin && centre.x <= d.box.x + d.box.width + margin &&
+             centre.y >= d.box.y - margin && centre.y <= d.box.y + d.box.height + margin;
+    });
+    if (!claimed) area += b->area;
+  }
+  return static_cast<float>(area / fish_area);
+}
+
 // Step 6-7 for one blob: its fate, and its detections appended to `out`.
 BlobFate Detector::ClassifyBlob(const Blob& b, const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass,
                                 std::vector<Detection>& out) const {
-  auto in_mask = [&](cv::Point2f p) {
-    if (mask.empty()) return true;
-    int mx = std::clamp(static_cast<int>((p.x + pass.origin.x) * mask.cols / pass.reduced.width), 0, mask.cols - 1);
-    int my = std::clamp(static_cast<int>((p.y + pass.origin.y) * mask.rows / pass.reduced.height), 0, mask.rows - 1);
-    return mask.at<uint8_t>(my, mx) != 0;
-  };
+  auto in_mask = [&](cv::Point2f p) { return InPool(p, mask, pass); };
   if (b.mean_grey >= kSaturatedGrey) return BlobFate::kSaturated;
   float score = std::clamp(0.5f * b.max_contrast / pass.ThresholdOf(b), 0.0f, kClearFishScore);
   float typical = typical_length_work_;

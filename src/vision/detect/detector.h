@@ -284,6 +284,18 @@ class Detector {
   // there.
   float ObscuredShare() const { return obscured_share_; }
 
+  // What the last frame may hold in fish the detector could not make out:
+  // the blobs in the pool, of the polarity most fish have, that it dropped
+  // as too short, thin beside others, not fish-shaped, or clumps not
+  // compact or too faint to split, and whose centres lie in no detection's
+  // box grown by a quarter of its longer side; their summed area in fish areas
+  // (the median single fish's this frame, the typical fish's on a frame
+  // with fewer than five; 0 before the fish size is known). Of the pass whose detections
+  // Detect returned. On the benchmark's clips most of it is schools joined
+  // into one network and fish in pieces; it also holds clutter of a fish's
+  // darkness (a bank's stones), so it is a bound, not a count.
+  float UnclaimedFishAreas() const { return unclaimed_fish_areas_; }
+
   // Working scale (work / full); fixed after the first frame.
   float scale() const { return scale_; }
 
@@ -361,6 +373,16 @@ class Detector {
   std::optional<Blob> MeasureBlob(const Pass& pass, int blob) const;
   void LearnTypicalFish(const std::vector<Blob>& blobs, const Pass& pass, float assumed_length);
   std::vector<Detection> ClassifyBlobs(const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass);
+  // Whether a working-image point lies in the pool (`mask` at the frame's
+  // size; an empty mask is the whole frame).
+  static bool InPool(cv::Point2f work_px, const cv::Mat& mask, const Pass& pass);
+  // A blob dropped with `fate` that may be fish seen badly (UnclaimedFishAreas).
+  bool MayBeUnseenFish(const Blob& b, BlobFate fate) const;
+  // The area of the `dropped` blobs no detection in `out` claims, in fish
+  // areas: the median of `fish_areas` (the blobs made one fish each), or
+  // the typical fish's on a frame with few.
+  float UnclaimedFishAreas(const std::vector<const Blob*>& dropped, std::vector<float> fish_areas,
+                           const std::vector<Detection>& out, const Pass& pass) const;
   BlobFate ClassifyBlob(const Blob& b, const std::vector<Blob>& blobs, const cv::Mat& mask, const Pass& pass,
                         std::vector<Detection>& out) const;
   struct BlobLabel {
@@ -411,6 +433,8 @@ class Detector {
   float dark_share_ = -1;            // share of single fish darker than the water (-1: unknown)
   float noise_sigma_ = 0;            // running noise level of the contrast image (0: unknown)
   float obscured_share_ = 0;         // the last frame's, see ObscuredShare()
+  float unclaimed_fish_areas_ = 0;    // the last frame's, see UnclaimedFishAreas()
+  float pass_unclaimed_fish_areas_ = 0;  // the last pass's (Detect takes the returned pass's)
   double gsd_m_ = 0;
   // The still-frame mean: the working images of the last frames while the
   // camera held still, the frame-to-frame noise measured so far, and

@@ -978,5 +978,56 @@ TEST(Detector, TheBlobAuditIsOfThePassWhoseDetectionsItReturned) {
   EXPECT_EQ(under->fate, BlobFate::kFish);
 }
 
+// A ring of six fish nose to tail (a school joined into one network) is
+// a dark clump too loose to split; it is dropped, and what it may hide is
+// reported as unclaimed fish areas. A piece of a fish lying off the end of
+// a fish that was found is that fish's, not unclaimed.
+std::vector<Fish> RingOfFish(cv::Point2f centre, float length) {
+  std::vector<Fish> ring;
+  for (int i = 0; i < 6; ++i) {
+    const float a = static_cast<float>(CV_PI / 3 * i + CV_PI / 6);
+    ring.push_back({centre + cv::Point2f(length * std::cos(a), length * std::sin(a)) * 0.85f, length,
+                    static_cast<float>(60 * i + 120)});
+  }
+  return ring;
+}
+
+TEST(Detector, SaysHowManyFishAreasItDroppedThatNoDetectionClaims) {
+  Detector plain;
+  const std::vector<Detection> alone = plain.Detect(Frame(Grid(90), {800, 520}, 31));
+  ASSERT_EQ(alone.size(), 8u);
+  EXPECT_LT(plain.UnclaimedFishAreas(), 0.2f);
+
+  Detector d;
+  d.RecordBlobs(true);
+  const std::vector<Fish> fish = Grid(90, RingOfFish({580, 430}, 90));
+  const std::vector<Detection> dets = d.Detect(Frame(fish, {1000, 620}, 31));
+  EXPECT_EQ(dets.size(), 8u) << "the ring gives no detection";
+  const BlobRecord* ring = d.BlobUnder({580 + 0.85f * 90 * 0.866f, 430 + 0.85f * 90 * 0.5f}).record;
+  ASSERT_NE(ring, nullptr);
+  EXPECT_EQ(ring->fate, BlobFate::kClumpNotCompact);
+  EXPECT_GT(d.UnclaimedFishAreas(), 3.5f);
+  EXPECT_LT(d.UnclaimedFishAreas(), 7.5f);
+
+  // A piece a third of a fish long beside the flank of a found fish lying
+  // at 50 degrees (the third of the grid; the piece's centre is inside
+  // that fish's box): too short to be a fish, and claimed by it.
+  const cv::Point2f flank = cv::Point2f(460, 110) + 28.0f * cv::Point2f(-std::sin(50 * CV_PI / 180),
+                                                                         std::cos(50 * CV_PI / 180));
+  Detector with_piece;
+  with_piece.RecordBlobs(true);
+  const std::vector<Detection> found = with_piece.Detect(Frame(Grid(90, {{flank, 30, 50}}), {800, 520}, 31));
+  EXPECT_EQ(found.size(), 8u);
+  const BlobRecord* piece = with_piece.BlobUnder(flank).record;
+  ASSERT_NE(piece, nullptr);
+  EXPECT_TRUE(piece->fate == BlobFate::kTooShort || piece->fate == BlobFate::kThinNotAlone) << BlobFateName(piece->fate);
+  EXPECT_LT(with_piece.UnclaimedFishAreas(), 0.02f);
+
+  // The same piece in open water is nobody's.
+  Detector lone_piece;
+  lone_piece.Detect(Frame(Grid(90, {{cv::Point2f(450, 440), 30, 0}}), {800, 520}, 31));
+  EXPECT_GT(lone_piece.UnclaimedFishAreas(), 0.05f);
+}
+
 }  // namespace
 }  // namespace sturgeon::vision

@@ -59,6 +59,10 @@ struct ClipSpec {
   // Round dark stains on the concrete: corners for the camera's motion
   // where the noise hides the pool's soft rim.
   int concrete_stains = 0;
+  // Six more fish lying nose to tail in a line across the pool (fish
+  // following each other, joined into one dark band longer than a clump
+  // of six could span: the detector does not split it).
+  bool chain_of_fish = false;
 };
 
 fs::path TempDir(const std::string& name) {
@@ -145,6 +149,13 @@ std::string WriteClip(const ClipSpec& s, const fs::path& dir) {
     const cv::Point at(static_cast<int>(u(rng) * world.cols), static_cast<int>(u(rng) * world.rows));
     if (std::hypot(at.x - pool_c.x, at.y - pool_c.y) > pool_r + 12) {
       cv::circle(world, at, 3 + static_cast<int>(4 * u(rng)), cv::Scalar(60, 60, 60), cv::FILLED);
+    }
+  }
+  if (s.chain_of_fish) {
+    const cv::Point2f start(pool_c.x - 2.25f * fish_len, pool_c.y + pool_r / 3.0f);
+    for (int i = 0; i < 6; ++i) {
+      cv::ellipse(world, start + cv::Point2f(0.9f * fish_len * i, 0), cv::Size2f(fish_len / 2, fish_len / 11), 0, 0,
+                  360, cv::Scalar(35, 40, 40), cv::FILLED, cv::LINE_AA);
     }
   }
   cv::Mat world_rim_like_water;
@@ -384,6 +395,53 @@ TEST(Pipeline, ReportsThePoolsShareUnderGlareAndWidensTheIntervalForIt) {
   const nlohmann::json j = ReportToJson(*wide);
   EXPECT_NEAR(j["obscured_share"].get<double>(), s, 0.001);
   EXPECT_EQ(j["obscured_fish"].get<int>(), wide->obscured_fish);
+  fs::remove_all(dir);
+}
+
+// Six fish joined nose to tail into one dark band give no detection: the
+// report says how many fish areas of dark matter no detection claimed, and
+// the interval's top allows for as many fish; the count is what was seen.
+TEST(Pipeline, AllowsInTheIntervalForFishInDarkMatterNoDetectionClaims) {
+  fs::path dir = TempDir("unclaimed");
+  ClipSpec spec;
+  spec.glare = false;
+  spec.chain_of_fish = true;
+  spec.frames = 40;
+  spec.width = 1280;  // fish 91 px long
+  spec.height = 720;
+  CountOptions o;
+  o.video_path = WriteClip(spec, dir);
+  o.detections_out_path = (dir / "detections.txt").string();
+  auto chained = RunCount(o);
+  ASSERT_TRUE(chained.ok()) << chained.status().ToString();
+  EXPECT_GT(chained->unclaimed_fish_areas, 3.0);
+  EXPECT_LT(chained->unclaimed_fish_areas, 9.0);
+  EXPECT_EQ(chained->unclaimed_fish, static_cast<int>(std::lround(chained->unclaimed_fish_areas)));
+  EXPECT_LE(chained->result.count, spec.fish + 1) << "the chain is not counted";
+  EXPECT_GE(chained->result.count_high, spec.fish + 6);
+
+  // The widening, on top of the counter's own interval and its other
+  // allowances: a replay of the run's detections has no dark matter to see.
+  CountOptions replay_options;
+  replay_options.detections_path = o.detections_out_path;
+  auto replay = RunCount(replay_options);
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  ASSERT_EQ(replay->result.count, chained->result.count);
+  EXPECT_EQ(replay->unclaimed_fish, 0);
+  EXPECT_EQ(chained->result.count_high, replay->result.count_high + chained->obscured_fish + chained->unclaimed_fish);
+  EXPECT_NE(UnclaimedNote(*chained).find(fmt::format("allows for {} fish", chained->unclaimed_fish)), std::string::npos);
+  const nlohmann::json j = ReportToJson(*chained);
+  EXPECT_EQ(j["unclaimed_fish"].get<int>(), chained->unclaimed_fish);
+
+  ClipSpec no_chain = spec;
+  no_chain.chain_of_fish = false;
+  fs::create_directories(dir / "plain");
+  CountOptions plain_options;
+  plain_options.video_path = WriteClip(no_chain, dir / "plain");
+  auto plain = RunCount(plain_options);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_LT(plain->unclaimed_fish_areas, 1.0);
+  EXPECT_EQ(UnclaimedNote(*plain).empty(), plain->unclaimed_fish == 0);
   fs::remove_all(dir);
 }
 
