@@ -9,7 +9,11 @@
 //   pooled accuracy   1 - sum|count - true| / sum true
 //                     (true: the pool's fish; for footage that does not
 //                     cover the whole pool, a sweep, the fish it filmed)
-//   in interval       share of scenarios with count_low <= true <= count_high
+//   in interval       share of scenarios with count_low <= true <= count_high,
+//                     and without count_high's allowance for the dark
+//                     matter the detector dropped (CountReport::
+//                     unclaimed_fish, the same run's), with each
+//                     scenario's allowance and the median widths
 //   mean length error |mean measured length - mean true length| / mean true
 //   fps / decode fps  frames per second of the pipeline and of decoding only
 //   det rec / prec    the detector's per-frame recall and precision against
@@ -166,6 +170,7 @@ constexpr float kReplayJitterOfSize = 0.05f;
 struct Row {
   std::string scenario;
   int truth = 0, count = 0, low = 0, high = 0, frames = 0, width = 0, height = 0;
+  int unclaimed = 0;  // CountReport::unclaimed_fish, part of `high`
   double accuracy = 0, length_error = -1, fps = 0, decode_fps = 0;
   double detection_recall = -1, detection_precision = -1;  // -1: not measured
   std::optional<sturgeon::vision::CountBreakdown> breakdown;  // empty: gt.txt unreadable
@@ -545,6 +550,7 @@ int main(int argc, char** argv) {
     r.count = rep->result.count;
     r.low = rep->result.count_low;
     r.high = rep->result.count_high;
+    r.unclaimed = rep->unclaimed_fish;
     r.frames = rep->frames;
     r.width = rep->width;
     r.height = rep->height;
@@ -710,12 +716,18 @@ int main(int argc, char** argv) {
   if (keep.empty()) fs::remove_all(root);
 
   double err = 0, truth = 0, len_err = 0;
-  int in = 0, len_n = 0, worst_i = 0;
+  int in = 0, in_without_unclaimed = 0, len_n = 0, worst_i = 0;
+  std::vector<double> widths, widths_without_unclaimed;  // (high - low) / truth
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     err += std::abs(r.count - r.truth);
     truth += r.truth;
     in += r.in_interval;
+    in_without_unclaimed += r.low <= r.truth && r.truth <= r.high - r.unclaimed;
+    if (r.truth > 0) {
+      widths.push_back(static_cast<double>(r.high - r.low) / r.truth);
+      widths_without_unclaimed.push_back(static_cast<double>(r.high - r.unclaimed - r.low) / r.truth);
+    }
     if (r.length_error > -1) {
       len_err += std::abs(r.length_error);
       ++len_n;
@@ -727,6 +739,15 @@ int main(int argc, char** argv) {
   std::cout << fmt::format("worst scenario {} {:.4f} (target >= 0.97)\n", rows[worst_i].scenario,
                            rows[worst_i].accuracy);
   std::cout << fmt::format("interval holds the truth in {}/{} scenarios (target >= 90%)\n", in, rows.size());
+  if (!widths.empty()) {
+    std::cout << fmt::format(
+        "  without the allowance for unclaimed dark matter {}/{}; median width / truth {:.2f}, without it {:.2f}; "
+        "unclaimed fish by scenario:",
+        in_without_unclaimed, rows.size(), sturgeon::UpperMedian(std::move(widths)),
+        sturgeon::UpperMedian(std::move(widths_without_unclaimed)));
+    for (const Row& r : rows) std::cout << fmt::format(" {} {}", r.scenario, r.unclaimed);
+    std::cout << "\n";
+  }
   if (len_n > 0) std::cout << fmt::format("mean |length error| {:.3f} (target <= 0.05)\n", len_err / len_n);
   double learnt_lo = 1e9, learnt_hi = -1;
   for (const Row& r : rows) {

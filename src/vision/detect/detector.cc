@@ -1138,16 +1138,12 @@ bool Detector::InPool(cv::Point2f work_px, const cv::Mat& mask, const Pass& pass
 }
 
 bool Detector::MayBeUnseenFish(const Blob& b, BlobFate fate) const {
-  switch (fate) {
-    case BlobFate::kTooShort:
-    case BlobFate::kThinNotAlone:
-    case BlobFate::kClumpNotCompact:
-    case BlobFate::kFaintClump:
-    case BlobFate::kNotFishShaped:
-      return !MinorityPolarity(b);
-    default:
-      return false;
-  }
+  // Faint clumps are shading by their own rule (a rim's or a cloud's
+  // edge); blobs neither fish- nor clump-shaped, thin pieces beside others
+  // and the minority polarity's are clutter as often as fish. On the
+  // benchmark's clips counting them too held the truth in no more
+  // scenarios and widened the sweeps' intervals by up to a half.
+  return (fate == BlobFate::kTooShort || fate == BlobFate::kClumpNotCompact) && !MinorityPolarity(b);
 }
 
 float Detector::UnclaimedFishAreas(const std::vector<const Blob*>& dropped, std::vector<float> fish_areas,

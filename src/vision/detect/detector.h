@@ -286,14 +286,13 @@ class Detector {
 
   // What the last frame may hold in fish the detector could not make out:
   // the blobs in the pool, of the polarity most fish have, that it dropped
-  // as too short, thin beside others, not fish-shaped, or clumps not
-  // compact or too faint to split, and whose centres lie in no detection's
-  // box grown by a quarter of its longer side; their summed area in fish areas
+  // as too short for a fish or as clumps too loose to split (a school
+  // joined into one network), and whose centres lie in no detection's box
+  // grown by a quarter of its longer side; their summed area in fish areas
   // (the median single fish's this frame, the typical fish's on a frame
-  // with fewer than five; 0 before the fish size is known). Of the pass whose detections
-  // Detect returned. On the benchmark's clips most of it is schools joined
-  // into one network and fish in pieces; it also holds clutter of a fish's
-  // darkness (a bank's stones), so it is a bound, not a count.
+  // with fewer than five; 0 before the fish size is known). Of the pass
+  // whose detections Detect returned. It also holds clutter of a fish's
+  // darkness (a sweep's bank), so it is a bound, not a count.
   float UnclaimedFishAreas() const { return unclaimed_fish_areas_; }
 
   // Working scale (work / full); fixed after the first frame.

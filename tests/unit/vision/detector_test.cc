@@ -1020,7 +1020,7 @@ TEST(Detector, SaysHowManyFishAreasItDroppedThatNoDetectionClaims) {
   EXPECT_EQ(found.size(), 8u);
   const BlobRecord* piece = with_piece.BlobUnder(flank).record;
   ASSERT_NE(piece, nullptr);
-  EXPECT_TRUE(piece->fate == BlobFate::kTooShort || piece->fate == BlobFate::kThinNotAlone) << BlobFateName(piece->fate);
+  EXPECT_EQ(piece->fate, BlobFate::kTooShort);
   EXPECT_LT(with_piece.UnclaimedFishAreas(), 0.02f);
 
   // The same piece in open water is nobody's.
