@@ -631,8 +631,8 @@ std::string UnexplainedNote(const CountReport& report) {
 std::string UnclaimedNote(const CountReport& report) {
   if (report.unclaimed_fish <= 0) return "";
   return fmt::format(
-      "unclaimed: {:.1f} fish areas a frame of dark matter no detection claims (clumps, pieces); the interval "
-      "allows for {} fish there",
+      "unclaimed: {:.1f} fish areas a frame in loose clumps and pieces no detection claims; the interval allows "
+      "for {} fish there",
       report.unclaimed_fish_areas, report.unclaimed_fish);
 }
 
@@ -647,7 +647,8 @@ std::string RarelySightedNote(const CountReport& report) {
 
 std::vector<std::string> IntervalNotes(const CountReport& report) {
   std::vector<std::string> notes;
-  for (std::string note : {GlareNote(report), UnexplainedNote(report), UnclaimedNote(report), RarelySightedNote(report)}) {
+  for (std::string note :
+       {GlareNote(report), UnexplainedNote(report), UnclaimedNote(report), RarelySightedNote(report)}) {
     if (!note.empty()) notes.push_back(std::move(note));
   }
   return notes;

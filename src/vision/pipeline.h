@@ -167,11 +167,11 @@ struct CountReport {
   // have no track of.
   UnexplainedDetections unexplained;
   // What the detector dropped and no detection claimed
-  // (Detector::UnclaimedFishAreas), the median over the frames in typical
-  // fish areas: schools joined into one network, fish in pieces, fish
-  // faint in a clump. `unclaimed_fish`, that rounded, is added to
-  // count_high as fish the detector may never have made out (0 for a
-  // detections-only run).
+  // (Detector::UnclaimedFishAreas: clumps too loose to split, such as a
+  // school joined into one network, and pieces too short for a fish), the
+  // median over the frames in fish areas. `unclaimed_fish`, that rounded,
+  // is added to count_high as fish the detector may never have made out
+  // (0 for a detections-only run).
   double unclaimed_fish_areas = 0;
   int unclaimed_fish = 0;
   // The counted fish seen least (MeasureRarelySightedFish):
@@ -206,9 +206,10 @@ std::string GlareNote(const CountReport& report);
 // allows for 7 fish they may be"); empty otherwise.
 std::string UnexplainedNote(const CountReport& report);
 
-// One line when dark matter no detection claimed widened the interval
-// ("unclaimed: 12.3 fish areas a frame of dark matter no detection claims
-// (clumps, pieces); the interval allows for 12 fish there"); empty otherwise.
+// One line when blobs the detector dropped and no detection claimed
+// widened the interval ("unclaimed: 12.3 fish areas a frame in loose
+// clumps and pieces no detection claims; the interval allows for 12 fish
+// there"); empty otherwise.
 std::string UnclaimedNote(const CountReport& report);
 
 // One line when rarely sighted counted fish widened the interval down
