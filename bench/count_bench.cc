@@ -10,10 +10,10 @@
 //                     (true: the pool's fish; for footage that does not
 //                     cover the whole pool, a sweep, the fish it filmed)
 //   in interval       share of scenarios with count_low <= true <= count_high,
-//                     and without count_high's allowance for the dark
-//                     matter the detector dropped (CountReport::
-//                     unclaimed_fish, the same run's), with each
-//                     scenario's allowance and the median widths
+//                     and without count_high's allowance for the loose
+//                     clumps and pieces the detector dropped
+//                     (CountReport::unclaimed_fish, the same run's), with
+//                     each scenario's allowance and the median widths
 //   mean length error |mean measured length - mean true length| / mean true
 //   fps / decode fps  frames per second of the pipeline and of decoding only
 //   det rec / prec    the detector's per-frame recall and precision against
@@ -741,7 +741,7 @@ int main(int argc, char** argv) {
   std::cout << fmt::format("interval holds the truth in {}/{} scenarios (target >= 90%)\n", in, rows.size());
   if (!widths.empty()) {
     std::cout << fmt::format(
-        "  without the allowance for unclaimed dark matter {}/{}; median width / truth {:.2f}, without it {:.2f}; "
+        "  without the allowance for unclaimed loose clumps and pieces {}/{}; median width / truth {:.2f}, without it {:.2f}; "
         "unclaimed fish by scenario:",
         in_without_unclaimed, rows.size(), sturgeon::UpperMedian(std::move(widths)),
         sturgeon::UpperMedian(std::move(widths_without_unclaimed)));

@@ -439,6 +439,10 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         // The pool found now is the counted area of the held frames too.
         report.counted_areas.erase(report.counted_areas.begin(), report.counted_areas.end() - 1);
         report.counted_areas.back().first_frame = 1;
+        // Their unclaimed blobs were judged inside the leaked pool.
+        unclaimed_by_frame.erase(unclaimed_by_frame.begin(),
+                                 unclaimed_by_frame.begin() +
+                                     std::min(unclaimed_by_frame.size(), static_cast<size_t>(now - 1)));
         // What the detector learnt from the water beyond the wall (its
         // noise level, the fish size) is not this pool's: it learns
         // afresh from the next frame.
@@ -499,7 +503,9 @@ Result<CountReport> RunCount(const CountOptions& opt) {
       }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
       if (opt.roi.empty()) obscured_sum += detector.ObscuredShare();
-      unclaimed_by_frame.push_back(detector.UnclaimedFishAreas());
+      // With an ROI the detector looks at the whole frame: its blobs
+      // outside the ROI are no fish of the count's.
+      if (opt.roi.empty()) unclaimed_by_frame.push_back(detector.UnclaimedFishAreas());
       if (motion_done.valid()) motion_done.get();
       detector.NoteCameraStill(motion.held_still());
       if (blob_fates.is_open()) blob_fates << FormatBlobAudit(f, detector.LastBlobs());

@@ -171,7 +171,9 @@ struct CountReport {
   // school joined into one network, and pieces too short for a fish), the
   // median over the frames in fish areas. `unclaimed_fish`, that rounded,
   // is added to count_high as fish the detector may never have made out
-  // (0 for a detections-only run).
+  // (0 with an ROI, whose detector sees the whole frame, and for a
+  // detections-only run; frames held while the first look at the pool
+  // had leaked over a wall are left out once the pool is found).
   double unclaimed_fish_areas = 0;
   int unclaimed_fish = 0;
   // The counted fish seen least (MeasureRarelySightedFish):

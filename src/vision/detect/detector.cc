@@ -555,6 +555,7 @@ struct Detector::Pass {
 };
 
 std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask, bool in_sequence) {
+  pass_unclaimed_fish_areas_ = 0;  // a pass that returns before classifying found none
   if (frame.empty()) return {};
   const float assumed_length = typical_length_work_;  // before this frame's update
   Pass pass;

@@ -291,8 +291,10 @@ class Detector {
   // grown by a quarter of its longer side; their summed area in fish areas
   // (the median single fish's this frame, the typical fish's on a frame
   // with fewer than five; 0 before the fish size is known). Of the pass
-  // whose detections Detect returned. It also holds clutter of a fish's
-  // darkness (a sweep's bank), so it is a bound, not a count.
+  // whose detections Detect returned. An allowance, neither a count nor a
+  // bound: it holds clutter of the fish's shade (a sweep's bank), misses
+  // fish that leave no blob, and counts a found fish again on a frame
+  // where it lies in a loose clump.
   float UnclaimedFishAreas() const { return unclaimed_fish_areas_; }
 
   // Working scale (work / full); fixed after the first frame.

@@ -980,8 +980,8 @@ TEST(Detector, TheBlobAuditIsOfThePassWhoseDetectionsItReturned) {
 
 // A ring of six fish nose to tail (a school joined into one network) is
 // a dark clump too loose to split; it is dropped, and what it may hide is
-// reported as unclaimed fish areas. A piece of a fish lying off the end of
-// a fish that was found is that fish's, not unclaimed.
+// reported as unclaimed fish areas. A piece lying just past a found fish's
+// box is that fish's, not unclaimed.
 std::vector<Fish> RingOfFish(cv::Point2f centre, float length) {
   std::vector<Fish> ring;
   for (int i = 0; i < 6; ++i) {
@@ -1010,9 +1010,10 @@ TEST(Detector, SaysHowManyFishAreasItDroppedThatNoDetectionClaims) {
   EXPECT_LT(d.UnclaimedFishAreas(), 7.5f);
 
   // A piece a third of a fish long beside the flank of a found fish lying
-  // at 50 degrees (the third of the grid; the piece's centre is inside
-  // that fish's box): too short to be a fish, and claimed by it.
-  const cv::Point2f flank = cv::Point2f(460, 110) + 28.0f * cv::Point2f(-std::sin(50 * CV_PI / 180),
+  // at 50 degrees (the third of the grid), past that fish's box but within
+  // a quarter of its longer side of it: too short to be a fish, and
+  // claimed by it.
+  const cv::Point2f flank = cv::Point2f(460, 110) + 40.0f * cv::Point2f(-std::sin(50 * CV_PI / 180),
                                                                          std::cos(50 * CV_PI / 180));
   Detector with_piece;
   with_piece.RecordBlobs(true);
@@ -1021,6 +1022,7 @@ TEST(Detector, SaysHowManyFishAreasItDroppedThatNoDetectionClaims) {
   const BlobRecord* piece = with_piece.BlobUnder(flank).record;
   ASSERT_NE(piece, nullptr);
   EXPECT_EQ(piece->fate, BlobFate::kTooShort);
+  for (const Detection& det : found) EXPECT_FALSE(det.box.contains(piece->centre)) << "the premise: past the box";
   EXPECT_LT(with_piece.UnclaimedFishAreas(), 0.02f);
 
   // The same piece in open water is nobody's.
