@@ -502,10 +502,12 @@ Result<CountReport> RunCount(const CountOptions& opt) {
         detector.NoteCameraStill(motion.held_still());
       }
       std::vector<Detection> dets = detector.Detect(frame, pool_mask);
-      if (opt.roi.empty()) obscured_sum += detector.ObscuredShare();
-      // With an ROI the detector looks at the whole frame: its blobs
-      // outside the ROI are no fish of the count's.
-      if (opt.roi.empty()) unclaimed_by_frame.push_back(detector.UnclaimedFishAreas());
+      if (opt.roi.empty()) {
+        // With an ROI the detector looks at the whole frame: its glare and
+        // blobs outside the ROI are none of the count's.
+        obscured_sum += detector.ObscuredShare();
+        unclaimed_by_frame.push_back(detector.UnclaimedFishAreas());
+      }
       if (motion_done.valid()) motion_done.get();
       detector.NoteCameraStill(motion.held_still());
       if (blob_fates.is_open()) blob_fates << FormatBlobAudit(f, detector.LastBlobs());

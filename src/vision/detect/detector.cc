@@ -345,9 +345,11 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
   }
   const float noise_before = noise_sigma_;
   // The scan's passes under assumed sizes are not the frame's detection:
-  // the blob audit stays the one of the pass before.
+  // the blob audit and the unclaimed fish areas stay those of the pass
+  // before.
   const bool record_blobs = record_blobs_;
   record_blobs_ = false;
+  const float unclaimed_before = unclaimed_fish_areas_;
   float best = 0;
   int best_support = kScanMinSupport - 1;
   for (float assumed = lo * scale_; assumed <= hi * scale_; assumed *= kScanStep) {
@@ -364,6 +366,7 @@ float Detector::ScanForFishSize(const cv::Mat& frame, const cv::Mat& mask) {
   noise_sigma_ = noise_before;
   replace_size_ = false;
   record_blobs_ = record_blobs;
+  unclaimed_fish_areas_ = unclaimed_before;
   return best;
 }
 
@@ -408,7 +411,6 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
   if (frame.empty() || (!mask.empty() && cv::countNonZero(mask) == 0)) return {};
   if (bootstrapped_) {
     std::vector<Detection> out = DetectOnce(frame, mask, /*in_sequence=*/true);
-    unclaimed_fish_areas_ = pass_unclaimed_fish_areas_;
     CheckLearntSize(frame, mask);
     return out;
   }
@@ -423,9 +425,7 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
     typical_length_work_ = params_.expected_length_px * scale_;
     typical_area_work_ = typical_length_work_ * typical_length_work_ * kAssumedAreaPerLength2;
     bootstrapped_ = true;
-    std::vector<Detection> out = DetectOnce(frame, mask);
-    unclaimed_fish_areas_ = pass_unclaimed_fish_areas_;
-    return out;
+    return DetectOnce(frame, mask);
   }
   // The first frame: the water model's window, the clump splitting and the
   // working scale depend on the fish size, which is learnt from the
@@ -441,7 +441,6 @@ std::vector<Detection> Detector::Detect(const cv::Mat& frame, const cv::Mat& mas
       const float before = typical_length_work_;
       replace_size_ = true;
       out = DetectOnce(frame, mask);
-      unclaimed_fish_areas_ = pass_unclaimed_fish_areas_;
       if (typical_length_work_ <= 0) break;
       if (pass + 1 >= min_passes && before > 0 &&
           std::abs(typical_length_work_ - before) <= kBootstrapTolerance * before) {
@@ -555,7 +554,7 @@ struct Detector::Pass {
 };
 
 std::vector<Detection> Detector::DetectOnce(const cv::Mat& frame, const cv::Mat& mask, bool in_sequence) {
-  pass_unclaimed_fish_areas_ = 0;  // a pass that returns before classifying found none
+  unclaimed_fish_areas_ = 0;  // a pass that returns before classifying found none
   if (frame.empty()) return {};
   const float assumed_length = typical_length_work_;  // before this frame's update
   Pass pass;
@@ -1100,7 +1099,7 @@ std::vector<Detection> Detector::ClassifyBlobs(const std::vector<Blob>& blobs, c
     audit_.n_dark = pass.n_dark;
     audit_.valid = true;
   }
-  pass_unclaimed_fish_areas_ = UnclaimedFishAreas(dropped, std::move(fish_areas), out, pass);
+  unclaimed_fish_areas_ = UnclaimedFishAreas(dropped, std::move(fish_areas), out, pass);
   return out;
 }
 

@@ -434,8 +434,7 @@ class Detector {
   float dark_share_ = -1;            // share of single fish darker than the water (-1: unknown)
   float noise_sigma_ = 0;            // running noise level of the contrast image (0: unknown)
   float obscured_share_ = 0;         // the last frame's, see ObscuredShare()
-  float unclaimed_fish_areas_ = 0;    // the last frame's, see UnclaimedFishAreas()
-  float pass_unclaimed_fish_areas_ = 0;  // the last pass's (Detect takes the returned pass's)
+  float unclaimed_fish_areas_ = 0;   // the last frame's, see UnclaimedFishAreas()
   double gsd_m_ = 0;
   // The still-frame mean: the working images of the last frames while the
   // camera held still, the frame-to-frame noise measured so far, and
